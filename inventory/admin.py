@@ -1,0 +1,178 @@
+"""Django admin for every inventory model; geometry edited on a Leaflet map."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from inventory import models, services
+
+VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
+
+
+class DemoFilterMixin:
+    """Demo rows are plainly marked in lists."""
+
+    @admin.display(boolean=True, description=_("demo"))
+    def demo(self, obj):
+        return obj.is_demo
+
+
+@admin.register(models.AdministrativeUnit)
+class AdministrativeUnitAdmin(LeafletGeoAdmin):
+    list_display = ("name", "code", "level", "type_name", "parent", "area_km2", "valid_to", "has_boundary")
+    list_filter = ("level", "type_name", ("valid_to", admin.EmptyFieldListFilter), ("boundary", admin.EmptyFieldListFilter))
+    search_fields = ("name", "search_key", "code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent", "province")
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(boolean=True, description=_("boundary"))
+    def has_boundary(self, obj):
+        return obj.boundary is not None
+
+    def get_queryset(self, request):
+        # The list shows whether a boundary exists without loading the polygons.
+        return super().get_queryset(request).defer("boundary", "bbox")
+
+
+@admin.register(models.UnitLineage)
+class UnitLineageAdmin(admin.ModelAdmin):
+    list_display = ("predecessor", "successor", "is_primary", "effective_date", "legal_basis")
+    list_filter = ("is_primary", "effective_date")
+    search_fields = ("predecessor__name", "predecessor__search_key", "successor__name", "successor__search_key")
+    autocomplete_fields = ("predecessor", "successor")
+    list_select_related = ("predecessor", "successor")
+
+
+class AgencySuccessionInline(admin.TabularInline):
+    model = models.AgencySuccession
+    fk_name = "successor"
+    autocomplete_fields = ("predecessor",)
+    extra = 0
+    verbose_name = _("predecessor agency")
+    verbose_name_plural = _("predecessor agencies")
+
+
+@admin.register(models.Agency)
+class AgencyAdmin(DemoFilterMixin, admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "admin_unit", "is_active", "demo")
+    list_filter = ("kind", "is_active", "is_demo", "admin_unit__level")
+    search_fields = ("name", "code", "admin_unit__name")
+    autocomplete_fields = ("admin_unit",)
+    list_select_related = ("admin_unit",)
+    inlines = [AgencySuccessionInline]
+
+
+@admin.register(models.AgencySuccession)
+class AgencySuccessionAdmin(admin.ModelAdmin):
+    list_display = ("predecessor", "successor", "effective_date", "legal_basis")
+    search_fields = ("predecessor__name", "successor__name")
+    autocomplete_fields = ("predecessor", "successor")
+    list_select_related = ("predecessor", "successor")
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "legal_basis", "sort_order", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name", "legal_basis")
+    list_editable = ("sort_order", "is_active")
+
+
+@admin.register(models.AssetClass)
+class AssetClassAdmin(ReferenceAdmin):
+    list_display = (
+        "code", "name", "category", "building_grade", "useful_life_years",
+        "statutory_wear_rate", "wear_rate", "legal_basis", "is_active",
+    )
+    list_filter = ("category", "building_grade", "is_active")
+    list_editable = ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "wear_rate" in form.changed_data:
+            count = services.revalue_class(obj)
+            self.message_user(request, _("%(count)s records revalued with the new wear rate.") % {"count": count})
+
+
+@admin.register(models.HandlingForm)
+class HandlingFormAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "applies_to", "legal_basis", "sort_order", "is_active")
+    list_filter = ("applies_to", "is_active")
+
+
+@admin.register(models.HandlingReason)
+class HandlingReasonAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "handling_form", "legal_basis", "sort_order", "is_active")
+    list_filter = ("handling_form", "is_active")
+    list_select_related = ("handling_form",)
+
+
+@admin.register(models.PriorityUse)
+class PriorityUseAdmin(ReferenceAdmin):
+    pass
+
+
+@admin.register(models.Premises)
+class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
+    list_display = (
+        "code", "name", "admin_unit", "agency", "status", "condition", "floor_area", "remaining_value", "demo",
+    )
+    list_filter = (
+        "status", "condition", "building_grade", "is_flooded", "has_landslide", "storm_damaged", "is_demo",
+        ("admin_unit", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("code", "name", "address", "agency__name", "admin_unit__name")
+    autocomplete_fields = ("admin_unit", "legacy_unit", "agency", "building_class")
+    list_select_related = ("admin_unit", "agency")
+    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("code", "name", "status", "condition", "agency", "admin_unit", "legacy_unit", "address")}),
+        (_("Location"), {"fields": ("location", "parcel")}),
+        (_("Building"), {"fields": (
+            "building_grade", "building_class", "year_built", "floors", "footprint_area", "floor_area",
+            "surplus_floor_area",
+        )}),
+        (_("Land"), {"fields": (
+            "land_area", "land_certificate", "land_use_office", "land_use_public_service", "land_use_housing",
+            "land_use_leased", "land_use_vacant", "land_use_encroached", "land_use_other",
+        )}),
+        (_("Value"), {"fields": VALUE_FIELDS}),
+        (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),
+        (None, {"fields": ("notes", "created_at", "updated_at")}),
+    )
+
+
+@admin.register(models.Asset)
+class AssetAdmin(DemoFilterMixin, admin.ModelAdmin):
+    list_display = (
+        "code", "name", "asset_class", "agency", "quantity", "status", "condition", "original_cost",
+        "remaining_value", "demo",
+    )
+    list_filter = ("status", "condition", "asset_class__category", "asset_class", "is_demo")
+    search_fields = ("code", "name", "plate_number", "agency__name")
+    autocomplete_fields = ("asset_class", "agency", "premises")
+    list_select_related = ("asset_class", "agency")
+    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    show_full_result_count = False
+
+
+@admin.register(models.Need)
+class NeedAdmin(DemoFilterMixin, admin.ModelAdmin):
+    list_display = ("code", "agency", "kind", "asset_class", "floor_area", "quantity", "urgency", "status", "demo")
+    list_filter = ("kind", "urgency", "status", "priority_use", "is_demo")
+    search_fields = ("code", "agency__name", "purpose")
+    autocomplete_fields = ("agency", "asset_class")
+    list_select_related = ("agency", "asset_class")
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "admin_unit", "is_active", "is_staff")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email", "admin_unit__name")
+    autocomplete_fields = ("admin_unit", "agency")
+    list_select_related = ("admin_unit",)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}),)

@@ -1,0 +1,136 @@
+"""Fixed enumerations of the domain.
+
+Lists that change with the law (asset classes, forms of handling, reasons, priority
+uses) are data tables in `inventory.models.reference`, not choices.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    """Level of an administrative unit, before and after 1 July 2025."""
+
+    PROVINCE = "province", _("Province")
+    COMMUNE = "commune", _("Commune (since 2025)")
+    LEGACY_DISTRICT = "legacy_district", _("Former district")
+    LEGACY_COMMUNE = "legacy_commune", _("Former commune")
+
+
+class Role(models.TextChoices):
+    """What a user does in the system (DESIGN §2)."""
+
+    DECLARANT = "declarant", _("Commune declarant")
+    FINANCE = "finance", _("Finance reviewer")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class AgencyKind(models.TextChoices):
+    """Kind of managing or using body (đơn vị quản lý, sử dụng)."""
+
+    PROVINCIAL_DEPARTMENT = "provincial_department", _("Provincial department")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
+    PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
+    LEGACY_DISTRICT_COMMITTEE = "legacy_district_committee", _("Former district People's Committee")
+    LEGACY_COMMUNE_COMMITTEE = "legacy_commune_committee", _("Former commune People's Committee")
+    OTHER = "other", _("Other")
+
+
+class BuildingGrade(models.TextChoices):
+    """Building grade (cấp hạng nhà)."""
+
+    SPECIAL = "special", _("Special grade")
+    GRADE_I = "I", _("Grade I")
+    GRADE_II = "II", _("Grade II")
+    GRADE_III = "III", _("Grade III")
+    GRADE_IV = "IV", _("Grade IV")
+
+
+class Condition(models.TextChoices):
+    """Physical condition of a building or asset."""
+
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+    DAMAGED = "damaged", _("Damaged")
+
+
+class PremisesStatus(models.TextChoices):
+    """Where a premises stands after the merger; the colour is its map and badge colour."""
+
+    IN_USE_HQ = "in_use_hq", _("In use as headquarters")
+    OTHER_PUBLIC_USE = "other_public_use", _("In other public use")
+    PARTLY_SURPLUS = "partly_surplus", _("Partly surplus")
+    SURPLUS = "surplus", _("Surplus")
+    UNDER_HANDLING = "under_handling", _("Under handling")
+    HANDLED = "handled", _("Handled")
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        return PREMISES_STATUS_COLOURS[value]
+
+
+PREMISES_STATUS_COLOURS = {
+    PremisesStatus.IN_USE_HQ: "#2e7d32",
+    PremisesStatus.OTHER_PUBLIC_USE: "#1565c0",
+    PremisesStatus.PARTLY_SURPLUS: "#f9a825",
+    PremisesStatus.SURPLUS: "#c62828",
+    PremisesStatus.UNDER_HANDLING: "#6a1b9a",
+    PremisesStatus.HANDLED: "#616161",
+}
+
+# Statuses that count as surplus (dôi dư) in totals and reports.
+SURPLUS_PREMISES_STATUSES = (PremisesStatus.PARTLY_SURPLUS, PremisesStatus.SURPLUS)
+
+
+class AssetStatus(models.TextChoices):
+    """Status of an asset item."""
+
+    IN_USE = "in_use", _("In use")
+    SURPLUS = "surplus", _("Surplus")
+    DAMAGED = "damaged", _("Damaged")
+    PENDING_HANDLING = "pending_handling", _("Pending handling")
+    HANDLED = "handled", _("Handled")
+
+
+class AssetCategory(models.TextChoices):
+    """Group of asset classes (Circular 23/2023 Art. 4); rules such as 'a car has a plate' hang on it."""
+
+    BUILDING = "building", _("Houses and buildings")
+    STRUCTURE = "structure", _("Architectural structures")
+    CAR = "car", _("Cars")
+    OTHER_TRANSPORT = "other_transport", _("Other means of transport")
+    MACHINERY = "machinery", _("Machinery and equipment")
+    PLANTS_ANIMALS = "plants_animals", _("Perennial plants and working animals")
+    OTHER_TANGIBLE = "other_tangible", _("Other tangible assets")
+    INTANGIBLE = "intangible", _("Intangible assets")
+    SPECIAL = "special", _("Special assets")
+
+
+class HandlingScope(models.TextChoices):
+    """Which assets a form of handling applies to."""
+
+    HOUSES_LAND = "houses_land", _("Houses and land")
+    OTHER_ASSETS = "other_assets", _("Other assets")
+    ALL = "all", _("All assets")
+
+
+class NeedKind(models.TextChoices):
+    """What an agency declares it needs."""
+
+    FLOOR_AREA = "floor_area", _("Floor area")
+    ASSET = "asset", _("Asset items")
+
+
+class NeedUrgency(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("Urgent")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESERVED = "reserved", _("Reserved")
+    MET = "met", _("Met")
+    CANCELLED = "cancelled", _("Cancelled")

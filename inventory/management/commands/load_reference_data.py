@@ -1,0 +1,35 @@
+"""manage.py load_reference_data [--province CODE]"""
+
+import pghistory
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from inventory.reference_data import UnknownProvince, load_province
+
+
+class Command(BaseCommand):
+    help = _(
+        "Load a province's administrative units (new since 1 July 2025 and legacy), with "
+        "centroids, areas, bounding boxes and the old → new lineage, from the pinned packages."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--province", default="40", help=_("Official province code or name (default 40, Nghệ An)."))
+
+    def handle(self, *args, province, verbosity, **options):
+        say = (lambda message: self.stdout.write(f"  {message}")) if verbosity > 0 else None
+        try:
+            with pghistory.context(command="load_reference_data", province=province):
+                result = load_province(province, progress=say)
+        except UnknownProvince as exc:
+            raise CommandError(str(exc)) from exc
+        if verbosity > 1:
+            for warning in result.warnings:
+                self.stderr.write(f"  {warning}")
+        elif result.warnings:
+            self.stdout.write(_("  %(n)s source notes (run with -v 2 to list them)") % {"n": len(result.warnings)})
+        if result.changed:
+            self.stdout.write(_("  created %(c)s, updated %(u)s rows") % {"c": result.created, "u": result.updated})
+        else:
+            self.stdout.write(_("  already up to date: nothing changed"))
+        self.stdout.write(result.summary())

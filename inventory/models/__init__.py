@@ -1,0 +1,9 @@
+"""Domain models of the inventory (DESIGN §3)."""
+
+from inventory.models.agencies import *  # noqa: F403
+from inventory.models.assets import *  # noqa: F403
+from inventory.models.needs import *  # noqa: F403
+from inventory.models.premises import *  # noqa: F403
+from inventory.models.reference import *  # noqa: F403
+from inventory.models.units import *  # noqa: F403
+from inventory.models.users import *  # noqa: F403

@@ -1,0 +1,78 @@
+"""Reusable query logic. `visible_to(user)` is the one place that decides what a user
+may see: every view, export, tile and API endpoint goes through it."""
+
+from django.contrib.gis.db.models import QuerySet
+from django.db.models import Q
+
+from inventory.choices import SURPLUS_PREMISES_STATUSES, AssetStatus, UnitLevel
+
+
+def _unit_of(user):
+    """The administrative unit a scoped user is bound to, or None if the user sees all.
+
+    Returns False for a user who may see nothing (anonymous, or unbound)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.sees_everything:
+        return None
+    return user.admin_unit_id or False
+
+
+class AdministrativeUnitQuerySet(QuerySet):
+    def provinces(self):
+        return self.filter(level=UnitLevel.PROVINCE)
+
+    def communes(self):
+        return self.filter(level=UnitLevel.COMMUNE)
+
+    def legacy_districts(self):
+        return self.filter(level=UnitLevel.LEGACY_DISTRICT)
+
+    def legacy_communes(self):
+        return self.filter(level=UnitLevel.LEGACY_COMMUNE)
+
+    def in_province(self, province):
+        return self.filter(Q(province=province) | Q(pk=province.pk))
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset whose rows belong to an administrative unit through `unit_path`."""
+
+    unit_path = "admin_unit"
+
+    def visible_to(self, user):
+        unit = _unit_of(user)
+        if unit is None:
+            return self
+        if unit is False:
+            return self.none()
+        return self.filter(**{f"{self.unit_path}_id": unit})
+
+
+class AgencyQuerySet(ScopedQuerySet):
+    unit_path = "admin_unit"
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class PremisesQuerySet(ScopedQuerySet):
+    unit_path = "admin_unit"
+
+    def surplus(self):
+        """Surplus and partly surplus premises (dôi dư)."""
+        return self.filter(status__in=SURPLUS_PREMISES_STATUSES)
+
+    def within(self, geom):
+        return self.filter(location__within=geom)
+
+
+class AssetQuerySet(ScopedQuerySet):
+    unit_path = "agency__admin_unit"
+
+    def surplus(self):
+        return self.filter(status=AssetStatus.SURPLUS)
+
+
+class NeedQuerySet(ScopedQuerySet):
+    unit_path = "agency__admin_unit"

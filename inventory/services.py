@@ -1,0 +1,54 @@
+"""Operations over several rows or with side effects, called by views, the admin and
+commands alike, each with an explicit actor and inside a transaction."""
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+
+from inventory.choices import PremisesStatus
+from inventory.models import Asset, Premises
+
+REVALUE_BATCH = 2000
+
+
+@transaction.atomic
+def revalue_class(asset_class) -> int:
+    """Recompute the stored remaining value of every asset and premises of a class,
+    after its wear rate changed. Returns the number of records revalued."""
+    changed = 0
+    for model, field in ((Asset, "asset_class"), (Premises, "building_class")):
+        batch = []
+        rows = model.objects.filter(**{field: asset_class}).select_related(field)
+        for obj in rows.iterator(chunk_size=REVALUE_BATCH):
+            setattr(obj, field, asset_class)
+            obj.recompute_value()
+            batch.append(obj)
+            if len(batch) >= REVALUE_BATCH:
+                changed += model.objects.bulk_update(batch, ["remaining_value", "valuation_date"])
+                batch = []
+        if batch:
+            changed += model.objects.bulk_update(batch, ["remaining_value", "valuation_date"])
+    return changed
+
+
+def dashboard_totals(user) -> dict:
+    """Totals shown on the home page, over what `user` may see."""
+    premises = Premises.objects.visible_to(user)
+    assets = Asset.objects.visible_to(user)
+    by_status = dict(premises.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    surplus_premises_value = premises.surplus().aggregate(v=Coalesce(Sum("remaining_value"), 0))["v"]
+    surplus_assets_value = assets.surplus().aggregate(v=Coalesce(Sum("remaining_value"), 0))["v"]
+    asset_totals = assets.aggregate(lines=Count("pk"), items=Coalesce(Sum("quantity"), 0))
+    return {
+        "premises_by_status": [
+            {"status": status, "label": status.label, "colour": PremisesStatus.colour(status),
+             "count": by_status.get(status.value, 0)}
+            for status in PremisesStatus
+        ],
+        "premises_total": sum(by_status.values()),
+        "asset_lines": asset_totals["lines"],
+        "asset_items": asset_totals["items"],
+        "surplus_premises_value": surplus_premises_value,
+        "surplus_assets_value": surplus_assets_value,
+        "surplus_value": surplus_premises_value + surplus_assets_value,
+    }

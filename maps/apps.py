@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MapsConfig(AppConfig):
+    """Map pages, tiles and spatial analysis; uses `inventory`, never the reverse."""
+
+    name = "maps"
+    verbose_name = _("Maps")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs, only those missing.
+# Silent and fast when everything is already there, so `make` can call it every time.
+set -euo pipefail
+
+PACKAGES=(
+  postgresql-15 postgresql-15-postgis-3   # local PostGIS cluster
+  gdal-bin libgdal-dev                    # GeoDjango's GDAL/GEOS/PROJ
+  libpq-dev gcc python3-dev python3-venv  # building psycopg2
+  gettext                                 # compiling translations
+  chromium                                # browser tests (Playwright drives it)
+  fonts-dejavu-core                       # Vietnamese glyphs in rendered pages/PDFs
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing system packages: ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
