@@ -62,7 +62,7 @@ start() {
   if [[ -z $("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'") ]]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME"
   fi
-  "${psql[@]}" -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" "${psql[@]}" -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 }
 
 stop() {

@@ -1,0 +1,83 @@
+# One-command set-up (see README). Every step is idempotent and skips work already done.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+export PGPORT ?= 5433
+PORT ?= 8000
+export DEBUG ?= 1
+export DEMO_PASSWORD ?= nghean2025
+DEMO_SEED ?= 1
+DEMO_SCALE ?= 1
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint stop setup system-packages venv db migrate messages reference demo bench logins
+
+help:
+	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set everything up, lint and run the whole test suite"
+	@echo "make lint   ruff, manage.py check, makemigrations --check"
+	@echo "make bench  run the benchmarks under bench/ and print one table"
+	@echo "make stop   stop the project-local PostgreSQL cluster"
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt | system-packages
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+db: system-packages
+	@bash scripts/pg.sh start
+
+# Compiled catalogues are build products (git-ignored), rebuilt when a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+locale/%.mo: locale/%.po | venv
+	$(BIN)/python -c 'import sys; from django.core.management import call_command; import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assets_project.settings"); django.setup(); call_command("compilemessages", locale=[sys.argv[1]], verbosity=0)' $(word 1,$(subst /, ,$*))
+messages: $(MO_FILES)
+
+migrate: venv db
+	@$(MANAGE) migrate --no-input -v 0
+
+reference: migrate
+	@$(MANAGE) load_reference_data --verbosity 0
+
+demo: reference
+	@$(MANAGE) generate_demo --seed $(DEMO_SEED) --scale $(DEMO_SCALE) --skip-if-present
+
+setup: messages demo
+
+logins:
+	@echo
+	@echo "  Nghệ An public premises and assets — http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: $(DEMO_PASSWORD)):"
+	@echo "    demo-admin     administrator (also /admin/)"
+	@echo "    demo-finance   Finance department reviewer"
+	@echo "    demo-auditor   auditor, read-only"
+	@echo "    demo-commune   commune declarant, Phường Thành Vinh"
+	@echo
+
+run: setup
+	@$(MAKE) --no-print-directory logins
+	@$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	@$(MANAGE) check --fail-level WARNING
+	@$(MANAGE) makemigrations --check --dry-run
+
+test: setup lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+stop:
+	@bash scripts/pg.sh stop

@@ -1,0 +1,144 @@
+"""Import of administrative boundary polygons from GeoJSON, Shapefile or any vector
+format GDAL reads, reprojected to WGS 84 (SRID 4326)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inventory.choices import UnitLevel
+from inventory.models import AdministrativeUnit
+
+LEVELS = {
+    "new": UnitLevel.COMMUNE,
+    "legacy_commune": UnitLevel.LEGACY_COMMUNE,
+    "legacy_district": UnitLevel.LEGACY_DISTRICT,
+    "province": UnitLevel.PROVINCE,
+}
+WGS84 = SpatialReference(4326)
+POLYGON_TYPES = {"Polygon", "MultiPolygon", "Polygon25D", "MultiPolygon25D"}
+
+
+class BoundaryImportError(ValueError):
+    """The file cannot be imported; nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    updated: int = 0
+    unchanged: int = 0
+    skipped_codes: list[str] = field(default_factory=list)
+    source_srs: str = ""
+
+    def summary(self) -> str:
+        return _("boundaries: updated=%(u)s unchanged=%(n)s skipped=%(s)s (source CRS: %(srs)s)") % {
+            "u": self.updated, "n": self.unchanged, "s": len(self.skipped_codes), "srs": self.source_srs}
+
+
+def normalise_code(value) -> str:
+    """Codes may come as numbers or zero-padded text: compare them as integers when numeric."""
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return str(int(text)) if text.isdigit() else text
+
+
+def _open_layer(path: Path):
+    if not path.exists():
+        raise BoundaryImportError(_("File not found: %(path)s") % {"path": path})
+    try:
+        source = DataSource(str(path))
+    except GDALException as exc:
+        raise BoundaryImportError(
+            _("%(path)s is not a geodata file GDAL can read (GeoJSON, Shapefile...).") % {"path": path.name}
+        ) from exc
+    if source.layer_count < 1:
+        raise BoundaryImportError(_("%(path)s holds no layer.") % {"path": path.name})
+    return source, source[0]
+
+
+def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon], str]:
+    """Features of the file's first layer as {normalised code: MultiPolygon in 4326}."""
+    source, layer = _open_layer(path)
+    if code_field not in layer.fields:
+        raise BoundaryImportError(
+            _("The field “%(field)s” is not in %(path)s. Fields found: %(fields)s.")
+            % {"field": code_field, "path": path.name, "fields": ", ".join(layer.fields) or "—"}
+        )
+    srs = layer.srs or WGS84
+    srs_name = srs.name or "WGS 84"
+    geometries: dict[str, MultiPolygon] = {}
+    for index, feature in enumerate(layer, start=1):
+        code = normalise_code(feature.get(code_field))
+        ogr = feature.geom
+        if ogr is None or ogr.geom_type.name not in POLYGON_TYPES:
+            kind = ogr.geom_type.name if ogr is not None else _("no geometry")
+            raise BoundaryImportError(
+                _("Feature %(i)s (code %(code)s) is a %(kind)s, not a polygon.") % {"i": index, "code": code, "kind": kind}
+            )
+        if ogr.srs is None:
+            ogr.srs = srs
+        ogr.transform(WGS84)
+        geom = GEOSGeometry(ogr.wkb, srid=4326)
+        if geom.empty:
+            raise BoundaryImportError(_("Feature %(i)s (code %(code)s) has an empty geometry.") % {"i": index, "code": code})
+        if not geom.valid:
+            raise BoundaryImportError(
+                _("Feature %(i)s (code %(code)s) is not a valid polygon: %(reason)s.")
+                % {"i": index, "code": code, "reason": geom.valid_reason}
+            )
+        if geom.hasz:
+            geom = _drop_z(geom)
+        multi = geom if geom.geom_type == "MultiPolygon" else MultiPolygon(geom, srid=4326)
+        if code in geometries:
+            multi = MultiPolygon(*geometries[code], *multi, srid=4326)
+        geometries[code] = multi
+    if not geometries:
+        raise BoundaryImportError(_("%(path)s holds no features.") % {"path": path.name})
+    return geometries, srs_name
+
+
+def _drop_z(geom):
+    ogr = geom.ogr
+    ogr.coord_dim = 2
+    return GEOSGeometry(ogr.wkb, srid=4326)
+
+
+@transaction.atomic
+def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = False) -> ImportResult:
+    """Set the boundary of each unit of `level` whose code is in the file.
+
+    All or nothing: a file with a code that matches no unit is refused unless
+    `skip_unmatched` is set, and then the unmatched codes are listed in the result.
+    """
+    if level not in LEVELS:
+        raise BoundaryImportError(_("Unknown level “%(level)s”: use one of %(levels)s.")
+                                  % {"level": level, "levels": ", ".join(LEVELS)})
+    geometries, srs_name = read_boundaries(Path(path), code_field)
+    units = {normalise_code(u.code): u for u in AdministrativeUnit.objects.filter(level=LEVELS[level])}
+    unmatched = sorted(code for code in geometries if code not in units)
+    if unmatched and (not skip_unmatched or len(unmatched) == len(geometries)):
+        shown = ", ".join(unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
+        raise BoundaryImportError(
+            _("%(n)s code(s) in the file match no %(level)s unit: %(codes)s. Nothing was imported.")
+            % {"n": len(unmatched), "level": level, "codes": shown}
+        )
+    result = ImportResult(skipped_codes=unmatched, source_srs=srs_name)
+    for code, geom in geometries.items():
+        unit = units.get(code)
+        if unit is None:
+            continue
+        if unit.boundary is not None and unit.boundary.equals_exact(geom, 1e-9):
+            result.unchanged += 1
+            continue
+        unit.boundary = geom
+        if unit.area_km2 is None:
+            unit.area_km2 = round(geom.transform(3405, clone=True).area / 1e6, 2)  # VN-2000 / UTM 48N
+        unit.save(update_fields=["boundary", "area_km2", "updated_at"])
+        result.updated += 1
+    return result

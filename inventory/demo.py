@@ -1,0 +1,496 @@
+"""Deterministic demo data for a province whose reference data is loaded.
+
+Everything made here is plainly marked: `is_demo=True`, codes starting with `DEMO-`,
+and the demo users `demo-*`. The same seed and scale give the same rows. Agencies and
+premises (hundreds) go through `bulk_create`; asset lines (up to millions with
+`--scale`) are streamed to PostgreSQL with COPY. History triggers fire for every row
+either way, under one history context naming the command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.gis.geos import Point
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inventory import valuation
+from inventory.choices import (
+    AgencyKind,
+    AssetCategory,
+    AssetStatus,
+    BuildingGrade,
+    Condition,
+    NeedKind,
+    NeedStatus,
+    NeedUrgency,
+    PremisesStatus,
+    Role,
+    UnitLevel,
+)
+from inventory.models import (
+    AdministrativeUnit,
+    Agency,
+    AgencySuccession,
+    Asset,
+    AssetClass,
+    Need,
+    Premises,
+    PriorityUse,
+    UnitLineage,
+    User,
+)
+
+DEMO_PREFIX = "DEMO-"
+DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune")
+DEMO_COMMUNE_UNIT = "Phường Thành Vinh"
+DEFAULT_DEMO_PASSWORD = "nghean2025"
+MERGER_DATE = dt.date(2025, 7, 1)
+DISSOLVED_ON = dt.date(2025, 6, 30)
+# Hardest hit by storm No. 3 (Wipha), 22–23/7/2025 (LEGAL.md); others in the west are hit less often.
+STORM_HARDEST_HIT = {"Mỹ Lý", "Mường Xén", "Tương Dương", "Con Cuông", "Yên Hòa", "Tri Lễ"}
+COPY_CHUNK = 50_000
+
+PROVINCIAL_DEPARTMENTS = [
+    "Văn phòng UBND tỉnh", "Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp", "Sở Khoa học và Công nghệ",
+    "Sở Xây dựng", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Sở Dân tộc và Tôn giáo", "Sở Ngoại vụ",
+    "Thanh tra tỉnh", "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp tỉnh",
+    "Ban Quản lý Khu kinh tế Đông Nam", "Trung tâm Lưu trữ lịch sử tỉnh", "Trung tâm Phục vụ hành chính công tỉnh",
+    "Đài Phát thanh và Truyền hình tỉnh", "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh",
+]
+
+
+@dataclass
+class DemoSummary:
+    """Counts and timings of one generation."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    asset_seconds: float = 0.0
+    total_seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self) -> str:
+        parts = " ".join(f"{k}={v}" for k, v in self.counts.items())
+        return f"demo data: {parts} in {self.total_seconds:.1f}s"
+
+
+class DemoDataError(Exception):
+    pass
+
+
+def demo_present() -> bool:
+    return Premises.objects.filter(is_demo=True).exists()
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+
+
+@transaction.atomic
+def clear_demo(progress=None) -> dict[str, int]:
+    """Remove every demo row and the demo users; history keeps their delete events."""
+    say = progress or (lambda message: None)
+    removed = {}
+    removed["users"] = User.objects.filter(username__in=DEMO_USERNAMES).delete()[0]
+    querysets = [
+        Need.objects.filter(is_demo=True),
+        Asset.objects.filter(is_demo=True),
+        Premises.objects.filter(is_demo=True),
+        AgencySuccession.objects.filter(predecessor__is_demo=True),
+        Agency.objects.filter(is_demo=True),
+    ]
+    for qs in querysets:
+        name = qs.model._meta.model_name
+        # Asset lines can number millions: delete them in SQL, not through the collector
+        # (the history triggers still record every row).
+        removed[name] = qs._raw_delete(qs.db) if qs.model is Asset else qs.delete()[0]
+        say(f"removed {removed[name]} {qs.model._meta.verbose_name_plural}")
+    return removed
+
+
+def _distance_m(a: Point, b: Point) -> float:
+    """Great-circle distance in metres between two lon/lat points."""
+    lat1, lat2 = math.radians(a.y), math.radians(b.y)
+    dlat, dlon = lat2 - lat1, math.radians(b.x - a.x)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def _jitter(rng: random.Random, point: Point, max_m: float) -> Point:
+    """A point within `max_m` metres of `point`, rounded to ~1 cm."""
+    distance, bearing = rng.uniform(50, max_m), rng.uniform(0, 2 * math.pi)
+    dlat = distance * math.cos(bearing) / 111_320
+    dlon = distance * math.sin(bearing) / (111_320 * math.cos(math.radians(point.y)))
+    return Point(round(point.x + dlon, 7), round(point.y + dlat, 7), srid=4326)
+
+
+def _money(value: float, step: int = 1_000_000) -> Decimal:
+    return Decimal(int(value // step * step))
+
+
+class _Generator:
+    def __init__(self, province: AdministrativeUnit, seed: int, scale: int, progress):
+        self.rng = random.Random(seed)
+        self.province = province
+        self.scale = scale
+        self.say = progress or (lambda message: None)
+        self.today = timezone.localdate()
+        self.valuation_date = valuation.valuation_date(self.today)
+        self.now = timezone.now()
+        self.classes = {c.code: c for c in AssetClass.objects.all()}
+        self.building_class = {}
+        for c in sorted(self.classes.values(), key=lambda c: (c.sort_order, c.code)):
+            if c.category == AssetCategory.BUILDING and c.is_active:
+                self.building_class.setdefault(c.building_grade, c)
+        self.summary = DemoSummary()
+
+    # -- agencies ---------------------------------------------------------------------
+    def agencies(self):
+        units = AdministrativeUnit.objects.filter(province=self.province).order_by("level", "code")
+        self.new_units = [u for u in units if u.level == UnitLevel.COMMUNE]
+        self.legacy_communes = [u for u in units if u.level == UnitLevel.LEGACY_COMMUNE]
+        self.legacy_districts = [u for u in units if u.level == UnitLevel.LEGACY_DISTRICT]
+        if not self.new_units or not self.legacy_communes:
+            raise DemoDataError("no reference data for this province: run load_reference_data first")
+        lineage = UnitLineage.objects.filter(successor__province=self.province).order_by("-is_primary", "pk")
+        self.successor_of = {}
+        for link in lineage:
+            self.successor_of.setdefault(link.predecessor_id, link.successor_id)
+        self.unit_by_id = {u.pk: u for u in units}
+
+        agencies = []
+        n = 0
+
+        def add(name, kind, unit, active=True, dissolved=None):
+            nonlocal n
+            n += 1
+            agency = Agency(
+                code=f"{DEMO_PREFIX}DV-{n:05d}", name=name, kind=kind, admin_unit=unit, is_active=active,
+                dissolved_on=dissolved, is_demo=True, address=unit.name,
+            )
+            agencies.append(agency)
+            return agency
+
+        self.committee = {u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]}", AgencyKind.COMMUNE_COMMITTEE, u)
+                          for u in self.new_units}
+        self.service_unit = {
+            u.pk: add(f"Trung tâm Dịch vụ công {u.name[0].lower()}{u.name[1:]}", AgencyKind.PUBLIC_SERVICE_UNIT, u)
+            for u in self.new_units
+        }
+        self.legacy_committee = {
+            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)", AgencyKind.LEGACY_COMMUNE_COMMITTEE, u,
+                      active=False, dissolved=DISSOLVED_ON)
+            for u in self.legacy_communes
+        }
+        self.district_committee = {
+            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)", AgencyKind.LEGACY_DISTRICT_COMMITTEE, u,
+                      active=False, dissolved=DISSOLVED_ON)
+            for u in self.legacy_districts
+        }
+        self.departments = [add(name, AgencyKind.PROVINCIAL_DEPARTMENT, self.province) for name in
+                            PROVINCIAL_DEPARTMENTS]
+        Agency.objects.bulk_create(agencies, batch_size=1000)
+
+        successions = [
+            AgencySuccession(predecessor=self.legacy_committee[u.pk],
+                             successor=self.committee[self.successor_of[u.pk]],
+                             effective_date=MERGER_DATE, legal_basis="Sắp xếp ĐVHC cấp xã 2025")
+            for u in self.legacy_communes if u.pk in self.successor_of
+        ]
+        self.district_seat = {d.pk: self._nearest_new_unit(d.centroid) for d in self.legacy_districts}
+        successions += [
+            AgencySuccession(predecessor=self.district_committee[d.pk], successor=self.committee[self.district_seat[d.pk].pk],
+                             effective_date=MERGER_DATE, legal_basis="Kết thúc hoạt động cấp huyện 2025")
+            for d in self.legacy_districts
+        ]
+        AgencySuccession.objects.bulk_create(successions, batch_size=1000)
+        self.summary.counts["agencies"] = len(agencies)
+        self.summary.counts["agency_successions"] = len(successions)
+        self.say(f"agencies: {len(agencies)}")
+
+    def _nearest_new_unit(self, point: Point) -> AdministrativeUnit:
+        return min(self.new_units, key=lambda u: (_distance_m(u.centroid, point), u.code))
+
+    # -- premises ---------------------------------------------------------------------
+    def premises(self):
+        rng = self.rng
+        longitudes = sorted(u.centroid.x for u in self.legacy_communes)
+        west_limit = longitudes[len(longitudes) // 4]
+        rows, n = [], 0
+
+        def add(name, unit_new, legacy, agency, point, *, district=False, department=False):
+            nonlocal n
+            n += 1
+            west = legacy is not None and legacy.centroid.x <= west_limit
+            hardest = unit_new.short_name in STORM_HARDEST_HIT
+            storm = west and rng.random() < (0.85 if hardest else 0.3)
+            floors = rng.randint(3, 6) if (district or department) else rng.randint(1, 3)
+            footprint = Decimal(rng.randrange(400, 1200, 10) if (district or department) else rng.randrange(150, 600, 10))
+            floor_area = footprint * floors * Decimal(rng.choice(["0.85", "0.9", "0.95", "1"]))
+            land = (footprint * rng.randint(4, 10)).quantize(Decimal(1))
+            grade = BuildingGrade.GRADE_II if (district or department) and rng.random() < 0.6 else rng.choice(
+                [BuildingGrade.GRADE_III, BuildingGrade.GRADE_III, BuildingGrade.GRADE_IV])
+            year_built = rng.randint(1994, 2021)
+            in_use = dt.date(year_built + rng.randint(0, 1), rng.randint(1, 12), 1)
+            cost = _money(float(floor_area) * rng.uniform(4.5e6, 9.5e6))
+            office = (land * Decimal(rng.choice(["0.5", "0.6", "0.7"]))).quantize(Decimal(1))
+            building_class = self.building_class.get(grade)
+            premises = Premises(
+                code=f"{DEMO_PREFIX}TS-{n:06d}", name=name, location=point, address=(legacy or unit_new).name,
+                admin_unit=unit_new, legacy_unit=legacy, agency=agency, status=PremisesStatus.IN_USE_HQ,
+                condition=Condition.DAMAGED if storm and rng.random() < 0.6 else rng.choice(
+                    [Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.FAIR, Condition.POOR]),
+                land_area=land, footprint_area=footprint, floor_area=floor_area.quantize(Decimal("0.01")),
+                floors=floors, building_grade=grade, building_class=building_class, year_built=year_built,
+                in_use_date=in_use, original_cost=cost, land_use_office=office,
+                land_use_vacant=(land - office) if rng.random() < 0.5 else None,
+                land_certificate=f"CT{rng.randint(100000, 999999)}" if rng.random() < 0.8 else "",
+                is_flooded=rng.random() < (0.25 if not west else 0.1), has_landslide=west and rng.random() < 0.3,
+                storm_damaged=storm, is_demo=True,
+                notes="Dữ liệu mẫu (demo) — không phải số liệu thật.",
+            )
+            premises.valuation_date = self.valuation_date
+            premises.remaining_value = valuation.remaining_value(
+                cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date)
+            rows.append(premises)
+            return premises
+
+        by_new_unit: dict[int, list[Premises]] = {u.pk: [] for u in self.new_units}
+        for district in self.legacy_districts:
+            seat = self.district_seat[district.pk]
+            legacy = min((c for c in self.legacy_communes if c.parent_id == district.pk),
+                         key=lambda c: (_distance_m(c.centroid, district.centroid), c.code), default=None)
+            p = add(f"Trụ sở Huyện ủy - HĐND - UBND {district.name[0].lower()}{district.name[1:]} (cũ)", seat, legacy,
+                    self.committee[seat.pk], _jitter(rng, district.centroid, 600), district=True)
+            by_new_unit[seat.pk].insert(0, p)
+        for commune in self.legacy_communes:
+            successor = self.unit_by_id[self.successor_of[commune.pk]]
+            p = add(f"Trụ sở UBND {commune.name[0].lower()}{commune.name[1:]} (cũ)", successor, commune,
+                    self.committee[successor.pk], _jitter(rng, commune.centroid, 900))
+            by_new_unit[successor.pk].append(p)
+
+        # Each new unit keeps one predecessor site as its headquarters (a former district
+        # seat first, else the site nearest its centroid); the others are mostly surplus.
+        for unit in self.new_units:
+            sites = by_new_unit[unit.pk]
+            if not sites:
+                continue
+            district_sites = [s for s in sites if s.floors and s.name.startswith("Trụ sở Huyện ủy")]
+            hq = district_sites[0] if district_sites else min(
+                sites, key=lambda s: (_distance_m(s.location, unit.centroid), s.code))
+            for site in sites:
+                if site is hq:
+                    continue
+                roll = rng.random()
+                if roll < 0.50:
+                    site.status = PremisesStatus.SURPLUS
+                elif roll < 0.70:
+                    site.status = PremisesStatus.PARTLY_SURPLUS
+                    site.surplus_floor_area = (site.floor_area * Decimal(rng.choice(["0.3", "0.4", "0.5"]))).quantize(
+                        Decimal("0.01"))
+                elif roll < 0.88:
+                    site.status = PremisesStatus.OTHER_PUBLIC_USE
+                    site.agency = self.service_unit[unit.pk]
+                elif roll < 0.95:
+                    site.status = PremisesStatus.UNDER_HANDLING
+                else:
+                    site.status = PremisesStatus.HANDLED
+
+        vinh = [u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT] or self.new_units[:1]
+        for i, department in enumerate(self.departments):
+            base = vinh[0]
+            p = add(f"Trụ sở {department.name}", base, None, department, _jitter(rng, base.centroid, 2500),
+                    department=True)
+            if i % 7 == 6:
+                p.status = PremisesStatus.PARTLY_SURPLUS
+                p.surplus_floor_area = (p.floor_area * Decimal("0.35")).quantize(Decimal("0.01"))
+
+        Premises.objects.bulk_create(rows, batch_size=1000)
+        self.premises_rows = rows
+        self.summary.counts["premises"] = len(rows)
+        self.say(f"premises: {len(rows)}")
+
+    # -- assets -----------------------------------------------------------------------
+    ASSET_KINDS = [
+        # class code, names, unit, quantity range, unit cost range (VND), lines per premises (district, commune)
+        ("OTO", ["Xe ô tô 7 chỗ", "Xe ô tô 5 chỗ", "Xe ô tô bán tải", "Xe ô tô 16 chỗ"], "chiếc", (1, 1),
+         (650e6, 1450e6), (3, 0.35)),
+        ("MMTB-CNTT", ["Máy vi tính để bàn", "Máy tính xách tay", "Máy in laser", "Máy quét tài liệu",
+                       "Thiết bị mạng", "Máy chủ"], "chiếc", (1, 15), (6e6, 28e6), (6, 4)),
+        ("MMTB-VP", ["Máy photocopy", "Máy chiếu", "Điều hòa nhiệt độ", "Hệ thống âm thanh hội trường"],
+         "chiếc", (1, 6), (10e6, 85e6), (4, 2)),
+        ("MMTB-NT", ["Bộ bàn ghế làm việc", "Tủ đựng tài liệu", "Bộ bàn ghế hội trường", "Bàn ghế tiếp dân"],
+         "bộ", (2, 30), (2.5e6, 12e6), (4, 3)),
+        ("MMTB-CD", ["Máy phát điện", "Máy bơm chữa cháy", "Thiết bị truyền thanh cơ sở", "Camera giám sát"],
+         "chiếc", (1, 3), (25e6, 320e6), (2, 1)),
+        ("PTVT-KHAC", ["Xe mô tô"], "chiếc", (1, 2), (25e6, 45e6), (1, 0.5)),
+    ]
+    ASSET_COLUMNS = (
+        "code", "name", "asset_class_id", "agency_id", "premises_id", "quantity", "unit_of_measure",
+        "plate_number", "seats", "condition", "status", "notes", "original_cost", "in_use_date",
+        "remaining_value", "valuation_date", "declared_remaining_value", "is_demo", "created_at", "updated_at",
+    )
+
+    def asset_rows(self):
+        """Yield asset lines as tuples in ASSET_COLUMNS order, deterministically."""
+        rng = self.rng
+        n = 0
+        now = self.now.isoformat()
+        for premises in self.premises_rows:
+            district = premises.floors and premises.floors >= 3 and premises.name.startswith("Trụ sở Huyện ủy")
+            surplus_site = premises.status in (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS)
+            for code, names, unit, (qmin, qmax), (cmin, cmax), (per_district, per_commune) in self.ASSET_KINDS:
+                asset_class = self.classes[code]
+                expected = per_district if district else per_commune
+                lines = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
+                for _ in range(lines * self.scale):
+                    n += 1
+                    quantity = rng.randint(qmin, qmax)
+                    cost = _money(rng.uniform(cmin, cmax) * quantity, 100_000)
+                    in_use = dt.date(rng.randint(2008, 2024), rng.randint(1, 12), 1)
+                    if premises.storm_damaged and rng.random() < 0.4:
+                        condition, status = Condition.DAMAGED, AssetStatus.DAMAGED
+                    elif surplus_site and rng.random() < 0.7:
+                        condition, status = rng.choice([Condition.GOOD, Condition.FAIR]), AssetStatus.SURPLUS
+                    elif code == "OTO" and district:
+                        condition, status = Condition.FAIR, AssetStatus.SURPLUS
+                    else:
+                        condition, status = rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR,
+                                                         Condition.POOR]), AssetStatus.IN_USE
+                    car = code == "OTO"
+                    remaining = valuation.remaining_value(cost, asset_class.wear_rate, in_use, self.valuation_date)
+                    yield (
+                        f"{DEMO_PREFIX}TS{n:08d}", rng.choice(names), asset_class.pk, premises.agency.pk, premises.pk,
+                        quantity, unit, f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else "",
+                        rng.choice([5, 7, 16]) if car else None, condition, status, "Dữ liệu mẫu (demo)",
+                        cost, in_use, remaining, self.valuation_date, None, True, now, now,
+                    )
+
+    def assets(self):
+        started = time.perf_counter()
+        total = copy_rows(Asset._meta.db_table, self.ASSET_COLUMNS, self.asset_rows(), progress=self.say,
+                          label="asset lines")
+        self.summary.asset_seconds = time.perf_counter() - started
+        self.summary.counts["assets"] = total
+
+    # -- needs and users --------------------------------------------------------------
+    def needs(self):
+        rng = self.rng
+        uses = {u.code: u for u in PriorityUse.objects.all()}
+        communes = sorted(self.committee.values(), key=lambda a: a.code)
+        picked = rng.sample(communes, min(12, len(communes)))
+        needs, n = [], 0
+
+        def add(agency, kind, purpose, use, urgency, **extra):
+            nonlocal n
+            n += 1
+            needs.append(Need(code=f"{DEMO_PREFIX}NC-{n:04d}", agency=agency, kind=kind, purpose=purpose,
+                              priority_use=uses.get(use), urgency=urgency, status=NeedStatus.OPEN, is_demo=True,
+                              **extra))
+
+        for i, agency in enumerate(picked):
+            choice = i % 4
+            if choice == 0:
+                add(agency, NeedKind.FLOOR_AREA, "Bố trí trụ sở công an xã", "COMMUNE_POLICE", NeedUrgency.HIGH,
+                    floor_area=Decimal(rng.randrange(200, 500, 10)))
+            elif choice == 1:
+                add(agency, NeedKind.ASSET, "Bổ sung máy vi tính cho bộ phận một cửa", "OFFICE", NeedUrgency.NORMAL,
+                    asset_class=self.classes["MMTB-CNTT"], quantity=rng.randint(5, 15))
+            elif choice == 2:
+                add(agency, NeedKind.FLOOR_AREA, "Mở rộng trạm y tế", "HEALTH", NeedUrgency.NORMAL,
+                    floor_area=Decimal(rng.randrange(150, 400, 10)))
+            else:
+                add(agency, NeedKind.ASSET, "Xe ô tô phục vụ công tác chung", "OFFICE", NeedUrgency.LOW,
+                    asset_class=self.classes["OTO"], quantity=1)
+        archive = next(a for a in self.departments if a.name == "Trung tâm Lưu trữ lịch sử tỉnh")
+        add(archive, NeedKind.FLOOR_AREA, "Trụ sở làm việc kết hợp Kho lưu trữ lịch sử ổn định, lâu dài",
+            "OFFICE", NeedUrgency.HIGH, floor_area=Decimal(2500))
+        Need.objects.bulk_create(needs)
+        self.summary.counts["needs"] = len(needs)
+
+    def users(self):
+        password = demo_password()
+        unit = next((u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT), self.new_units[0])
+        specs = [
+            ("demo-admin", Role.ADMIN, None, {"is_staff": True, "is_superuser": True}, "Quản trị (demo)"),
+            ("demo-finance", Role.FINANCE, None, {}, "Sở Tài chính (demo)"),
+            ("demo-auditor", Role.AUDITOR, None, {}, "Kiểm toán (demo)"),
+            ("demo-commune", Role.DECLARANT, unit, {}, f"{unit.name} (demo)"),
+        ]
+        for username, role, admin_unit, flags, full_name in specs:
+            user = User(username=username, role=role, admin_unit=admin_unit,
+                        agency=self.committee.get(admin_unit.pk) if admin_unit else None,
+                        first_name=full_name, **flags)
+            user.set_password(password)
+            user.save()
+        self.summary.counts["users"] = len(specs)
+
+
+def copy_rows(table: str, columns, rows, progress=None, label="rows") -> int:
+    """Stream tuples into `table` with COPY, in chunks; returns the number of rows."""
+    say = progress or (lambda message: None)
+    raw = connection.cursor().cursor  # psycopg2 cursor of Django's connection, same transaction
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    total, buffer, count = 0, io.StringIO(), 0
+    for row in rows:
+        buffer.write("\t".join(_copy_value(v) for v in row))
+        buffer.write("\n")
+        count += 1
+        if count == COPY_CHUNK:
+            buffer.seek(0)
+            raw.copy_expert(sql, buffer)
+            total += count
+            say(f"{label}: {total:,}")
+            buffer, count = io.StringIO(), 0
+    if count:
+        buffer.seek(0)
+        raw.copy_expert(sql, buffer)
+        total += count
+    say(f"{label}: {total:,}")
+    return total
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=None) -> DemoSummary:
+    """Generate the demo data set in one transaction; refuses if demo data is present."""
+    started = time.perf_counter()
+    if scale < 1:
+        raise DemoDataError("scale must be at least 1")
+    province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, code=province_code).first()
+    if province is None:
+        raise DemoDataError(f"province {province_code} is not loaded: run load_reference_data first")
+    if demo_present():
+        raise DemoDataError("demo data is already present: use --replace to regenerate it")
+    with transaction.atomic():
+        # The history context is set by the first statement of the transaction; the COPY
+        # that follows runs in the same transaction and so is attributed to it too.
+        generator = _Generator(province, seed, scale, progress)
+        generator.agencies()
+        generator.premises()
+        generator.assets()
+        generator.needs()
+        generator.users()
+    generator.summary.total_seconds = time.perf_counter() - started
+    return generator.summary

@@ -1,0 +1,114 @@
+"""The legal lists seeded on a new database (see ../shared/LEGAL.md for sources).
+
+Rows are created when missing and never overwritten: once seeded, an administrator
+owns them (the law changes). Entries marked "verify" were read in a secondary source.
+"""
+
+CIRCULAR_23 = "Thông tư 23/2023/TT-BTC, Phụ lục 01 (đối chiếu lại)"
+LAW_15 = "Luật Quản lý, sử dụng tài sản công 15/2017/QH14, Điều 40"
+DECREE_167 = "Nghị định 167/2017/NĐ-CP, Điều 7 (sửa đổi bởi Nghị định 67/2021/NĐ-CP)"
+DECREE_186 = "Nghị định 186/2025/NĐ-CP"
+CD_213 = "Công điện 213/CĐ-TTg ngày 11/11/2025"
+
+# code, name, category, building grade, useful life (years), rate (%/year)
+ASSET_CLASSES = [
+    ("NHA-DB", "Nhà cấp đặc biệt", "building", "special", 80, "1.25"),
+    ("NHA-I", "Nhà cấp I", "building", "I", 80, "1.25"),
+    ("NHA-II", "Nhà cấp II", "building", "II", 50, "2.00"),
+    ("NHA-III", "Nhà cấp III", "building", "III", 25, "4.00"),
+    ("NHA-IV", "Nhà cấp IV", "building", "IV", 15, "6.67"),
+    ("VKT-SAN", "Kho chứa, bể chứa, sân phơi, sân chơi, sân thể thao", "structure", "", 20, "5.00"),
+    ("VKT-TUONG", "Tường rào, giếng khoan, giếng đào", "structure", "", 10, "10.00"),
+    ("OTO", "Xe ô tô", "car", "", 15, "6.67"),
+    ("PTVT-KHAC", "Phương tiện vận tải khác (mô tô, xe máy...)", "other_transport", "", 10, "10.00"),
+    ("MMTB-CNTT", "Máy vi tính, thiết bị công nghệ thông tin", "machinery", "", 5, "20.00"),
+    ("MMTB-VP", "Máy móc, thiết bị văn phòng (máy photocopy, máy chiếu, điều hòa...)", "machinery", "", 8, "12.50"),
+    ("MMTB-NT", "Bàn ghế, tủ, đồ gỗ và trang thiết bị nội thất", "machinery", "", 8, "12.50"),
+    ("MMTB-CD", "Máy móc, thiết bị chuyên dùng", "machinery", "", 10, "10.00"),
+    ("KHAC", "Tài sản cố định hữu hình khác", "other_tangible", "", 8, "12.50"),
+    ("QSDD", "Quyền sử dụng đất", "intangible", "", None, None),
+    ("PHAN-MEM", "Phần mềm ứng dụng", "intangible", "", 5, "20.00"),
+]
+
+# code, name, applies to, legal basis
+HANDLING_FORMS = [
+    ("KEEP", "Giữ lại tiếp tục sử dụng", "houses_land", DECREE_167),
+    ("RECOVER", "Thu hồi", "all", LAW_15),
+    ("TRANSFER", "Điều chuyển", "all", LAW_15),
+    ("HANDOVER_LOCAL", "Chuyển giao về địa phương quản lý, xử lý", "all", f"{LAW_15} khoản 2a; {DECREE_186} Điều 36–37"),
+    ("SELL", "Bán tài sản (trên đất), chuyển nhượng quyền sử dụng đất", "all", f"{LAW_15}; {DECREE_167}"),
+    ("CHANGE_LAND_USE", "Chuyển mục đích sử dụng đất", "houses_land", DECREE_167),
+    ("KEEP_TEMPORARILY", "Tạm giữ lại", "houses_land", DECREE_167),
+    ("CONVERT_FUNCTION", "Chuyển đổi công năng sử dụng", "houses_land", f"{DECREE_186} Điều 16"),
+    ("LEND_TEMPORARILY", "Cho mượn tạm thời trụ sở đã thu hồi", "houses_land", f"{DECREE_186} Điều 19.1.b"),
+    ("BT_PAYMENT", "Thanh toán cho nhà đầu tư dự án BT", "all", LAW_15),
+    ("LIQUIDATE", "Thanh lý", "other_assets", f"{LAW_15}; {DECREE_186} Điều 29"),
+    ("DESTROY", "Tiêu hủy", "other_assets", LAW_15),
+    ("LOSS", "Xử lý trong trường hợp bị mất, bị hủy hoại", "other_assets", LAW_15),
+    ("OTHER", "Hình thức khác theo quy định của pháp luật", "all", LAW_15),
+]
+
+# code, form code, text, clause
+HANDLING_REASONS = [
+    ("REC-UNUSED-12M", "RECOVER", "Không sử dụng liên tục quá 12 tháng", "Luật 15/2017, Điều 41.1"),
+    ("REC-NEW-HQ", "RECOVER", "Đã được giao trụ sở mới", "Luật 15/2017, Điều 41.1"),
+    ("REC-WRONG-USE", "RECOVER", "Giao, sử dụng sai đối tượng, vượt tiêu chuẩn, định mức, sai mục đích",
+     "Luật 15/2017, Điều 41.1"),
+    ("REC-UNLAWFUL", "RECOVER", "Cho thuê, liên doanh, liên kết, chuyển nhượng trái quy định",
+     "Luật 15/2017, Điều 41.1"),
+    ("REC-REORG", "RECOVER", "Nhu cầu giảm hoặc chấm dứt do sắp xếp lại tổ chức bộ máy", "Luật 15/2017, Điều 41.1"),
+    ("REC-TECH", "RECOVER", "Thay thế do đổi mới công nghệ", "Luật 15/2017, Điều 41.1"),
+    ("REC-VOLUNTARY", "RECOVER", "Cơ quan, đơn vị tự nguyện trả lại", "Luật 15/2017, Điều 41.1"),
+    ("REC-OTHER", "RECOVER", "Trường hợp khác theo quy định của pháp luật", "Luật 15/2017, Điều 41.1"),
+    ("TRF-REORG", "TRANSFER", "Thay đổi cơ quan quản lý do sắp xếp tổ chức bộ máy", "Luật 15/2017, Điều 42.1"),
+    ("TRF-SURPLUS", "TRANSFER", "Từ nơi thừa sang nơi thiếu so với tiêu chuẩn, định mức", "Luật 15/2017, Điều 42.1"),
+    ("TRF-EFFICIENT", "TRANSFER", "Để sử dụng có hiệu quả hơn", "Luật 15/2017, Điều 42.1"),
+    ("TRF-NO-NEED", "TRANSFER", "Không có nhu cầu sử dụng thường xuyên", "Luật 15/2017, Điều 42.1"),
+    ("LIQ-END-LIFE", "LIQUIDATE", "Hết thời gian sử dụng theo quy định", "Luật 15/2017, Điều 45.1"),
+    ("LIQ-DAMAGED", "LIQUIDATE", "Hư hỏng không thể sử dụng hoặc sửa chữa không hiệu quả (trên 30% nguyên giá)",
+     "Luật 15/2017, Điều 45.1; Nghị định 186/2025, Điều 29.1"),
+    ("LIQ-DEMOLITION", "LIQUIDATE", "Phá dỡ theo quyết định của cơ quan có thẩm quyền", "Luật 15/2017, Điều 45.1"),
+]
+
+PRIORITY_USES = [
+    ("HEALTH", "Y tế"),
+    ("EDUCATION", "Giáo dục, đào tạo"),
+    ("CULTURE", "Văn hóa"),
+    ("SPORTS", "Thể dục, thể thao"),
+    ("COMMUNE_POLICE", "Trụ sở công an xã"),
+    ("OFFICE", "Trụ sở làm việc cơ quan, đơn vị"),
+    ("OTHER_PUBLIC", "Công trình công cộng khác"),
+    ("SOCIO_ECONOMIC", "Phát triển kinh tế - xã hội"),
+]
+
+
+def seed_legal_lists(apps) -> int:
+    """Create the missing legal-list rows; returns how many were created."""
+    AssetClass = apps.get_model("inventory", "AssetClass")
+    HandlingForm = apps.get_model("inventory", "HandlingForm")
+    HandlingReason = apps.get_model("inventory", "HandlingReason")
+    PriorityUse = apps.get_model("inventory", "PriorityUse")
+    created = 0
+    for order, (code, name, category, grade, life, rate) in enumerate(ASSET_CLASSES, start=1):
+        _, new = AssetClass.objects.get_or_create(code=code, defaults={
+            "name": name, "category": category, "building_grade": grade, "useful_life_years": life,
+            "statutory_wear_rate": rate, "wear_rate": rate, "legal_basis": CIRCULAR_23, "sort_order": order,
+        })
+        created += new
+    forms = {}
+    for order, (code, name, applies_to, basis) in enumerate(HANDLING_FORMS, start=1):
+        forms[code], new = HandlingForm.objects.get_or_create(code=code, defaults={
+            "name": name, "applies_to": applies_to, "legal_basis": basis, "sort_order": order,
+        })
+        created += new
+    for order, (code, form, text, basis) in enumerate(HANDLING_REASONS, start=1):
+        _, new = HandlingReason.objects.get_or_create(code=code, defaults={
+            "name": text, "handling_form": forms[form], "legal_basis": basis, "sort_order": order,
+        })
+        created += new
+    for order, (code, name) in enumerate(PRIORITY_USES, start=1):
+        _, new = PriorityUse.objects.get_or_create(code=code, defaults={
+            "name": name, "legal_basis": CD_213, "sort_order": order,
+        })
+        created += new
+    return created

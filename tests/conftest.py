@@ -1,0 +1,53 @@
+"""Test set-up: a real PostGIS test database with the Nghệ An reference data and the
+demo data set (seed 1) loaded once per session; each test runs in a transaction on top."""
+
+import pghistory
+import pytest
+from django.core.management import call_command
+
+from inventory import demo
+from inventory.models import User
+from inventory.reference_data import load_province
+
+DEMO_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), pghistory.context(command="test-setup"):
+        load_province("40")
+        if not demo.demo_present():
+            demo.generate(seed=DEMO_SEED)
+    yield
+
+
+@pytest.fixture
+def demo_user(db):
+    def get(username):
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_as(client, demo_user):
+    """A test client logged in as a demo user: client_as("demo-finance")."""
+
+    def login(username):
+        client.force_login(demo_user(username))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def call(db):
+    """Run a management command and return its stdout."""
+    import io
+
+    def run(*args, **kwargs):
+        out = io.StringIO()
+        call_command(*args, stdout=out, stderr=io.StringIO(), **kwargs)
+        return out.getvalue()
+
+    return run
