@@ -66,7 +66,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,8 +74,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Attaches the acting user and URL to every history event written in a request.
-    "pghistory.middleware.HistoryMiddleware",
+    "inventory.middleware.HistoryMiddleware",
 ]
+
+if not DEBUG:
+    # In production gunicorn serves static files through WhiteNoise (nginx may front it);
+    # in development runserver and the test live server serve them from the apps.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "assets_project.urls"
 WSGI_APPLICATION = "assets_project.wsgi.application"
@@ -97,9 +101,7 @@ TEMPLATES = [
     },
 ]
 
-DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:{port}/assets".format(
-    port=os.environ.get("PGPORT", "5433")
-)
+DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:{port}/assets".format(port=os.environ.get("PGPORT", "5433"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -21,19 +22,29 @@ class DemoFilterMixin:
 @admin.register(models.AdministrativeUnit)
 class AdministrativeUnitAdmin(LeafletGeoAdmin):
     list_display = ("name", "code", "level", "type_name", "parent", "area_km2", "valid_to", "has_boundary")
-    list_filter = ("level", "type_name", ("valid_to", admin.EmptyFieldListFilter), ("boundary", admin.EmptyFieldListFilter))
+    list_filter = (
+        "level",
+        "type_name",
+        ("valid_to", admin.EmptyFieldListFilter),
+        ("boundary", admin.EmptyFieldListFilter),
+    )
     search_fields = ("name", "search_key", "code")
     list_select_related = ("parent",)
     autocomplete_fields = ("parent", "province")
     readonly_fields = ("created_at", "updated_at")
 
-    @admin.display(boolean=True, description=_("boundary"))
+    @admin.display(boolean=True, description=_("boundary"), ordering="boundary_loaded")
     def has_boundary(self, obj):
-        return obj.boundary is not None
+        return obj.boundary_loaded
 
     def get_queryset(self, request):
         # The list shows whether a boundary exists without loading the polygons.
-        return super().get_queryset(request).defer("boundary", "bbox")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary", "bbox")
+            .annotate(boundary_loaded=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField()))
+        )
 
 
 @admin.register(models.UnitLineage)
@@ -82,8 +93,15 @@ class ReferenceAdmin(admin.ModelAdmin):
 @admin.register(models.AssetClass)
 class AssetClassAdmin(ReferenceAdmin):
     list_display = (
-        "code", "name", "category", "building_grade", "useful_life_years",
-        "statutory_wear_rate", "wear_rate", "legal_basis", "is_active",
+        "code",
+        "name",
+        "category",
+        "building_grade",
+        "useful_life_years",
+        "statutory_wear_rate",
+        "wear_rate",
+        "legal_basis",
+        "is_active",
     )
     list_filter = ("category", "building_grade", "is_active")
     list_editable = ()
@@ -116,10 +134,24 @@ class PriorityUseAdmin(ReferenceAdmin):
 @admin.register(models.Premises)
 class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
     list_display = (
-        "code", "name", "admin_unit", "agency", "status", "condition", "floor_area", "remaining_value", "demo",
+        "code",
+        "name",
+        "admin_unit",
+        "agency",
+        "status",
+        "condition",
+        "floor_area",
+        "remaining_value",
+        "demo",
     )
     list_filter = (
-        "status", "condition", "building_grade", "is_flooded", "has_landslide", "storm_damaged", "is_demo",
+        "status",
+        "condition",
+        "building_grade",
+        "is_flooded",
+        "has_landslide",
+        "storm_damaged",
+        "is_demo",
         ("admin_unit", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("code", "name", "address", "agency__name", "admin_unit__name")
@@ -130,14 +162,36 @@ class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "status", "condition", "agency", "admin_unit", "legacy_unit", "address")}),
         (_("Location"), {"fields": ("location", "parcel")}),
-        (_("Building"), {"fields": (
-            "building_grade", "building_class", "year_built", "floors", "footprint_area", "floor_area",
-            "surplus_floor_area",
-        )}),
-        (_("Land"), {"fields": (
-            "land_area", "land_certificate", "land_use_office", "land_use_public_service", "land_use_housing",
-            "land_use_leased", "land_use_vacant", "land_use_encroached", "land_use_other",
-        )}),
+        (
+            _("Building"),
+            {
+                "fields": (
+                    "building_grade",
+                    "building_class",
+                    "year_built",
+                    "floors",
+                    "footprint_area",
+                    "floor_area",
+                    "surplus_floor_area",
+                )
+            },
+        ),
+        (
+            _("Land"),
+            {
+                "fields": (
+                    "land_area",
+                    "land_certificate",
+                    "land_use_office",
+                    "land_use_public_service",
+                    "land_use_housing",
+                    "land_use_leased",
+                    "land_use_vacant",
+                    "land_use_encroached",
+                    "land_use_other",
+                )
+            },
+        ),
         (_("Value"), {"fields": VALUE_FIELDS}),
         (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),
         (None, {"fields": ("notes", "created_at", "updated_at")}),
@@ -147,8 +201,16 @@ class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
 @admin.register(models.Asset)
 class AssetAdmin(DemoFilterMixin, admin.ModelAdmin):
     list_display = (
-        "code", "name", "asset_class", "agency", "quantity", "status", "condition", "original_cost",
-        "remaining_value", "demo",
+        "code",
+        "name",
+        "asset_class",
+        "agency",
+        "quantity",
+        "status",
+        "condition",
+        "original_cost",
+        "remaining_value",
+        "demo",
     )
     list_filter = ("status", "condition", "asset_class__category", "asset_class", "is_demo")
     search_fields = ("code", "name", "plate_number", "agency__name")
@@ -174,5 +236,5 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "admin_unit__name")
     autocomplete_fields = ("admin_unit", "agency")
     list_select_related = ("admin_unit",)
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}),)
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))

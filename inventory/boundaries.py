@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pghistory
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
@@ -37,7 +38,11 @@ class ImportResult:
 
     def summary(self) -> str:
         return _("boundaries: updated=%(u)s unchanged=%(n)s skipped=%(s)s (source CRS: %(srs)s)") % {
-            "u": self.updated, "n": self.unchanged, "s": len(self.skipped_codes), "srs": self.source_srs}
+            "u": self.updated,
+            "n": self.unchanged,
+            "s": len(self.skipped_codes),
+            "srs": self.source_srs,
+        }
 
 
 def normalise_code(value) -> str:
@@ -64,7 +69,7 @@ def _open_layer(path: Path):
 
 def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon], str]:
     """Features of the file's first layer as {normalised code: MultiPolygon in 4326}."""
-    source, layer = _open_layer(path)
+    _source, layer = _open_layer(path)  # the layer is only valid while its source lives
     if code_field not in layer.fields:
         raise BoundaryImportError(
             _("The field “%(field)s” is not in %(path)s. Fields found: %(fields)s.")
@@ -79,14 +84,17 @@ def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon
         if ogr is None or ogr.geom_type.name not in POLYGON_TYPES:
             kind = ogr.geom_type.name if ogr is not None else _("no geometry")
             raise BoundaryImportError(
-                _("Feature %(i)s (code %(code)s) is a %(kind)s, not a polygon.") % {"i": index, "code": code, "kind": kind}
+                _("Feature %(i)s (code %(code)s) is a %(kind)s, not a polygon.")
+                % {"i": index, "code": code, "kind": kind}
             )
         if ogr.srs is None:
             ogr.srs = srs
         ogr.transform(WGS84)
         geom = GEOSGeometry(ogr.wkb, srid=4326)
         if geom.empty:
-            raise BoundaryImportError(_("Feature %(i)s (code %(code)s) has an empty geometry.") % {"i": index, "code": code})
+            raise BoundaryImportError(
+                _("Feature %(i)s (code %(code)s) has an empty geometry.") % {"i": index, "code": code}
+            )
         if not geom.valid:
             raise BoundaryImportError(
                 _("Feature %(i)s (code %(code)s) is not a valid polygon: %(reason)s.")
@@ -109,6 +117,7 @@ def _drop_z(geom):
     return GEOSGeometry(ogr.wkb, srid=4326)
 
 
+@pghistory.context(command="import_boundaries")
 @transaction.atomic
 def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = False) -> ImportResult:
     """Set the boundary of each unit of `level` whose code is in the file.
@@ -117,8 +126,9 @@ def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = 
     `skip_unmatched` is set, and then the unmatched codes are listed in the result.
     """
     if level not in LEVELS:
-        raise BoundaryImportError(_("Unknown level “%(level)s”: use one of %(levels)s.")
-                                  % {"level": level, "levels": ", ".join(LEVELS)})
+        raise BoundaryImportError(
+            _("Unknown level “%(level)s”: use one of %(levels)s.") % {"level": level, "levels": ", ".join(LEVELS)}
+        )
     geometries, srs_name = read_boundaries(Path(path), code_field)
     units = {normalise_code(u.code): u for u in AdministrativeUnit.objects.filter(level=LEVELS[level])}
     unmatched = sorted(code for code in geometries if code not in units)

@@ -18,9 +18,11 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pghistory
 from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inventory import valuation
 from inventory.choices import (
@@ -52,7 +54,7 @@ from inventory.models import (
 DEMO_PREFIX = "DEMO-"
 DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune")
 DEMO_COMMUNE_UNIT = "Phường Thành Vinh"
-DEFAULT_DEMO_PASSWORD = "nghean2025"
+DEFAULT_DEMO_PASSWORD = "nghean2025"  # noqa: S105 - the documented demo password
 MERGER_DATE = dt.date(2025, 7, 1)
 DISSOLVED_ON = dt.date(2025, 6, 30)
 # Hardest hit by storm No. 3 (Wipha), 22–23/7/2025 (LEGAL.md); others in the west are hit less often.
@@ -60,12 +62,26 @@ STORM_HARDEST_HIT = {"Mỹ Lý", "Mường Xén", "Tương Dương", "Con Cuông
 COPY_CHUNK = 50_000
 
 PROVINCIAL_DEPARTMENTS = [
-    "Văn phòng UBND tỉnh", "Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp", "Sở Khoa học và Công nghệ",
-    "Sở Xây dựng", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Sở Dân tộc và Tôn giáo", "Sở Ngoại vụ",
-    "Thanh tra tỉnh", "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp tỉnh",
-    "Ban Quản lý Khu kinh tế Đông Nam", "Trung tâm Lưu trữ lịch sử tỉnh", "Trung tâm Phục vụ hành chính công tỉnh",
-    "Đài Phát thanh và Truyền hình tỉnh", "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Khoa học và Công nghệ",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Công Thương",
+    "Sở Dân tộc và Tôn giáo",
+    "Sở Ngoại vụ",
+    "Thanh tra tỉnh",
+    "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng và công nghiệp tỉnh",
+    "Ban Quản lý Khu kinh tế Đông Nam",
+    "Trung tâm Lưu trữ lịch sử tỉnh",
+    "Trung tâm Phục vụ hành chính công tỉnh",
+    "Đài Phát thanh và Truyền hình tỉnh",
+    "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh",
 ]
 
 
@@ -98,6 +114,7 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
+@pghistory.context(command="generate_demo", action="clear")
 @transaction.atomic
 def clear_demo(progress=None) -> dict[str, int]:
     """Remove every demo row and the demo users; history keeps their delete events."""
@@ -163,7 +180,7 @@ class _Generator:
         self.legacy_communes = [u for u in units if u.level == UnitLevel.LEGACY_COMMUNE]
         self.legacy_districts = [u for u in units if u.level == UnitLevel.LEGACY_DISTRICT]
         if not self.new_units or not self.legacy_communes:
-            raise DemoDataError("no reference data for this province: run load_reference_data first")
+            raise DemoDataError(_("No reference data for this province: run load_reference_data first."))
         lineage = UnitLineage.objects.filter(successor__province=self.province).order_by("-is_primary", "pk")
         self.successor_of = {}
         for link in lineage:
@@ -177,42 +194,68 @@ class _Generator:
             nonlocal n
             n += 1
             agency = Agency(
-                code=f"{DEMO_PREFIX}DV-{n:05d}", name=name, kind=kind, admin_unit=unit, is_active=active,
-                dissolved_on=dissolved, is_demo=True, address=unit.name,
+                code=f"{DEMO_PREFIX}DV-{n:05d}",
+                name=name,
+                kind=kind,
+                admin_unit=unit,
+                is_active=active,
+                dissolved_on=dissolved,
+                is_demo=True,
+                address=unit.name,
             )
             agencies.append(agency)
             return agency
 
-        self.committee = {u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]}", AgencyKind.COMMUNE_COMMITTEE, u)
-                          for u in self.new_units}
+        self.committee = {
+            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]}", AgencyKind.COMMUNE_COMMITTEE, u) for u in self.new_units
+        }
         self.service_unit = {
             u.pk: add(f"Trung tâm Dịch vụ công {u.name[0].lower()}{u.name[1:]}", AgencyKind.PUBLIC_SERVICE_UNIT, u)
             for u in self.new_units
         }
         self.legacy_committee = {
-            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)", AgencyKind.LEGACY_COMMUNE_COMMITTEE, u,
-                      active=False, dissolved=DISSOLVED_ON)
+            u.pk: add(
+                f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)",
+                AgencyKind.LEGACY_COMMUNE_COMMITTEE,
+                u,
+                active=False,
+                dissolved=DISSOLVED_ON,
+            )
             for u in self.legacy_communes
         }
         self.district_committee = {
-            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)", AgencyKind.LEGACY_DISTRICT_COMMITTEE, u,
-                      active=False, dissolved=DISSOLVED_ON)
+            u.pk: add(
+                f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)",
+                AgencyKind.LEGACY_DISTRICT_COMMITTEE,
+                u,
+                active=False,
+                dissolved=DISSOLVED_ON,
+            )
             for u in self.legacy_districts
         }
-        self.departments = [add(name, AgencyKind.PROVINCIAL_DEPARTMENT, self.province) for name in
-                            PROVINCIAL_DEPARTMENTS]
+        self.departments = [
+            add(name, AgencyKind.PROVINCIAL_DEPARTMENT, self.province) for name in PROVINCIAL_DEPARTMENTS
+        ]
         Agency.objects.bulk_create(agencies, batch_size=1000)
 
         successions = [
-            AgencySuccession(predecessor=self.legacy_committee[u.pk],
-                             successor=self.committee[self.successor_of[u.pk]],
-                             effective_date=MERGER_DATE, legal_basis="Sắp xếp ĐVHC cấp xã 2025")
-            for u in self.legacy_communes if u.pk in self.successor_of
+            AgencySuccession(
+                predecessor=self.legacy_committee[u.pk],
+                successor=self.committee[self.successor_of[u.pk]],
+                effective_date=MERGER_DATE,
+                legal_basis="Sắp xếp ĐVHC cấp xã 2025",
+            )
+            for u in self.legacy_communes
+            if u.pk in self.successor_of
         ]
         self.district_seat = {d.pk: self._nearest_new_unit(d.centroid) for d in self.legacy_districts}
         successions += [
-            AgencySuccession(predecessor=self.district_committee[d.pk], successor=self.committee[self.district_seat[d.pk].pk],
-                             effective_date=MERGER_DATE, legal_basis="Kết thúc hoạt động cấp huyện 2025")
+            AgencySuccession(
+                predecessor=self.district_committee[d.pk],
+                successor=self.committee[self.district_seat[d.pk].pk],
+                effective_date=MERGER_DATE,
+                legal_basis="Kết thúc hoạt động cấp huyện 2025",
+            )
             for d in self.legacy_districts
         ]
         AgencySuccession.objects.bulk_create(successions, batch_size=1000)
@@ -237,48 +280,84 @@ class _Generator:
             hardest = unit_new.short_name in STORM_HARDEST_HIT
             storm = west and rng.random() < (0.85 if hardest else 0.3)
             floors = rng.randint(3, 6) if (district or department) else rng.randint(1, 3)
-            footprint = Decimal(rng.randrange(400, 1200, 10) if (district or department) else rng.randrange(150, 600, 10))
+            footprint = Decimal(
+                rng.randrange(400, 1200, 10) if (district or department) else rng.randrange(150, 600, 10)
+            )
             floor_area = footprint * floors * Decimal(rng.choice(["0.85", "0.9", "0.95", "1"]))
             land = (footprint * rng.randint(4, 10)).quantize(Decimal(1))
-            grade = BuildingGrade.GRADE_II if (district or department) and rng.random() < 0.6 else rng.choice(
-                [BuildingGrade.GRADE_III, BuildingGrade.GRADE_III, BuildingGrade.GRADE_IV])
+            grade = (
+                BuildingGrade.GRADE_II
+                if (district or department) and rng.random() < 0.6
+                else rng.choice([BuildingGrade.GRADE_III, BuildingGrade.GRADE_III, BuildingGrade.GRADE_IV])
+            )
             year_built = rng.randint(1994, 2021)
             in_use = dt.date(year_built + rng.randint(0, 1), rng.randint(1, 12), 1)
             cost = _money(float(floor_area) * rng.uniform(4.5e6, 9.5e6))
             office = (land * Decimal(rng.choice(["0.5", "0.6", "0.7"]))).quantize(Decimal(1))
             building_class = self.building_class.get(grade)
             premises = Premises(
-                code=f"{DEMO_PREFIX}TS-{n:06d}", name=name, location=point, address=(legacy or unit_new).name,
-                admin_unit=unit_new, legacy_unit=legacy, agency=agency, status=PremisesStatus.IN_USE_HQ,
-                condition=Condition.DAMAGED if storm and rng.random() < 0.6 else rng.choice(
-                    [Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.FAIR, Condition.POOR]),
-                land_area=land, footprint_area=footprint, floor_area=floor_area.quantize(Decimal("0.01")),
-                floors=floors, building_grade=grade, building_class=building_class, year_built=year_built,
-                in_use_date=in_use, original_cost=cost, land_use_office=office,
+                code=f"{DEMO_PREFIX}TS-{n:06d}",
+                name=name,
+                location=point,
+                address=(legacy or unit_new).name,
+                admin_unit=unit_new,
+                legacy_unit=legacy,
+                agency=agency,
+                status=PremisesStatus.IN_USE_HQ,
+                condition=Condition.DAMAGED
+                if storm and rng.random() < 0.6
+                else rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.FAIR, Condition.POOR]),
+                land_area=land,
+                footprint_area=footprint,
+                floor_area=floor_area.quantize(Decimal("0.01")),
+                floors=floors,
+                building_grade=grade,
+                building_class=building_class,
+                year_built=year_built,
+                in_use_date=in_use,
+                original_cost=cost,
+                land_use_office=office,
                 land_use_vacant=(land - office) if rng.random() < 0.5 else None,
                 land_certificate=f"CT{rng.randint(100000, 999999)}" if rng.random() < 0.8 else "",
-                is_flooded=rng.random() < (0.25 if not west else 0.1), has_landslide=west and rng.random() < 0.3,
-                storm_damaged=storm, is_demo=True,
+                is_flooded=rng.random() < (0.25 if not west else 0.1),
+                has_landslide=west and rng.random() < 0.3,
+                storm_damaged=storm,
+                is_demo=True,
                 notes="Dữ liệu mẫu (demo) — không phải số liệu thật.",
             )
             premises.valuation_date = self.valuation_date
             premises.remaining_value = valuation.remaining_value(
-                cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date)
+                cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date
+            )
             rows.append(premises)
             return premises
 
         by_new_unit: dict[int, list[Premises]] = {u.pk: [] for u in self.new_units}
         for district in self.legacy_districts:
             seat = self.district_seat[district.pk]
-            legacy = min((c for c in self.legacy_communes if c.parent_id == district.pk),
-                         key=lambda c: (_distance_m(c.centroid, district.centroid), c.code), default=None)
-            p = add(f"Trụ sở Huyện ủy - HĐND - UBND {district.name[0].lower()}{district.name[1:]} (cũ)", seat, legacy,
-                    self.committee[seat.pk], _jitter(rng, district.centroid, 600), district=True)
+            legacy = min(
+                (c for c in self.legacy_communes if c.parent_id == district.pk),
+                key=lambda c: (_distance_m(c.centroid, district.centroid), c.code),
+                default=None,
+            )
+            p = add(
+                f"Trụ sở Huyện ủy - HĐND - UBND {district.name[0].lower()}{district.name[1:]} (cũ)",
+                seat,
+                legacy,
+                self.committee[seat.pk],
+                _jitter(rng, district.centroid, 600),
+                district=True,
+            )
             by_new_unit[seat.pk].insert(0, p)
         for commune in self.legacy_communes:
             successor = self.unit_by_id[self.successor_of[commune.pk]]
-            p = add(f"Trụ sở UBND {commune.name[0].lower()}{commune.name[1:]} (cũ)", successor, commune,
-                    self.committee[successor.pk], _jitter(rng, commune.centroid, 900))
+            p = add(
+                f"Trụ sở UBND {commune.name[0].lower()}{commune.name[1:]} (cũ)",
+                successor,
+                commune,
+                self.committee[successor.pk],
+                _jitter(rng, commune.centroid, 900),
+            )
             by_new_unit[successor.pk].append(p)
 
         # Each new unit keeps one predecessor site as its headquarters (a former district
@@ -288,8 +367,11 @@ class _Generator:
             if not sites:
                 continue
             district_sites = [s for s in sites if s.floors and s.name.startswith("Trụ sở Huyện ủy")]
-            hq = district_sites[0] if district_sites else min(
-                sites, key=lambda s: (_distance_m(s.location, unit.centroid), s.code))
+            hq = (
+                district_sites[0]
+                if district_sites
+                else min(sites, key=lambda s: (_distance_m(s.location, unit.centroid), s.code))
+            )
             for site in sites:
                 if site is hq:
                     continue
@@ -299,7 +381,8 @@ class _Generator:
                 elif roll < 0.70:
                     site.status = PremisesStatus.PARTLY_SURPLUS
                     site.surplus_floor_area = (site.floor_area * Decimal(rng.choice(["0.3", "0.4", "0.5"]))).quantize(
-                        Decimal("0.01"))
+                        Decimal("0.01")
+                    )
                 elif roll < 0.88:
                     site.status = PremisesStatus.OTHER_PUBLIC_USE
                     site.agency = self.service_unit[unit.pk]
@@ -311,8 +394,9 @@ class _Generator:
         vinh = [u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT] or self.new_units[:1]
         for i, department in enumerate(self.departments):
             base = vinh[0]
-            p = add(f"Trụ sở {department.name}", base, None, department, _jitter(rng, base.centroid, 2500),
-                    department=True)
+            p = add(
+                f"Trụ sở {department.name}", base, None, department, _jitter(rng, base.centroid, 2500), department=True
+            )
             if i % 7 == 6:
                 p.status = PremisesStatus.PARTLY_SURPLUS
                 p.surplus_floor_area = (p.floor_area * Decimal("0.35")).quantize(Decimal("0.01"))
@@ -325,22 +409,76 @@ class _Generator:
     # -- assets -----------------------------------------------------------------------
     ASSET_KINDS = [
         # class code, names, unit, quantity range, unit cost range (VND), lines per premises (district, commune)
-        ("OTO", ["Xe ô tô 7 chỗ", "Xe ô tô 5 chỗ", "Xe ô tô bán tải", "Xe ô tô 16 chỗ"], "chiếc", (1, 1),
-         (650e6, 1450e6), (3, 0.35)),
-        ("MMTB-CNTT", ["Máy vi tính để bàn", "Máy tính xách tay", "Máy in laser", "Máy quét tài liệu",
-                       "Thiết bị mạng", "Máy chủ"], "chiếc", (1, 15), (6e6, 28e6), (6, 4)),
-        ("MMTB-VP", ["Máy photocopy", "Máy chiếu", "Điều hòa nhiệt độ", "Hệ thống âm thanh hội trường"],
-         "chiếc", (1, 6), (10e6, 85e6), (4, 2)),
-        ("MMTB-NT", ["Bộ bàn ghế làm việc", "Tủ đựng tài liệu", "Bộ bàn ghế hội trường", "Bàn ghế tiếp dân"],
-         "bộ", (2, 30), (2.5e6, 12e6), (4, 3)),
-        ("MMTB-CD", ["Máy phát điện", "Máy bơm chữa cháy", "Thiết bị truyền thanh cơ sở", "Camera giám sát"],
-         "chiếc", (1, 3), (25e6, 320e6), (2, 1)),
+        (
+            "OTO",
+            ["Xe ô tô 7 chỗ", "Xe ô tô 5 chỗ", "Xe ô tô bán tải", "Xe ô tô 16 chỗ"],
+            "chiếc",
+            (1, 1),
+            (650e6, 1450e6),
+            (3, 0.35),
+        ),
+        (
+            "MMTB-CNTT",
+            [
+                "Máy vi tính để bàn",
+                "Máy tính xách tay",
+                "Máy in laser",
+                "Máy quét tài liệu",
+                "Thiết bị mạng",
+                "Máy chủ",
+            ],
+            "chiếc",
+            (1, 15),
+            (6e6, 28e6),
+            (6, 4),
+        ),
+        (
+            "MMTB-VP",
+            ["Máy photocopy", "Máy chiếu", "Điều hòa nhiệt độ", "Hệ thống âm thanh hội trường"],
+            "chiếc",
+            (1, 6),
+            (10e6, 85e6),
+            (4, 2),
+        ),
+        (
+            "MMTB-NT",
+            ["Bộ bàn ghế làm việc", "Tủ đựng tài liệu", "Bộ bàn ghế hội trường", "Bàn ghế tiếp dân"],
+            "bộ",
+            (2, 30),
+            (2.5e6, 12e6),
+            (4, 3),
+        ),
+        (
+            "MMTB-CD",
+            ["Máy phát điện", "Máy bơm chữa cháy", "Thiết bị truyền thanh cơ sở", "Camera giám sát"],
+            "chiếc",
+            (1, 3),
+            (25e6, 320e6),
+            (2, 1),
+        ),
         ("PTVT-KHAC", ["Xe mô tô"], "chiếc", (1, 2), (25e6, 45e6), (1, 0.5)),
     ]
     ASSET_COLUMNS = (
-        "code", "name", "asset_class_id", "agency_id", "premises_id", "quantity", "unit_of_measure",
-        "plate_number", "seats", "condition", "status", "notes", "original_cost", "in_use_date",
-        "remaining_value", "valuation_date", "declared_remaining_value", "is_demo", "created_at", "updated_at",
+        "code",
+        "name",
+        "asset_class_id",
+        "agency_id",
+        "premises_id",
+        "quantity",
+        "unit_of_measure",
+        "plate_number",
+        "seats",
+        "condition",
+        "status",
+        "notes",
+        "original_cost",
+        "in_use_date",
+        "remaining_value",
+        "valuation_date",
+        "declared_remaining_value",
+        "is_demo",
+        "created_at",
+        "updated_at",
     )
 
     def asset_rows(self):
@@ -355,7 +493,7 @@ class _Generator:
                 asset_class = self.classes[code]
                 expected = per_district if district else per_commune
                 lines = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
-                for _ in range(lines * self.scale):
+                for _line in range(lines * self.scale):
                     n += 1
                     quantity = rng.randint(qmin, qmax)
                     cost = _money(rng.uniform(cmin, cmax) * quantity, 100_000)
@@ -367,21 +505,40 @@ class _Generator:
                     elif code == "OTO" and district:
                         condition, status = Condition.FAIR, AssetStatus.SURPLUS
                     else:
-                        condition, status = rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR,
-                                                         Condition.POOR]), AssetStatus.IN_USE
+                        condition, status = (
+                            rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.POOR]),
+                            AssetStatus.IN_USE,
+                        )
                     car = code == "OTO"
                     remaining = valuation.remaining_value(cost, asset_class.wear_rate, in_use, self.valuation_date)
                     yield (
-                        f"{DEMO_PREFIX}TS{n:08d}", rng.choice(names), asset_class.pk, premises.agency.pk, premises.pk,
-                        quantity, unit, f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else "",
-                        rng.choice([5, 7, 16]) if car else None, condition, status, "Dữ liệu mẫu (demo)",
-                        cost, in_use, remaining, self.valuation_date, None, True, now, now,
+                        f"{DEMO_PREFIX}TS{n:08d}",
+                        rng.choice(names),
+                        asset_class.pk,
+                        premises.agency.pk,
+                        premises.pk,
+                        quantity,
+                        unit,
+                        f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else "",
+                        rng.choice([5, 7, 16]) if car else None,
+                        condition,
+                        status,
+                        "Dữ liệu mẫu (demo)",
+                        cost,
+                        in_use,
+                        remaining,
+                        self.valuation_date,
+                        None,
+                        True,
+                        now,
+                        now,
                     )
 
     def assets(self):
         started = time.perf_counter()
-        total = copy_rows(Asset._meta.db_table, self.ASSET_COLUMNS, self.asset_rows(), progress=self.say,
-                          label="asset lines")
+        total = copy_rows(
+            Asset._meta.db_table, self.ASSET_COLUMNS, self.asset_rows(), progress=self.say, label="asset lines"
+        )
         self.summary.asset_seconds = time.perf_counter() - started
         self.summary.counts["assets"] = total
 
@@ -396,27 +553,69 @@ class _Generator:
         def add(agency, kind, purpose, use, urgency, **extra):
             nonlocal n
             n += 1
-            needs.append(Need(code=f"{DEMO_PREFIX}NC-{n:04d}", agency=agency, kind=kind, purpose=purpose,
-                              priority_use=uses.get(use), urgency=urgency, status=NeedStatus.OPEN, is_demo=True,
-                              **extra))
+            needs.append(
+                Need(
+                    code=f"{DEMO_PREFIX}NC-{n:04d}",
+                    agency=agency,
+                    kind=kind,
+                    purpose=purpose,
+                    priority_use=uses.get(use),
+                    urgency=urgency,
+                    status=NeedStatus.OPEN,
+                    is_demo=True,
+                    **extra,
+                )
+            )
 
         for i, agency in enumerate(picked):
             choice = i % 4
             if choice == 0:
-                add(agency, NeedKind.FLOOR_AREA, "Bố trí trụ sở công an xã", "COMMUNE_POLICE", NeedUrgency.HIGH,
-                    floor_area=Decimal(rng.randrange(200, 500, 10)))
+                add(
+                    agency,
+                    NeedKind.FLOOR_AREA,
+                    "Bố trí trụ sở công an xã",
+                    "COMMUNE_POLICE",
+                    NeedUrgency.HIGH,
+                    floor_area=Decimal(rng.randrange(200, 500, 10)),
+                )
             elif choice == 1:
-                add(agency, NeedKind.ASSET, "Bổ sung máy vi tính cho bộ phận một cửa", "OFFICE", NeedUrgency.NORMAL,
-                    asset_class=self.classes["MMTB-CNTT"], quantity=rng.randint(5, 15))
+                add(
+                    agency,
+                    NeedKind.ASSET,
+                    "Bổ sung máy vi tính cho bộ phận một cửa",
+                    "OFFICE",
+                    NeedUrgency.NORMAL,
+                    asset_class=self.classes["MMTB-CNTT"],
+                    quantity=rng.randint(5, 15),
+                )
             elif choice == 2:
-                add(agency, NeedKind.FLOOR_AREA, "Mở rộng trạm y tế", "HEALTH", NeedUrgency.NORMAL,
-                    floor_area=Decimal(rng.randrange(150, 400, 10)))
+                add(
+                    agency,
+                    NeedKind.FLOOR_AREA,
+                    "Mở rộng trạm y tế",
+                    "HEALTH",
+                    NeedUrgency.NORMAL,
+                    floor_area=Decimal(rng.randrange(150, 400, 10)),
+                )
             else:
-                add(agency, NeedKind.ASSET, "Xe ô tô phục vụ công tác chung", "OFFICE", NeedUrgency.LOW,
-                    asset_class=self.classes["OTO"], quantity=1)
+                add(
+                    agency,
+                    NeedKind.ASSET,
+                    "Xe ô tô phục vụ công tác chung",
+                    "OFFICE",
+                    NeedUrgency.LOW,
+                    asset_class=self.classes["OTO"],
+                    quantity=1,
+                )
         archive = next(a for a in self.departments if a.name == "Trung tâm Lưu trữ lịch sử tỉnh")
-        add(archive, NeedKind.FLOOR_AREA, "Trụ sở làm việc kết hợp Kho lưu trữ lịch sử ổn định, lâu dài",
-            "OFFICE", NeedUrgency.HIGH, floor_area=Decimal(2500))
+        add(
+            archive,
+            NeedKind.FLOOR_AREA,
+            "Trụ sở làm việc kết hợp Kho lưu trữ lịch sử ổn định, lâu dài",
+            "OFFICE",
+            NeedUrgency.HIGH,
+            floor_area=Decimal(2500),
+        )
         Need.objects.bulk_create(needs)
         self.summary.counts["needs"] = len(needs)
 
@@ -430,9 +629,14 @@ class _Generator:
             ("demo-commune", Role.DECLARANT, unit, {}, f"{unit.name} (demo)"),
         ]
         for username, role, admin_unit, flags, full_name in specs:
-            user = User(username=username, role=role, admin_unit=admin_unit,
-                        agency=self.committee.get(admin_unit.pk) if admin_unit else None,
-                        first_name=full_name, **flags)
+            user = User(
+                username=username,
+                role=role,
+                admin_unit=admin_unit,
+                agency=self.committee.get(admin_unit.pk) if admin_unit else None,
+                first_name=full_name,
+                **flags,
+            )
             user.set_password(password)
             user.save()
         self.summary.counts["users"] = len(specs)
@@ -477,13 +681,15 @@ def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=
     """Generate the demo data set in one transaction; refuses if demo data is present."""
     started = time.perf_counter()
     if scale < 1:
-        raise DemoDataError("scale must be at least 1")
+        raise DemoDataError(_("The scale must be at least 1."))
     province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, code=province_code).first()
     if province is None:
-        raise DemoDataError(f"province {province_code} is not loaded: run load_reference_data first")
+        raise DemoDataError(
+            _("Province %(code)s is not loaded: run load_reference_data first.") % {"code": province_code}
+        )
     if demo_present():
-        raise DemoDataError("demo data is already present: use --replace to regenerate it")
-    with transaction.atomic():
+        raise DemoDataError(_("Demo data is already present: use --replace to generate it again."))
+    with pghistory.context(command="generate_demo", seed=seed, scale=scale), transaction.atomic():
         # The history context is set by the first statement of the transaction; the COPY
         # that follows runs in the same transaction and so is attributed to it too.
         generator = _Generator(province, seed, scale, progress)

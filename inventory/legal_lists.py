@@ -35,7 +35,12 @@ HANDLING_FORMS = [
     ("KEEP", "Giữ lại tiếp tục sử dụng", "houses_land", DECREE_167),
     ("RECOVER", "Thu hồi", "all", LAW_15),
     ("TRANSFER", "Điều chuyển", "all", LAW_15),
-    ("HANDOVER_LOCAL", "Chuyển giao về địa phương quản lý, xử lý", "all", f"{LAW_15} khoản 2a; {DECREE_186} Điều 36–37"),
+    (
+        "HANDOVER_LOCAL",
+        "Chuyển giao về địa phương quản lý, xử lý",
+        "all",
+        f"{LAW_15} khoản 2a; {DECREE_186} Điều 36–37",
+    ),
     ("SELL", "Bán tài sản (trên đất), chuyển nhượng quyền sử dụng đất", "all", f"{LAW_15}; {DECREE_167}"),
     ("CHANGE_LAND_USE", "Chuyển mục đích sử dụng đất", "houses_land", DECREE_167),
     ("KEEP_TEMPORARILY", "Tạm giữ lại", "houses_land", DECREE_167),
@@ -52,10 +57,18 @@ HANDLING_FORMS = [
 HANDLING_REASONS = [
     ("REC-UNUSED-12M", "RECOVER", "Không sử dụng liên tục quá 12 tháng", "Luật 15/2017, Điều 41.1"),
     ("REC-NEW-HQ", "RECOVER", "Đã được giao trụ sở mới", "Luật 15/2017, Điều 41.1"),
-    ("REC-WRONG-USE", "RECOVER", "Giao, sử dụng sai đối tượng, vượt tiêu chuẩn, định mức, sai mục đích",
-     "Luật 15/2017, Điều 41.1"),
-    ("REC-UNLAWFUL", "RECOVER", "Cho thuê, liên doanh, liên kết, chuyển nhượng trái quy định",
-     "Luật 15/2017, Điều 41.1"),
+    (
+        "REC-WRONG-USE",
+        "RECOVER",
+        "Giao, sử dụng sai đối tượng, vượt tiêu chuẩn, định mức, sai mục đích",
+        "Luật 15/2017, Điều 41.1",
+    ),
+    (
+        "REC-UNLAWFUL",
+        "RECOVER",
+        "Cho thuê, liên doanh, liên kết, chuyển nhượng trái quy định",
+        "Luật 15/2017, Điều 41.1",
+    ),
     ("REC-REORG", "RECOVER", "Nhu cầu giảm hoặc chấm dứt do sắp xếp lại tổ chức bộ máy", "Luật 15/2017, Điều 41.1"),
     ("REC-TECH", "RECOVER", "Thay thế do đổi mới công nghệ", "Luật 15/2017, Điều 41.1"),
     ("REC-VOLUNTARY", "RECOVER", "Cơ quan, đơn vị tự nguyện trả lại", "Luật 15/2017, Điều 41.1"),
@@ -65,8 +78,12 @@ HANDLING_REASONS = [
     ("TRF-EFFICIENT", "TRANSFER", "Để sử dụng có hiệu quả hơn", "Luật 15/2017, Điều 42.1"),
     ("TRF-NO-NEED", "TRANSFER", "Không có nhu cầu sử dụng thường xuyên", "Luật 15/2017, Điều 42.1"),
     ("LIQ-END-LIFE", "LIQUIDATE", "Hết thời gian sử dụng theo quy định", "Luật 15/2017, Điều 45.1"),
-    ("LIQ-DAMAGED", "LIQUIDATE", "Hư hỏng không thể sử dụng hoặc sửa chữa không hiệu quả (trên 30% nguyên giá)",
-     "Luật 15/2017, Điều 45.1; Nghị định 186/2025, Điều 29.1"),
+    (
+        "LIQ-DAMAGED",
+        "LIQUIDATE",
+        "Hư hỏng không thể sử dụng hoặc sửa chữa không hiệu quả (trên 30% nguyên giá)",
+        "Luật 15/2017, Điều 45.1; Nghị định 186/2025, Điều 29.1",
+    ),
     ("LIQ-DEMOLITION", "LIQUIDATE", "Phá dỡ theo quyết định của cơ quan có thẩm quyền", "Luật 15/2017, Điều 45.1"),
 ]
 
@@ -90,25 +107,51 @@ def seed_legal_lists(apps) -> int:
     PriorityUse = apps.get_model("inventory", "PriorityUse")
     created = 0
     for order, (code, name, category, grade, life, rate) in enumerate(ASSET_CLASSES, start=1):
-        _, new = AssetClass.objects.get_or_create(code=code, defaults={
-            "name": name, "category": category, "building_grade": grade, "useful_life_years": life,
-            "statutory_wear_rate": rate, "wear_rate": rate, "legal_basis": CIRCULAR_23, "sort_order": order,
-        })
+        _, new = AssetClass.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "category": category,
+                "building_grade": grade,
+                "useful_life_years": life,
+                "statutory_wear_rate": rate,
+                "wear_rate": rate,
+                "legal_basis": CIRCULAR_23,
+                "sort_order": order,
+            },
+        )
         created += new
     forms = {}
     for order, (code, name, applies_to, basis) in enumerate(HANDLING_FORMS, start=1):
-        forms[code], new = HandlingForm.objects.get_or_create(code=code, defaults={
-            "name": name, "applies_to": applies_to, "legal_basis": basis, "sort_order": order,
-        })
+        forms[code], new = HandlingForm.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "applies_to": applies_to,
+                "legal_basis": basis,
+                "sort_order": order,
+            },
+        )
         created += new
     for order, (code, form, text, basis) in enumerate(HANDLING_REASONS, start=1):
-        _, new = HandlingReason.objects.get_or_create(code=code, defaults={
-            "name": text, "handling_form": forms[form], "legal_basis": basis, "sort_order": order,
-        })
+        _, new = HandlingReason.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": text,
+                "handling_form": forms[form],
+                "legal_basis": basis,
+                "sort_order": order,
+            },
+        )
         created += new
     for order, (code, name) in enumerate(PRIORITY_USES, start=1):
-        _, new = PriorityUse.objects.get_or_create(code=code, defaults={
-            "name": name, "legal_basis": CD_213, "sort_order": order,
-        })
+        _, new = PriorityUse.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "legal_basis": CD_213,
+                "sort_order": order,
+            },
+        )
         created += new
     return created

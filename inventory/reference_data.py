@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
+import pghistory
 import vietnamadminunits
 from django.contrib.gis.geos import Point, Polygon
 from django.db import transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import ProvinceCode, Ward
-from vietnamadminunits.database import query
 
 from inventory.choices import UnitLevel
 from inventory.models import AdministrativeUnit, UnitLineage
@@ -35,7 +37,15 @@ LEGAL_BASIS = {
 }
 GENERIC_LEGAL_BASIS = "Nghị quyết của UBTVQH15 về sắp xếp đơn vị hành chính cấp xã năm 2025"
 UNIT_FIELDS = (
-    "name", "short_name", "type_name", "centroid", "bbox", "area_km2", "valid_from", "valid_to", "source",
+    "name",
+    "short_name",
+    "type_name",
+    "centroid",
+    "bbox",
+    "area_km2",
+    "valid_from",
+    "valid_to",
+    "source",
 )
 
 
@@ -67,8 +77,12 @@ def source_label() -> str:
     )
 
 
-def _sql_quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def query(sql: str, params=()) -> list[dict]:
+    """Rows of the package's SQLite data set, with bound parameters."""
+    path = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(row) for row in conn.execute(sql, params)]
 
 
 def available_provinces() -> list[tuple[str, str]]:
@@ -81,8 +95,10 @@ def resolve_province(code: str) -> dict:
     """The package's province row for an official code ('40') or a name ('Nghệ An')."""
     wanted = code.strip()
     key = search_key(wanted).replace(" ", "")
-    for row in query("SELECT DISTINCT provinceCode, province, provinceShort, provinceKey, provinceShortKey, "
-                     "provinceLat, provinceLon FROM admin_units"):
+    for row in query(
+        "SELECT DISTINCT provinceCode, province, provinceShort, provinceKey, provinceShortKey, "
+        "provinceLat, provinceLon FROM admin_units"
+    ):
         if wanted.isdigit() and int(wanted) == int(row["provinceCode"]):
             return row
         if key and key in (row["provinceKey"], row["provinceShortKey"]):
@@ -156,6 +172,7 @@ class _UnitWriter:
         return unit
 
 
+@pghistory.context(command="load_reference_data")
 @transaction.atomic
 def load_province(code: str = "40", progress=None) -> LoadResult:
     """Load one province: itself, its new units, legacy districts and communes, lineage."""
@@ -167,49 +184,76 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
     writer = _UnitWriter(result)
 
     province = writer.put(
-        UnitLevel.PROVINCE, pcode,
-        name=prov["province"], short_name=prov["provinceShort"],
+        UnitLevel.PROVINCE,
+        pcode,
+        name=prov["province"],
+        short_name=prov["provinceShort"],
         type_name=prov["province"][: -len(prov["provinceShort"])].strip(),
         centroid=Point(prov["provinceLon"], prov["provinceLat"], srid=4326),
-        bbox=None, area_km2=None, valid_from=REORGANISATION_DATE, valid_to=None, source=source,
-        parent_id=None, province_id=None,
+        bbox=None,
+        area_km2=None,
+        valid_from=REORGANISATION_DATE,
+        valid_to=None,
+        source=source,
+        parent_id=None,
+        province_id=None,
     )
 
     # New commune-level units: official code and name from vietnam-provinces.
     official = _official_wards(int(pcode))
-    rows = query(f"SELECT * FROM admin_units WHERE provinceCode = {_sql_quote(prov['provinceCode'])}")
+    rows = query("SELECT * FROM admin_units WHERE provinceCode = ?", [prov["provinceCode"]])
     new_by_key = {}
     for row in rows:
         code_, name = official.get(search_key(row["ward"]), (row["wardCode"], row["ward"]))
         if search_key(row["ward"]) not in official:
-            result.warnings.append(_("%(name)s is not in vietnam-provinces; kept the code %(code)s.")
-                                   % {"name": row["ward"], "code": row["wardCode"]})
+            result.warnings.append(
+                _("%(name)s is not in vietnam-provinces; kept the code %(code)s.")
+                % {"name": row["ward"], "code": row["wardCode"]}
+            )
         new_by_key[row["wardKey"]] = writer.put(
-            UnitLevel.COMMUNE, code_,
-            name=name, short_name=row["wardShort"], type_name=row["wardType"],
-            centroid=Point(row["wardLon"], row["wardLat"], srid=4326), bbox=None,
-            area_km2=_km2(row["wardAreaKm2"]), valid_from=REORGANISATION_DATE, valid_to=None, source=source,
-            parent_id=province.pk, province_id=province.pk,
+            UnitLevel.COMMUNE,
+            code_,
+            name=name,
+            short_name=row["wardShort"],
+            type_name=row["wardType"],
+            centroid=Point(row["wardLon"], row["wardLat"], srid=4326),
+            bbox=None,
+            area_km2=_km2(row["wardAreaKm2"]),
+            valid_from=REORGANISATION_DATE,
+            valid_to=None,
+            source=source,
+            parent_id=province.pk,
+            province_id=province.pk,
         )
     say(_("new units: %(n)s") % {"n": len(new_by_key)})
 
     # Legacy districts and communes of the former province(s) merged into this one.
     table = _conversion_table()
     legacy_provinces = table["DICT_PROVINCE"][prov["provinceKey"]]
+    placeholders = ", ".join("?" for _key in legacy_provinces)
     legacy_rows = query(
-        "SELECT * FROM admin_units_legacy WHERE provinceKey IN (%s) ORDER BY districtCode, wardCode"
-        % ", ".join(_sql_quote(k) for k in legacy_provinces)
+        f"SELECT * FROM admin_units_legacy WHERE provinceKey IN ({placeholders}) "  # noqa: S608 - placeholders only
+        "ORDER BY districtCode, wardCode",
+        legacy_provinces,
     )
     districts, communes_by_key = {}, {}
     for row in legacy_rows:
         district = districts.get(row["districtCode"])
         if district is None:
             district = districts[row["districtCode"]] = writer.put(
-                UnitLevel.LEGACY_DISTRICT, row["districtCode"],
-                name=row["district"], short_name=row["districtShort"], type_name=row["districtType"],
+                UnitLevel.LEGACY_DISTRICT,
+                row["districtCode"],
+                name=row["district"],
+                short_name=row["districtShort"],
+                type_name=row["districtType"],
                 centroid=Point(row["districtLon"], row["districtLat"], srid=4326),
-                bbox=_bounds_polygon(row["districtBounds"]), area_km2=None,
-                valid_from=None, valid_to=LEGACY_VALID_TO, source=source, parent_id=province.pk, province_id=province.pk,
+                bbox=_bounds_polygon(row["districtBounds"]),
+                area_km2=None,
+                valid_from=None,
+                valid_to=LEGACY_VALID_TO,
+                source=source,
+                parent_id=province.pk,
+                province_id=province.pk,
             )
         if not row["wardCode"]:
             # An island district without communes (e.g. Cồn Cỏ): it has no commune row.
@@ -217,11 +261,19 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
             continue
         key = f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}"
         communes_by_key[key] = writer.put(
-            UnitLevel.LEGACY_COMMUNE, row["wardCode"],
-            name=row["ward"], short_name=row["wardShort"], type_name=row["wardType"],
+            UnitLevel.LEGACY_COMMUNE,
+            row["wardCode"],
+            name=row["ward"],
+            short_name=row["wardShort"],
+            type_name=row["wardType"],
             centroid=Point(row["wardLon"], row["wardLat"], srid=4326),
-            bbox=_bounds_polygon(row["wardBounds"]), area_km2=None,
-            valid_from=None, valid_to=LEGACY_VALID_TO, source=source, parent_id=district.pk, province_id=province.pk,
+            bbox=_bounds_polygon(row["wardBounds"]),
+            area_km2=None,
+            valid_from=None,
+            valid_to=LEGACY_VALID_TO,
+            source=source,
+            parent_id=district.pk,
+            province_id=province.pk,
         )
     say(_("legacy districts: %(d)s, legacy communes: %(c)s") % {"d": len(districts), "c": len(communes_by_key)})
 
@@ -242,8 +294,9 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
     for (legacy_key, new_key), is_primary in pairs.items():
         predecessor, successor = communes_by_key.get(legacy_key), new_by_key.get(new_key)
         if predecessor is None or successor is None:
-            result.warnings.append(_("Lineage entry %(old)s → %(new)s matches no unit; skipped.")
-                                   % {"old": legacy_key, "new": new_key})
+            result.warnings.append(
+                _("Lineage entry %(old)s → %(new)s matches no unit; skipped.") % {"old": legacy_key, "new": new_key}
+            )
             continue
         links += 1
         link = existing_links.get((predecessor.pk, successor.pk))
@@ -266,5 +319,3 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
         "lineage_links": links,
     }
     return result
-
-

@@ -1,8 +1,10 @@
 """Operations over several rows or with side effects, called by views, the admin and
 commands alike, each with an explicit actor and inside a transaction."""
 
+from decimal import Decimal
+
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
 from inventory.choices import PremisesStatus
@@ -36,13 +38,18 @@ def dashboard_totals(user) -> dict:
     premises = Premises.objects.visible_to(user)
     assets = Asset.objects.visible_to(user)
     by_status = dict(premises.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    surplus_premises_value = premises.surplus().aggregate(v=Coalesce(Sum("remaining_value"), 0))["v"]
-    surplus_assets_value = assets.surplus().aggregate(v=Coalesce(Sum("remaining_value"), 0))["v"]
+    zero = Value(Decimal(0))
+    surplus_premises_value = premises.surplus().aggregate(v=Coalesce(Sum("remaining_value"), zero))["v"]
+    surplus_assets_value = assets.surplus().aggregate(v=Coalesce(Sum("remaining_value"), zero))["v"]
     asset_totals = assets.aggregate(lines=Count("pk"), items=Coalesce(Sum("quantity"), 0))
     return {
         "premises_by_status": [
-            {"status": status, "label": status.label, "colour": PremisesStatus.colour(status),
-             "count": by_status.get(status.value, 0)}
+            {
+                "status": status,
+                "label": status.label,
+                "colour": PremisesStatus.colour(status),
+                "count": by_status.get(status.value, 0),
+            }
             for status in PremisesStatus
         ],
         "premises_total": sum(by_status.values()),

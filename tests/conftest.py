@@ -1,7 +1,6 @@
 """Test set-up: a real PostGIS test database with the Nghệ An reference data and the
 demo data set (seed 1) loaded once per session; each test runs in a transaction on top."""
 
-import pghistory
 import pytest
 from django.core.management import call_command
 
@@ -14,7 +13,7 @@ DEMO_SEED = 1
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), pghistory.context(command="test-setup"):
+    with django_db_blocker.unblock():
         load_province("40")
         if not demo.demo_present():
             demo.generate(seed=DEMO_SEED)
@@ -42,12 +41,15 @@ def client_as(client, demo_user):
 
 @pytest.fixture
 def call(db):
-    """Run a management command and return its stdout."""
+    """Run a management command in a language (English unless told) and return its stdout."""
     import io
 
-    def run(*args, **kwargs):
+    from django.utils import translation
+
+    def run(*args, language="en", **kwargs):
         out = io.StringIO()
-        call_command(*args, stdout=out, stderr=io.StringIO(), **kwargs)
+        with translation.override(language):
+            call_command(*args, stdout=out, stderr=io.StringIO(), **kwargs)
         return out.getvalue()
 
     return run

@@ -19,8 +19,9 @@ def unit(name="Phường Thành Vinh", level=UnitLevel.COMMUNE) -> Administrativ
 def agency(admin_unit=None, **kwargs) -> Agency:
     n = next(_seq)
     admin_unit = admin_unit or unit()
-    obj = Agency(code=f"T-DV-{n}", name=f"Đơn vị thử {n}", kind=AgencyKind.COMMUNE_COMMITTEE,
-                 admin_unit=admin_unit, **kwargs)
+    obj = Agency(
+        code=f"T-DV-{n}", name=f"Đơn vị thử {n}", kind=AgencyKind.COMMUNE_COMMITTEE, admin_unit=admin_unit, **kwargs
+    )
     obj.full_clean()
     obj.save()
     return obj
@@ -30,11 +31,19 @@ def premises(**kwargs) -> Premises:
     n = next(_seq)
     admin_unit = kwargs.pop("admin_unit", None) or unit()
     defaults = {
-        "code": f"T-TS-{n}", "name": f"Trụ sở thử {n}", "location": Point(105.66, 18.675, srid=4326),
-        "admin_unit": admin_unit, "agency": kwargs.pop("agency", None) or agency(admin_unit),
-        "status": PremisesStatus.SURPLUS, "building_grade": "III", "floors": 2,
-        "footprint_area": Decimal(300), "floor_area": Decimal(600), "land_area": Decimal(2000),
-        "original_cost": Decimal(2_000_000_000), "in_use_date": dt.date(2010, 1, 1),
+        "code": f"T-TS-{n}",
+        "name": f"Trụ sở thử {n}",
+        "location": Point(105.66, 18.675, srid=4326),
+        "admin_unit": admin_unit,
+        "agency": kwargs.pop("agency", None) or agency(admin_unit),
+        "status": PremisesStatus.SURPLUS,
+        "building_grade": "III",
+        "floors": 2,
+        "footprint_area": Decimal(300),
+        "floor_area": Decimal(600),
+        "land_area": Decimal(2000),
+        "original_cost": Decimal(2_000_000_000),
+        "in_use_date": dt.date(2010, 1, 1),
     }
     defaults.update(kwargs)
     obj = Premises(**defaults)
@@ -47,9 +56,13 @@ def asset(**kwargs) -> Asset:
     n = next(_seq)
     asset_class = kwargs.pop("asset_class", None) or AssetClass.objects.get(code="MMTB-CNTT")
     defaults = {
-        "code": f"T-TS{n}", "name": f"Tài sản thử {n}", "asset_class": asset_class,
-        "agency": kwargs.pop("agency", None) or agency(), "quantity": 1,
-        "original_cost": Decimal(20_000_000), "in_use_date": dt.date(2022, 3, 1),
+        "code": f"T-TS{n}",
+        "name": f"Tài sản thử {n}",
+        "asset_class": asset_class,
+        "agency": kwargs.pop("agency", None) or agency(),
+        "quantity": 1,
+        "original_cost": Decimal(20_000_000),
+        "in_use_date": dt.date(2022, 3, 1),
     }
     defaults.update(kwargs)
     obj = Asset(**defaults)

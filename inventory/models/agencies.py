@@ -21,15 +21,21 @@ class Agency(DemoFlagModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=40, choices=AgencyKind.choices, db_index=True)
     admin_unit = models.ForeignKey(
-        "inventory.AdministrativeUnit", verbose_name=_("administrative unit"),
-        on_delete=models.PROTECT, related_name="agencies",
+        "inventory.AdministrativeUnit",
+        verbose_name=_("administrative unit"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     predecessors = models.ManyToManyField(
-        "self", verbose_name=_("predecessor agencies"), through="AgencySuccession",
-        symmetrical=False, related_name="successors", blank=True,
+        "self",
+        verbose_name=_("predecessor agencies"),
+        through="AgencySuccession",
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
     )
 
     objects = AgencyQuerySet.as_manager()

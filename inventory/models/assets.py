@@ -1,7 +1,7 @@
 """Asset items: buildings, structures, cars, machinery, equipment..."""
 
-from django.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, AssetStatus, Condition
@@ -27,15 +27,17 @@ class Asset(ValuedModel, DemoFlagModel, TimeStampedModel):
         "inventory.Agency", verbose_name=_("holding agency"), on_delete=models.PROTECT, related_name="assets"
     )
     premises = models.ForeignKey(
-        "inventory.Premises", verbose_name=_("premises"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="assets",
+        "inventory.Premises",
+        verbose_name=_("premises"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assets",
     )
     quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
     unit_of_measure = models.CharField(_("unit"), max_length=30, default="chiếc")
     plate_number = models.CharField(_("plate number"), max_length=20, blank=True)
-    seats = models.PositiveSmallIntegerField(
-        _("seats"), null=True, blank=True, validators=[MaxValueValidator(100)]
-    )
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True, validators=[MaxValueValidator(100)])
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
     status = models.CharField(
         _("status"), max_length=30, choices=AssetStatus.choices, default=AssetStatus.IN_USE, db_index=True

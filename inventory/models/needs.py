@@ -23,17 +23,29 @@ class Need(DemoFlagModel, TimeStampedModel):
     )
     kind = models.CharField(_("kind of need"), max_length=20, choices=NeedKind.choices)
     asset_class = models.ForeignKey(
-        "inventory.AssetClass", verbose_name=_("asset class"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="needs",
+        "inventory.AssetClass",
+        verbose_name=_("asset class"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
     )
     floor_area = models.DecimalField(
-        _("floor area needed (m²)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("floor area needed (m²)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     quantity = models.PositiveIntegerField(_("quantity needed"), null=True, blank=True)
     priority_use = models.ForeignKey(
-        "inventory.PriorityUse", verbose_name=_("priority use"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="needs",
+        "inventory.PriorityUse",
+        verbose_name=_("priority use"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
     )
     purpose = models.TextField(_("purpose"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=NeedUrgency.choices, default=NeedUrgency.NORMAL)

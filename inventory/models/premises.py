@@ -14,8 +14,13 @@ __all__ = ["Premises"]
 
 AREA = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 LAND_USE_FIELDS = (
-    "land_use_office", "land_use_public_service", "land_use_housing", "land_use_leased",
-    "land_use_vacant", "land_use_encroached", "land_use_other",
+    "land_use_office",
+    "land_use_public_service",
+    "land_use_housing",
+    "land_use_leased",
+    "land_use_vacant",
+    "land_use_encroached",
+    "land_use_other",
 )
 
 
@@ -35,19 +40,30 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
     parcel = models.MultiPolygonField(_("land parcel"), srid=4326, null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     admin_unit = models.ForeignKey(
-        "inventory.AdministrativeUnit", verbose_name=_("commune (since 2025)"),
-        on_delete=models.PROTECT, related_name="premises",
+        "inventory.AdministrativeUnit",
+        verbose_name=_("commune (since 2025)"),
+        on_delete=models.PROTECT,
+        related_name="premises",
     )
     legacy_unit = models.ForeignKey(
-        "inventory.AdministrativeUnit", verbose_name=_("former commune"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="legacy_premises",
+        "inventory.AdministrativeUnit",
+        verbose_name=_("former commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legacy_premises",
     )
     agency = models.ForeignKey(
-        "inventory.Agency", verbose_name=_("managing agency"), on_delete=models.PROTECT,
+        "inventory.Agency",
+        verbose_name=_("managing agency"),
+        on_delete=models.PROTECT,
         related_name="premises",
     )
     status = models.CharField(
-        _("status"), max_length=30, choices=PremisesStatus.choices, default=PremisesStatus.IN_USE_HQ,
+        _("status"),
+        max_length=30,
+        choices=PremisesStatus.choices,
+        default=PremisesStatus.IN_USE_HQ,
         db_index=True,
     )
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
@@ -56,13 +72,15 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
     footprint_area = models.DecimalField(_("building footprint (m²)"), null=True, blank=True, **AREA)
     floor_area = models.DecimalField(_("total floor area (m²)"), null=True, blank=True, **AREA)
     surplus_floor_area = models.DecimalField(_("surplus floor area (m²)"), null=True, blank=True, **AREA)
-    floors = models.PositiveSmallIntegerField(
-        _("floors"), null=True, blank=True, validators=[MaxValueValidator(100)]
-    )
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True, validators=[MaxValueValidator(100)])
     building_grade = models.CharField(_("building grade"), max_length=10, choices=BuildingGrade.choices, blank=True)
     building_class = models.ForeignKey(
-        "inventory.AssetClass", verbose_name=_("building asset class"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="premises",
+        "inventory.AssetClass",
+        verbose_name=_("building asset class"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="premises",
         help_text=_("Set from the building grade when left empty; gives the wear rate."),
     )
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
@@ -104,7 +122,9 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
             self.building_class = (
                 AssetClass.objects.filter(
                     category=AssetCategory.BUILDING, building_grade=self.building_grade, is_active=True
-                ).order_by("sort_order").first()
+                )
+                .order_by("sort_order")
+                .first()
             )
 
     def clean(self):
@@ -116,12 +136,19 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
         raise_if(errors)
 
     def _validate_areas(self, errors: dict) -> None:
-        if self.floor_area is not None and self.footprint_area is not None and self.floors:
-            if self.floor_area > self.footprint_area * self.floors:
-                errors["floor_area"] = _("The total floor area cannot exceed footprint × floors.")
-        if self.surplus_floor_area is not None and self.floor_area is not None:
-            if self.surplus_floor_area > self.floor_area:
-                errors["surplus_floor_area"] = _("The surplus floor area cannot exceed the total floor area.")
+        if (
+            self.floor_area is not None
+            and self.footprint_area is not None
+            and self.floors
+            and self.floor_area > self.footprint_area * self.floors
+        ):
+            errors["floor_area"] = _("The total floor area cannot exceed footprint × floors.")
+        if (
+            self.surplus_floor_area is not None
+            and self.floor_area is not None
+            and self.surplus_floor_area > self.floor_area
+        ):
+            errors["surplus_floor_area"] = _("The surplus floor area cannot exceed the total floor area.")
         if self.status == PremisesStatus.PARTLY_SURPLUS and not self.surplus_floor_area:
             errors["surplus_floor_area"] = _("A partly surplus premises needs its surplus floor area.")
         uses = [getattr(self, f) for f in LAND_USE_FIELDS if getattr(self, f) is not None]

@@ -44,16 +44,27 @@ class AssetClass(ReferenceEntry):
 
     category = models.CharField(_("category"), max_length=30, choices=AssetCategory.choices)
     building_grade = models.CharField(
-        _("building grade"), max_length=10, choices=BuildingGrade.choices, blank=True,
+        _("building grade"),
+        max_length=10,
+        choices=BuildingGrade.choices,
+        blank=True,
         help_text=_("For houses and buildings: the grade this class covers."),
     )
     useful_life_years = models.PositiveSmallIntegerField(_("useful life (years)"), null=True, blank=True)
     statutory_wear_rate = models.DecimalField(
-        _("statutory wear rate (%/year)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("statutory wear rate (%/year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     wear_rate = models.DecimalField(
-        _("applied wear rate (%/year)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("applied wear rate (%/year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Empty for assets that are not worn (e.g. land-use rights)."),
     )
@@ -68,12 +79,15 @@ class AssetClass(ReferenceEntry):
             low = self.statutory_wear_rate * (1 - PROVINCIAL_RATE_ADJUSTMENT)
             high = self.statutory_wear_rate * (1 + PROVINCIAL_RATE_ADJUSTMENT)
             if not low <= self.wear_rate <= high:
-                raise ValidationError({
-                    "wear_rate": _(
-                        "The applied rate may differ from the statutory rate by at most 20%% "
-                        "(between %(low)s and %(high)s)."
-                    ) % {"low": round(low, 2), "high": round(high, 2)}
-                })
+                raise ValidationError(
+                    {
+                        "wear_rate": _(
+                            "The applied rate may differ from the statutory rate by at most 20%% "
+                            "(between %(low)s and %(high)s)."
+                        )
+                        % {"low": round(low, 2), "high": round(high, 2)}
+                    }
+                )
         if self.category == AssetCategory.BUILDING and not self.building_grade:
             raise ValidationError({"building_grade": _("A building class needs its grade.")})
 

@@ -28,12 +28,20 @@ class AdministrativeUnit(TimeStampedModel):
     type_name = models.CharField(_("unit type"), max_length=40, help_text=_("Xã, Phường, Huyện, Thị xã..."))
     search_key = models.CharField(max_length=120, db_index=True, editable=False)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     province = models.ForeignKey(
-        "self", verbose_name=_("province"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "self",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     centroid = models.PointField(_("centroid"), srid=4326)
     bbox = models.PolygonField(_("bounding box"), srid=4326, null=True, blank=True)
@@ -76,11 +84,15 @@ class UnitLineage(TimeStampedModel):
     """
 
     predecessor = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("former unit"), on_delete=models.PROTECT,
+        AdministrativeUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.PROTECT,
         related_name="successor_links",
     )
     successor = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("new unit"), on_delete=models.PROTECT,
+        AdministrativeUnit,
+        verbose_name=_("new unit"),
+        on_delete=models.PROTECT,
         related_name="predecessor_links",
     )
     is_primary = models.BooleanField(_("primary successor"), default=True)

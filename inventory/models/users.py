@@ -19,12 +19,20 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DECLARANT)
     admin_unit = models.ForeignKey(
-        "inventory.AdministrativeUnit", verbose_name=_("administrative unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "inventory.AdministrativeUnit",
+        verbose_name=_("administrative unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     agency = models.ForeignKey(
-        "inventory.Agency", verbose_name=_("agency"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "inventory.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     class Meta(AbstractUser.Meta):

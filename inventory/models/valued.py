@@ -25,17 +25,25 @@ class ValuedModel(models.Model):
 
     original_cost = models.DecimalField(_("original cost (VND)"), null=True, blank=True, **MONEY)
     in_use_date = models.DateField(_("date put into use"), null=True, blank=True)
-    remaining_value = models.DecimalField(
-        _("remaining value (VND)"), null=True, blank=True, editable=False, **MONEY
-    )
+    remaining_value = models.DecimalField(_("remaining value (VND)"), null=True, blank=True, editable=False, **MONEY)
     valuation_date = models.DateField(_("valuation date"), null=True, blank=True, editable=False)
     declared_remaining_value = models.DecimalField(
-        _("declared remaining value (VND)"), null=True, blank=True, **MONEY,
+        _("declared remaining value (VND)"),
+        null=True,
+        blank=True,
+        **MONEY,
         help_text=_("The value the holding agency declared, kept beside the computed one."),
     )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.recompute_value()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "remaining_value", "valuation_date"}
+        super().save(*args, **kwargs)
 
     def wear_rate(self) -> Decimal | None:
         """Applied wear rate in %/year, from the record's asset class."""
@@ -53,13 +61,6 @@ class ValuedModel(models.Model):
     def _validate_in_use_date(self, errors: dict) -> None:
         if self.in_use_date and self.in_use_date > timezone.localdate():
             errors["in_use_date"] = _("The date put into use cannot be in the future.")
-
-    def save(self, *args, **kwargs):
-        self.recompute_value()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "remaining_value", "valuation_date"}
-        super().save(*args, **kwargs)
 
 
 def raise_if(errors: dict) -> None:

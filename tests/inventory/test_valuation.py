@@ -93,8 +93,9 @@ def test_provincial_rate_may_move_at_most_twenty_percent():
 
 @pytest.mark.django_db
 def test_declared_value_is_kept_beside_the_computed_one():
-    item = factories.asset(original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1),
-                           declared_remaining_value=Decimal(55_000_000))
+    item = factories.asset(
+        original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1), declared_remaining_value=Decimal(55_000_000)
+    )
     item.refresh_from_db()
     assert item.declared_remaining_value == 55_000_000
     assert item.remaining_value != item.declared_remaining_value

@@ -1,6 +1,5 @@
 """manage.py generate_demo --seed N --scale K [--replace | --skip-if-present | --clear]"""
 
-import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -24,17 +23,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, scale, province, replace, skip_if_present, clear, verbosity, **options):
         say = (lambda message: self.stdout.write(f"  {message}")) if verbosity > 0 else None
-        with pghistory.context(command="generate_demo", seed=seed, scale=scale):
-            if clear or replace:
-                demo.clear_demo(progress=say)
-                if clear:
-                    self.stdout.write(_("demo data removed"))
-                    return
-            elif skip_if_present and demo.demo_present():
-                self.stdout.write(_("demo data already present: nothing to do"))
+        if clear or replace:
+            demo.clear_demo(progress=say)
+            if clear:
+                self.stdout.write(_("demo data removed"))
                 return
-            try:
-                summary = demo.generate(seed=seed, scale=scale, province_code=province, progress=say)
-            except demo.DemoDataError as exc:
-                raise CommandError(str(exc)) from exc
+        elif skip_if_present and demo.demo_present():
+            self.stdout.write(_("demo data already present: nothing to do"))
+            return
+        try:
+            summary = demo.generate(seed=seed, scale=scale, province_code=province, progress=say)
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(summary.line())

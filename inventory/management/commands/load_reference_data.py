@@ -1,6 +1,5 @@
 """manage.py load_reference_data [--province CODE]"""
 
-import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -19,8 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, province, verbosity, **options):
         say = (lambda message: self.stdout.write(f"  {message}")) if verbosity > 0 else None
         try:
-            with pghistory.context(command="load_reference_data", province=province):
-                result = load_province(province, progress=say)
+            result = load_province(province, progress=say)
         except UnknownProvince as exc:
             raise CommandError(str(exc)) from exc
         if verbosity > 1:

@@ -1,0 +1,77 @@
+"""The home page: role, unit and real totals over what the user may see."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+SQL = """
+SELECT
+  (SELECT count(*) FROM inventory_premises p {pwhere}),
+  (SELECT coalesce(sum(quantity), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id {awhere}),
+  (SELECT coalesce(sum(remaining_value), 0) FROM inventory_premises p
+     {pwhere_and} status IN ('surplus', 'partly_surplus'))
+  + (SELECT coalesce(sum(remaining_value), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id
+     {awhere_and} a.status = 'surplus')
+"""
+
+
+def expected_totals(unit_id=None):
+    if unit_id:
+        parts = {
+            "pwhere": f"WHERE p.admin_unit_id = {int(unit_id)}",
+            "awhere": f"WHERE g.admin_unit_id = {int(unit_id)}",
+            "pwhere_and": f"WHERE p.admin_unit_id = {int(unit_id)} AND",
+            "awhere_and": f"WHERE g.admin_unit_id = {int(unit_id)} AND",
+        }
+    else:
+        parts = {"pwhere": "", "awhere": "", "pwhere_and": "WHERE", "awhere_and": "WHERE"}
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.format(**parts))
+        return cursor.fetchone()
+
+
+def shown_totals(response):
+    totals = response.context["totals"]
+    return totals["premises_total"], totals["asset_items"], totals["surplus_value"]
+
+
+def test_anonymous_users_go_to_the_login_page(client):
+    response = client.get(reverse("inventory:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("login")).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["demo-finance", "demo-auditor", "demo-admin"])
+def test_province_wide_roles_see_province_totals(client_as, username):
+    response = client_as(username).get(reverse("inventory:home"))
+    assert response.status_code == 200
+    assert shown_totals(response) == tuple(expected_totals())
+    assert expected_totals()[0] > 400
+
+
+def test_commune_declarant_sees_only_its_unit(client_as, demo_user):
+    user = demo_user("demo-commune")
+    response = client_as("demo-commune").get(reverse("inventory:home"))
+    shown = shown_totals(response)
+    assert shown == tuple(expected_totals(user.admin_unit_id))
+    assert 0 < shown[0] < expected_totals()[0]
+    page = response.content.decode()
+    assert "Phường Thành Vinh" in page
+
+
+def test_page_is_vietnamese_by_default_and_english_on_request(client_as):
+    client = client_as("demo-finance")
+    page = client.get(reverse("inventory:home")).content.decode()
+    assert "Tài sản" in page and "Dôi dư" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("inventory:home")).content.decode()
+    assert "Remaining value of surplus" in page
+
+
+def test_home_totals_take_a_fixed_number_of_queries(client_as, django_assert_max_num_queries):
+    client = client_as("demo-finance")
+    with django_assert_max_num_queries(10):
+        client.get(reverse("inventory:home"))
