@@ -36,9 +36,12 @@ class AdministrativeUnitQuerySet(QuerySet):
 
 
 class ScopedQuerySet(QuerySet):
-    """A queryset whose rows belong to an administrative unit through `unit_path`."""
+    """A queryset whose rows belong to an administrative unit through `unit_path`.
 
-    unit_path = "admin_unit"
+    Records belong to the unit of the agency that manages or holds them: a provincial
+    department's building in a ward is the department's, not the ward's."""
+
+    unit_path = "agency__admin_unit"
 
     def visible_to(self, user):
         unit = _unit_of(user)
@@ -57,8 +60,6 @@ class AgencyQuerySet(ScopedQuerySet):
 
 
 class PremisesQuerySet(ScopedQuerySet):
-    unit_path = "admin_unit"
-
     def surplus(self):
         """Surplus and partly surplus premises (dôi dư)."""
         return self.filter(status__in=SURPLUS_PREMISES_STATUSES)
@@ -68,11 +69,9 @@ class PremisesQuerySet(ScopedQuerySet):
 
 
 class AssetQuerySet(ScopedQuerySet):
-    unit_path = "agency__admin_unit"
-
     def surplus(self):
         return self.filter(status=AssetStatus.SURPLUS)
 
 
 class NeedQuerySet(ScopedQuerySet):
-    unit_path = "agency__admin_unit"
+    pass

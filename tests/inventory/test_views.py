@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 SQL = """
 SELECT
-  (SELECT count(*) FROM inventory_premises p {pwhere}),
+  (SELECT count(*) FROM inventory_premises p JOIN inventory_agency pg ON pg.id = p.agency_id {pwhere}),
   (SELECT coalesce(sum(quantity), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id {awhere}),
-  (SELECT coalesce(sum(remaining_value), 0) FROM inventory_premises p
+  (SELECT coalesce(sum(remaining_value), 0) FROM inventory_premises p JOIN inventory_agency pg ON pg.id = p.agency_id
      {pwhere_and} status IN ('surplus', 'partly_surplus'))
   + (SELECT coalesce(sum(remaining_value), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id
      {awhere_and} a.status = 'surplus')
@@ -20,9 +20,9 @@ SELECT
 def expected_totals(unit_id=None):
     if unit_id:
         parts = {
-            "pwhere": f"WHERE p.admin_unit_id = {int(unit_id)}",
+            "pwhere": f"WHERE pg.admin_unit_id = {int(unit_id)}",
             "awhere": f"WHERE g.admin_unit_id = {int(unit_id)}",
-            "pwhere_and": f"WHERE p.admin_unit_id = {int(unit_id)} AND",
+            "pwhere_and": f"WHERE pg.admin_unit_id = {int(unit_id)} AND",
             "awhere_and": f"WHERE g.admin_unit_id = {int(unit_id)} AND",
         }
     else:
