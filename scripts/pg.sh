@@ -50,9 +50,17 @@ is_running() {
   as_owner "$PGBIN/pg_ctl" -D "$DATA_DIR" status >/dev/null 2>&1
 }
 
+port_taken() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null
+}
+
 start() {
   init_cluster
   if ! is_running; then
+    if port_taken; then
+      echo "Port $PGPORT is already in use by another server: set PGPORT to a free port (or DATABASE_URL)." >&2
+      exit 1
+    fi
     # TCP on loopback only; no Unix socket, whose path length limit a deep clone could exceed.
     as_owner "$PGBIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 \
       -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200" \
