@@ -134,3 +134,45 @@ class NeedStatus(models.TextChoices):
     RESERVED = "reserved", _("Reserved")
     MET = "met", _("Met")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DeclarationKind(models.TextChoices):
+    """Kind of declaration (kê khai): first-time or supplementary (within 30 days of a change)."""
+
+    FIRST_TIME = "first_time", _("First-time declaration")
+    SUPPLEMENTARY = "supplementary", _("Supplementary declaration")
+
+
+class DeclarationStatus(models.TextChoices):
+    """draft → submitted → approved, or returned with comments → (resubmitted) submitted."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+
+
+class ItemStatus(models.TextChoices):
+    """Where one declared change stands."""
+
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Awaiting approval")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    APPLIED = "applied", _("In effect (no approval needed)")
+
+
+class ItemTarget(models.TextChoices):
+    PREMISES = "premises", _("Premises")
+    ASSET = "asset", _("Asset")
+    NEED = "need", _("Need")
+
+
+class ItemAction(models.TextChoices):
+    CREATE = "create", _("New record")
+    UPDATE = "update", _("Change")
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")

@@ -1,5 +1,4 @@
-"""Operations over several rows or with side effects, called by views, the admin and
-commands alike, each with an explicit actor and inside a transaction."""
+"""Record-wide operations: revaluation and the home-page totals."""
 
 from decimal import Decimal
 

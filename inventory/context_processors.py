@@ -1,0 +1,14 @@
+"""What every page needs to know about the user: role flags and unread notifications."""
+
+from inventory.services.declarations import can_declare, can_review
+
+
+def roles(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can_declare": can_declare(user),
+        "can_review": can_review(user),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    }

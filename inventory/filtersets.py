@@ -1,0 +1,92 @@
+"""One FilterSet per listed model, used by the HTML lists (and later the API)."""
+
+import unicodedata
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inventory.choices import (
+    AssetStatus,
+    Condition,
+    DeclarationKind,
+    DeclarationStatus,
+    NeedKind,
+    NeedStatus,
+    PremisesStatus,
+)
+from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Declaration, Need, Premises
+
+
+def text_search(fields):
+    """A filter method matching every word of the query in any of `fields`, with or
+    without Vietnamese diacritics (PostgreSQL unaccent), whatever the Unicode form."""
+
+    def method(queryset, name, value):
+        for word in unicodedata.normalize("NFC", value).split():
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__unaccent__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    return method
+
+
+def visible_agencies(request):
+    return Agency.objects.visible_to(request.user) if request else Agency.objects.none()
+
+
+class PremisesFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method=text_search(["code", "name", "address", "agency__name"]))
+    status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label=_("status"))
+    condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
+    admin_unit = filters.ModelChoiceFilter(
+        queryset=AdministrativeUnit.objects.communes(), label=_("commune (since 2025)")
+    )
+    agency = filters.ModelChoiceFilter(queryset=visible_agencies, label=_("managing agency"))
+    storm_damaged = filters.BooleanFilter(label=_("storm damage"))
+    is_flooded = filters.BooleanFilter(label=_("flood-prone"))
+
+    class Meta:
+        model = Premises
+        fields = ["q", "status", "condition", "admin_unit", "agency", "storm_damaged", "is_flooded"]
+
+
+class AssetFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method=text_search(["code", "name", "plate_number", "premises__name"]))
+    asset_class = filters.ModelChoiceFilter(queryset=AssetClass.objects.all(), label=_("asset class"))
+    status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("status"))
+    condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
+    premises = filters.CharFilter(field_name="premises__code", label=_("premises code"))
+
+    class Meta:
+        model = Asset
+        fields = ["q", "asset_class", "status", "condition", "premises"]
+
+
+class NeedFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method=text_search(["code", "purpose", "agency__name"]))
+    kind = filters.ChoiceFilter(choices=NeedKind.choices, label=_("kind of need"))
+    status = filters.ChoiceFilter(choices=NeedStatus.choices, label=_("status"))
+
+    class Meta:
+        model = Need
+        fields = ["q", "kind", "status"]
+
+
+class DeclarationFilterSet(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method=text_search(["agency__name", "agency__admin_unit__name"]))
+    status = filters.MultipleChoiceFilter(choices=DeclarationStatus.choices, label=_("status"))
+    kind = filters.ChoiceFilter(choices=DeclarationKind.choices, label=_("kind"))
+    unit = filters.ModelChoiceFilter(
+        field_name="agency__admin_unit", queryset=AdministrativeUnit.objects.communes(), label=_("commune (since 2025)")
+    )
+    submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("submitted from"))
+    submitted_before = filters.DateFilter(
+        field_name="submitted_at", lookup_expr="date__lte", label=_("submitted until")
+    )
+
+    class Meta:
+        model = Declaration
+        fields = ["q", "status", "kind", "unit", "submitted_after", "submitted_before"]

@@ -1,0 +1,208 @@
+"""Forms of the declaration pages. Every form ends in the same payload that Excel rows
+produce, checked by `inventory.services.payload` — one set of rules for both."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.gis import forms as gis_forms
+from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+from leaflet.forms.widgets import LeafletWidget
+
+from inventory.choices import ItemAction, ItemTarget
+from inventory.models import AssetClass, DeclarationItem, Premises, PriorityUse
+from inventory.services import declarations as services
+from inventory.services import payload as P
+
+RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
+
+
+class DeclarationForm(forms.Form):
+    """A record as its agency declares it: scalar fields from the model, related
+    records chosen by code among those the user may declare for."""
+
+    target: str = ""
+
+    def __init__(self, *args, user, record=None, item: DeclarationItem | None = None, **kwargs):
+        self.user, self.record, self.item = user, record, item
+        if "initial" not in kwargs:
+            source = item.payload if item is not None else (P.to_payload(record, self.target) if record else {})
+            kwargs["initial"] = self.initial_from_payload(source)
+        super().__init__(*args, **kwargs)
+        names = [n for n in P.FIELDS[self.target] if n not in RELATED_FIELDS and n != "location"]
+        model_fields = fields_for_model(P.MODELS[self.target], fields=names)
+        for name in P.FIELDS[self.target]:
+            if name in model_fields:
+                self.fields[name] = model_fields[name]
+            elif name in RELATED_FIELDS:
+                self.fields[name] = self.related_field(name)
+            elif name == "location":
+                self.fields[name] = gis_forms.PointField(label=_("location"), srid=4326, widget=LeafletWidget())
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Leave empty for a new record: a code is given.")
+        if record is not None or (item is not None and item.action == ItemAction.UPDATE):
+            self.fields["code"].disabled = True
+        self.payload: dict | None = None
+
+    def initial_from_payload(self, payload: dict) -> dict:
+        return {k: v for k, v in payload.items() if v is not None}
+
+    def related_field(self, name):
+        agencies = services.declarable_agencies(self.user)
+        if name == "agency":
+            return forms.ChoiceField(label=_("agency"), choices=[(a.code, a.name) for a in agencies])
+        if name == "asset_class":
+            return forms.ModelChoiceField(
+                AssetClass.objects.filter(is_active=True),
+                to_field_name="code",
+                label=_("asset class"),
+                required=self.target == ItemTarget.ASSET,
+            )
+        if name == "priority_use":
+            return forms.ModelChoiceField(
+                PriorityUse.objects.filter(is_active=True),
+                to_field_name="code",
+                label=_("priority use"),
+                required=False,
+            )
+        if name == "premises":
+            live = [
+                (p.code, f"{p.code} – {p.name}") for p in Premises.objects.visible_to(self.user).only("code", "name")
+            ]
+            pending = [
+                (i.code, f"{i.code} – {i.payload.get('name', '')} ({_('declared')})")
+                for i in DeclarationItem.objects.visible_to(self.user).filter(
+                    target=ItemTarget.PREMISES,
+                    action=ItemAction.CREATE,
+                    premises__isnull=True,
+                    declaration__status__in=("draft", "returned", "submitted"),
+                )
+            ]
+            return forms.ChoiceField(label=_("premises"), choices=[("", "—"), *live, *pending], required=False)
+        raise KeyError(name)
+
+    def to_payload(self) -> dict:
+        data = {}
+        for name in P.FIELDS[self.target]:
+            value = self.cleaned_data.get(name)
+            data[name] = P.serialize(value) if value not in ("",) else ""
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        payload = self.to_payload()
+        if self.record is not None:
+            payload["code"] = self.record.code
+        elif self.item is not None:
+            payload["code"] = self.item.code
+        elif not payload.get("code"):
+            agency = P.Lookups().get("agency", payload["agency"])
+            payload["code"] = services.new_code(self.target, agency)
+        lookups = P.Lookups(
+            pending_premises=dict(
+                DeclarationItem.objects.visible_to(self.user)
+                .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)
+                .values_list("code", "payload")
+            )
+        )
+        try:
+            instance = P.build(self.target, payload, base=self.record, lookups=lookups)
+            P.validate(instance, self.target)
+        except ValidationError as exc:
+            self._add_model_errors(exc)
+            return cleaned
+        self.check_instance(instance, cleaned)
+        self.payload = payload
+        return cleaned
+
+    def _add_model_errors(self, exc: ValidationError) -> None:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+    def check_instance(self, instance, cleaned) -> None:
+        """Checks that ask the user rather than refuse."""
+
+
+class PremisesForm(DeclarationForm):
+    target = ItemTarget.PREMISES
+    latitude = forms.DecimalField(
+        label=_("latitude"),
+        required=False,
+        max_digits=10,
+        decimal_places=7,
+        help_text=_("Or type the coordinates instead of placing the pin."),
+    )
+    longitude = forms.DecimalField(label=_("longitude"), required=False, max_digits=10, decimal_places=7)
+    confirm_location = forms.BooleanField(
+        label=_("The location is right"),
+        required=False,
+        help_text=_("Tick to keep a location outside the commune or far from its centre."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].required = False
+        self.needs_confirmation = False
+
+    def clean(self):
+        lat, lon = self.data.get("latitude"), self.data.get("longitude")
+        if lat and lon and "location" in self.fields:
+            try:
+                point = f"SRID=4326;POINT({Decimal(lon)} {Decimal(lat)})"
+            except ArithmeticError:
+                point = None
+            if point:
+                self.cleaned_data["location"] = gis_forms.PointField(srid=4326).clean(point)
+                self.errors.pop("location", None)
+        if not self.cleaned_data.get("location") and "location" not in self.errors:
+            self.add_error("location", _("Place the premises on the map or type its coordinates."))
+        return super().clean()
+
+    def check_instance(self, instance, cleaned) -> None:
+        warning = P.location_warning(instance)
+        if warning and not cleaned.get("confirm_location"):
+            self.needs_confirmation = True
+            self.add_error(
+                "location",
+                _("%(warning)s Check it, then tick “The location is right” to keep it.") % {"warning": warning},
+            )
+
+
+class AssetForm(DeclarationForm):
+    target = ItemTarget.ASSET
+
+
+class NeedForm(DeclarationForm):
+    target = ItemTarget.NEED
+
+
+FORMS = {ItemTarget.PREMISES: PremisesForm, ItemTarget.ASSET: AssetForm, ItemTarget.NEED: NeedForm}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("return", _("Return for correction"))])
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what must be corrected when returning."))
+        return cleaned
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    keep_valid_rows = forms.BooleanField(
+        label=_("Keep the valid rows if some rows have errors"),
+        required=False,
+        help_text=_("The rejected rows are listed and can be downloaded."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Photo or document"))
+    title = forms.CharField(label=_("title"), required=False, max_length=255)

@@ -1,0 +1,40 @@
+"""Photos and documents attached to premises."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inventory.choices import AttachmentKind
+from inventory.models.base import track_history
+
+__all__ = ["Attachment"]
+
+
+def attachment_path(instance, filename):
+    return f"premises/{instance.premises_id}/{instance.kind}/{filename}"
+
+
+@track_history()
+class Attachment(models.Model):
+    """A photo (re-encoded, with a thumbnail) or a document (PDF) of a premises. The
+    type is checked from the content, not the name; removal keeps the history row."""
+
+    premises = models.ForeignKey(
+        "inventory.Premises", verbose_name=_("premises"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=attachment_path, max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.title or self.file.name

@@ -1,0 +1,305 @@
+"""The declaration workflow (DESIGN §3): draft → submitted → approved, or returned with
+the reviewer's comment on each item → resubmitted. Every step is a function taking the
+acting user, run in one transaction; history records each change with that user."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget, Role
+from inventory.models import Agency, Declaration, DeclarationItem, Notification, Premises, User
+from inventory.services import payload as P
+
+OPEN_ITEM_STATUSES = (ItemStatus.DRAFT, ItemStatus.RETURNED)
+# Premises first: assets may be placed in a premises declared in the same declaration.
+TARGET_ORDER = Case(
+    When(target=ItemTarget.PREMISES, then=Value(0)),
+    When(target=ItemTarget.ASSET, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+# -- who may do what ------------------------------------------------------------------
+
+
+def can_declare(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.DECLARANT and user.admin_unit_id)
+
+
+def can_review(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN)))
+
+
+def declarable_agencies(user):
+    """Agencies a declarant may declare for: the active agencies of its unit."""
+    if not can_declare(user):
+        return Agency.objects.none()
+    return Agency.objects.visible_to(user).active()
+
+
+def _check_declarant(actor, agency) -> None:
+    if not can_declare(actor) or not declarable_agencies(actor).filter(pk=agency.pk).exists():
+        raise PermissionDenied(_("You may only declare for the agencies of your own unit."))
+
+
+def _check_reviewer(actor) -> None:
+    if not can_review(actor):
+        raise PermissionDenied(_("Only the Finance department reviews declarations."))
+
+
+def new_code(target: str, agency: Agency) -> str:
+    """A fresh record code for a record declared without one."""
+    prefix = {ItemTarget.PREMISES: "TS", ItemTarget.ASSET: "TSAN", ItemTarget.NEED: "NC"}[target]
+    model = P.MODELS[target]
+    while True:
+        code = f"{prefix}-{agency.admin_unit.code}-{secrets.token_hex(3).upper()}"
+        if not model.objects.filter(code=code).exists() and not DeclarationItem.objects.filter(code=code).exists():
+            return code
+
+
+# -- drafting ---------------------------------------------------------------------------
+
+
+def open_declaration(actor, agency: Agency) -> Declaration:
+    """The agency's declaration still open for changes (a draft, or one returned for
+    correction), created as a draft when there is none."""
+    _check_declarant(actor, agency)
+    declaration = (
+        Declaration.objects.select_for_update()
+        .filter(agency=agency, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+        .order_by("created_at")
+        .first()
+    )
+    if declaration is None:
+        approved_before = Declaration.objects.filter(agency=agency, status=DeclarationStatus.APPROVED).exists()
+        declaration = Declaration.objects.create(
+            agency=agency,
+            created_by=actor,
+            kind=DeclarationKind.SUPPLEMENTARY if approved_before else DeclarationKind.FIRST_TIME,
+        )
+    return declaration
+
+
+def pending_elsewhere(target: str, code: str, exclude_declaration=None) -> DeclarationItem | None:
+    """An item for the same record already waiting for review in a submitted declaration."""
+    items = DeclarationItem.objects.filter(target=target, code=code, status=ItemStatus.PENDING)
+    if exclude_declaration is not None:
+        items = items.exclude(declaration=exclude_declaration)
+    return items.select_related("declaration").first()
+
+
+def _record_for(target: str, code: str):
+    return P.MODELS[target].objects.filter(code=code).first()
+
+
+@transaction.atomic
+def propose(actor, target: str, payload: dict, record=None) -> DeclarationItem | None:
+    """Put a new record (record=None) or a change to `record` into the open declaration
+    of its agency. A change that declares nothing new removes the draft item, if any,
+    and returns None. The payload is validated here whatever its source."""
+    agency = P.Lookups().get("agency", str(payload.get("agency") or "")) or (record.agency if record else None)
+    if agency is None:
+        raise ValidationError({"agency": _("This field is required.")})
+    declaration = open_declaration(actor, agency)
+    if record is not None and not P.MODELS[target].objects.visible_to(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied(_("You may only declare for the agencies of your own unit."))
+    code = record.code if record is not None else payload.get("code")
+    if record is None and _record_for(target, code) is not None:
+        raise ValidationError({"code": _("A record with this code exists already.")})
+    waiting = pending_elsewhere(target, code, exclude_declaration=declaration)
+    if waiting is not None:
+        raise ValidationError(
+            _("%(code)s is awaiting review in declaration no. %(pk)s; change it after the review.")
+            % {"code": code, "pk": waiting.declaration_id}
+        )
+    payload = {**payload, "code": code}
+    lookups = _lookups_for(declaration)
+    instance = P.build(target, payload, base=record, lookups=lookups)
+    P.validate(instance, target)
+
+    item = declaration.items.filter(target=target, code=code).first()
+    if record is not None and P.same(P.to_payload(record, target), payload, target):
+        if item is not None and item.status in OPEN_ITEM_STATUSES:
+            item.delete()
+        return None
+    if item is None:
+        return DeclarationItem.objects.create(
+            declaration=declaration,
+            target=target,
+            code=code,
+            payload=payload,
+            action=ItemAction.UPDATE if record is not None else ItemAction.CREATE,
+            **({target: record} if record is not None else {}),
+        )
+    if item.status not in OPEN_ITEM_STATUSES:
+        raise ValidationError(_("This item was already reviewed."))
+    item.payload = payload
+    item.status = ItemStatus.DRAFT
+    item.save(update_fields=["payload", "status", "updated_at"])
+    return item
+
+
+def _lookups_for(declaration: Declaration, preload: bool = False) -> P.Lookups:
+    """Lookups that know the premises declared (but not yet in effect) in `declaration`."""
+    pending = declaration.items.filter(
+        target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True
+    ).values_list("code", "payload")
+    return P.Lookups(preload=preload, pending_premises=dict(pending))
+
+
+@transaction.atomic
+def withdraw_item(actor, item: DeclarationItem) -> None:
+    """Remove a draft item from an open declaration (history keeps it)."""
+    _check_declarant(actor, item.declaration.agency)
+    if not item.declaration.editable or item.status not in OPEN_ITEM_STATUSES:
+        raise ValidationError(_("Only draft or returned items can be withdrawn."))
+    item.delete()
+
+
+# -- submitting -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(actor, declaration: Declaration) -> Declaration:
+    """Submit (or resubmit) a declaration. Items that need approval wait for it; the
+    others take effect now. Reviewers are notified."""
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    _check_declarant(actor, declaration.agency)
+    if not declaration.editable:
+        raise ValidationError(_("This declaration was already submitted."))
+    items = list(declaration.items.filter(status__in=OPEN_ITEM_STATUSES).order_by(TARGET_ORDER, "pk"))
+    if not items:
+        raise ValidationError(_("There is nothing to submit: add or change a record first."))
+    lookups = _lookups_for(declaration)
+    pending_codes = set(lookups.pending_premises)
+    for item in items:
+        instance = P.build(item.target, item.payload, base=item.record, lookups=lookups)
+        try:
+            P.validate(instance, item.target)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(item)s: %(errors)s")
+                % {"item": item, "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())}
+            ) from exc
+        item.requires_approval = P.requires_approval(
+            instance, item.target, pending_codes if item.payload.get("premises") in pending_codes else ()
+        )
+        if item.requires_approval:
+            item.status = ItemStatus.PENDING
+            item.save(update_fields=["requires_approval", "status", "updated_at"])
+        else:
+            _apply(item, lookups)
+            item.status = ItemStatus.APPLIED
+            item.save(update_fields=["requires_approval", "status", "premises", "asset", "need", "updated_at"])
+    declaration.submitted_at, declaration.submitted_by = timezone.now(), actor
+    declaration.status = (
+        DeclarationStatus.SUBMITTED
+        if declaration.items.filter(status=ItemStatus.PENDING).exists()
+        else DeclarationStatus.APPROVED
+    )
+    declaration.save()
+    if declaration.status == DeclarationStatus.SUBMITTED:
+        notify(
+            User.objects.filter(role=Role.FINANCE, is_active=True),
+            _("%(agency)s submitted declaration no. %(pk)s for review.")
+            % {"agency": declaration.agency, "pk": declaration.pk},
+            reverse("inventory:declaration_detail", args=[declaration.pk]),
+        )
+    return declaration
+
+
+def _apply(item: DeclarationItem, lookups: P.Lookups):
+    """Make the item's values the record's: create it or change it."""
+    instance = P.build(item.target, item.payload, base=item.record, lookups=lookups)
+    if item.target == ItemTarget.ASSET and instance.premises_id is None and item.payload.get("premises"):
+        instance.premises = Premises.objects.filter(code=item.payload["premises"]).first()
+        if instance.premises is None:
+            raise ValidationError(
+                _("Approve the premises %(code)s first: this asset is in it.") % {"code": item.payload["premises"]}
+            )
+    P.validate(instance, item.target)
+    instance.save()
+    setattr(item, item.target, instance)
+    if item.target == ItemTarget.PREMISES:
+        lookups.pending_premises.pop(instance.code, None)
+    return instance
+
+
+# -- reviewing --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_item(actor, item: DeclarationItem, approve: bool, comment: str = "") -> DeclarationItem:
+    """Approve one waiting item (it takes effect) or return it with a comment."""
+    _check_reviewer(actor)
+    item = DeclarationItem.objects.select_for_update().select_related("declaration").get(pk=item.pk)
+    declaration = Declaration.objects.select_for_update().get(pk=item.declaration_id)
+    if declaration.status != DeclarationStatus.SUBMITTED or item.status != ItemStatus.PENDING:
+        raise ValidationError(_("This item is not waiting for review."))
+    _decide(actor, item, approve, comment, _lookups_for(declaration))
+    _settle(actor, declaration)
+    return item
+
+
+@transaction.atomic
+def review_declaration(actor, declaration: Declaration, approve: bool, comment: str = "") -> Declaration:
+    """Approve or return every waiting item of a declaration at once."""
+    _check_reviewer(actor)
+    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if declaration.status != DeclarationStatus.SUBMITTED:
+        raise ValidationError(_("This declaration is not waiting for review."))
+    lookups = _lookups_for(declaration)
+    for item in declaration.items.filter(status=ItemStatus.PENDING).order_by(TARGET_ORDER, "pk"):
+        _decide(actor, item, approve, comment, lookups)
+    if comment:
+        declaration.review_comment = comment
+    _settle(actor, declaration)
+    return declaration
+
+
+def _decide(actor, item, approve, comment, lookups) -> None:
+    if approve:
+        _apply(item, lookups)
+        item.status = ItemStatus.APPROVED
+    else:
+        if not comment.strip():
+            raise ValidationError({"comment": _("Say what must be corrected when returning an item.")})
+        item.status = ItemStatus.RETURNED
+    item.review_comment = comment.strip()
+    item.reviewed_by, item.reviewed_at = actor, timezone.now()
+    item.save()
+
+
+def _settle(actor, declaration: Declaration) -> None:
+    """Once nothing waits any more: approved, or returned if any item was returned."""
+    items = declaration.items
+    if items.filter(status=ItemStatus.PENDING).exists():
+        declaration.save()
+        return
+    returned = items.filter(status=ItemStatus.RETURNED).count()
+    declaration.status = DeclarationStatus.RETURNED if returned else DeclarationStatus.APPROVED
+    declaration.reviewed_by, declaration.reviewed_at = actor, timezone.now()
+    declaration.save()
+    if returned:
+        message = _("Declaration no. %(pk)s was returned: %(n)s item(s) to correct.") % {
+            "pk": declaration.pk,
+            "n": returned,
+        }
+    else:
+        message = _("Declaration no. %(pk)s was approved.") % {"pk": declaration.pk}
+    recipients = {declaration.created_by_id, declaration.submitted_by_id} - {None}
+    notify(
+        User.objects.filter(pk__in=recipients), message, reverse("inventory:declaration_detail", args=[declaration.pk])
+    )
+
+
+def notify(users, message: str, url: str = "") -> None:
+    Notification.objects.bulk_create([Notification(user=u, message=message, url=url) for u in users])

@@ -1,0 +1,482 @@
+"""Excel bulk declarations: the template a declarant downloads (pre-filled with the
+unit's records, Vietnamese headers, drop-down lists) and the upload of that workbook
+into the open declaration. Codes identify records: an unchanged file changes nothing
+and a changed row changes exactly that record. A file with errors writes nothing
+unless the user keeps the valid rows, and then the rejected rows are returned whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from inventory.choices import ItemAction, ItemStatus, ItemTarget
+from inventory.models import AssetClass, DeclarationItem
+from inventory.services import declarations as services
+from inventory.services import payload as P
+
+# Sheets of the template, and which record type each holds.
+SHEETS = {ItemTarget.PREMISES: "Cơ sở nhà, đất", ItemTarget.ASSET: "Tài sản"}
+LATITUDE, LONGITUDE = "latitude", "longitude"
+XLSX_MAGIC = b"PK\x03\x04"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+YES, NO = "Có", "Không"
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def columns(target: str) -> list[str]:
+    """Field names in column order; a location is two columns, latitude then longitude."""
+    names = []
+    for name in P.FIELDS[target]:
+        if name == "location":
+            names += [LATITUDE, LONGITUDE]
+        else:
+            names.append(name)
+    return names
+
+
+def header(target: str, name: str) -> str:
+    """The Vietnamese column heading of a field (headings do not follow the UI language,
+    so a workbook reads back whoever downloaded it)."""
+    with translation.override("vi"):
+        if name == LATITUDE:
+            return str(_("Latitude (vĩ độ)"))
+        if name == LONGITUDE:
+            return str(_("Longitude (kinh độ)"))
+        return str(P.model_field(target, name).verbose_name).capitalize()
+
+
+def _choice_labels(target: str, name: str) -> dict[str, str]:
+    field_ = P.model_field(target, name)
+    with translation.override("vi"):
+        return {value: str(label) for value, label in field_.flatchoices}
+
+
+# -- template ---------------------------------------------------------------------------
+
+
+def template(user) -> bytes:
+    """The workbook a declarant fills: one sheet per record type, pre-filled with the
+    records of the user's unit, lists to pick enumerations from."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    lists = workbook.create_sheet("Danh mục")
+    list_columns: dict[str, str] = {}
+
+    def list_range(key: str, values: list[str]) -> str:
+        if key not in list_columns:
+            col = get_column_letter(len(list_columns) + 1)
+            lists[f"{col}1"] = key
+            for row, value in enumerate(values, start=2):
+                lists[f"{col}{row}"] = value
+            list_columns[key] = f"'Danh mục'!${col}$2:${col}${max(2, len(values) + 1)}"
+        return list_columns[key]
+
+    agencies = [a.code for a in services.declarable_agencies(user)]
+    classes = list(AssetClass.objects.filter(is_active=True).values_list("code", flat=True))
+    for target, title in SHEETS.items():
+        sheet = workbook.create_sheet(title)
+        names = columns(target)
+        for col, name in enumerate(names, start=1):
+            cell = sheet.cell(row=1, column=col, value=header(target, name))
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.column_dimensions[get_column_letter(col)].width = 18
+        sheet.freeze_panes = "B2"
+        records = P.MODELS[target].objects.visible_to(user).order_by("code")
+        for row, record in enumerate(records.select_related(*_related(target)), start=2):
+            data = P.to_payload(record, target)
+            for col, name in enumerate(names, start=1):
+                sheet.cell(row=row, column=col, value=_cell_value(target, name, data))
+        last = 5000
+        for col, name in enumerate(names, start=1):
+            values = None
+            if name in P.RELATED:
+                values = {"agency": agencies, "asset_class": classes}.get(name)
+            elif name not in (LATITUDE, LONGITUDE) and P.model_field(target, name).choices:
+                values = list(_choice_labels(target, name).values())
+            elif (
+                name not in (LATITUDE, LONGITUDE) and P.model_field(target, name).get_internal_type() == "BooleanField"
+            ):
+                values = [YES, NO]
+            if values:
+                validation = DataValidation(
+                    type="list", formula1=list_range(f"{target}.{name}", values), allow_blank=True
+                )
+                validation.error = _("Pick a value from the list.")
+                validation.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{last}")
+                sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _related(target: str) -> list[str]:
+    return [n for n in P.FIELDS[target] if n in P.RELATED]
+
+
+def _cell_value(target: str, name: str, data: dict):
+    if name in (LATITUDE, LONGITUDE):
+        location = data.get("location")
+        if not location:
+            return None
+        from django.contrib.gis.geos import GEOSGeometry
+
+        point = GEOSGeometry(location)
+        return round(point.y if name == LATITUDE else point.x, 7)
+    value = data.get(name)
+    if value is None:
+        return None
+    field_ = P.model_field(target, name)
+    if field_.choices:
+        return _choice_labels(target, name).get(value, value)
+    if field_.get_internal_type() == "BooleanField":
+        return YES if value else NO
+    if field_.get_internal_type() in ("DecimalField",):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if field_.get_internal_type() == "DateField":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+# -- upload -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”: %(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: dict[str, list[tuple[int, list]]] = field(default_factory=dict)
+    written: bool = False
+    declaration_id: int | None = None
+
+    @property
+    def rejected_count(self) -> int:
+        return sum(len(rows) for rows in self.rejected_rows.values())
+
+
+class WorkbookError(ValueError):
+    """The file cannot be read as the template: nothing was written."""
+
+
+def _open(upload) -> Workbook:
+    if upload.size > max_upload_bytes():
+        raise WorkbookError(_("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() // (1024 * 1024)})
+    head = upload.read(4)
+    upload.seek(0)
+    if head != XLSX_MAGIC:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx)."))
+    try:
+        return load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+
+
+def _parse_cell(target: str, name: str, value, labels: dict[str, str] | None):
+    """A cell as a payload value; raises ValueError with a message for the user."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if name in (LATITUDE, LONGITUDE):
+        return _number(value)
+    field_ = P.model_field(target, name)
+    kind = field_.get_internal_type()
+    if labels is not None:
+        text = str(value).strip()
+        for key, label in labels.items():
+            if text in (label, key):
+                return key
+        raise ValueError(_("“%(value)s” is not in the list.") % {"value": text})
+    if kind == "BooleanField":
+        text = str(value).strip().lower()
+        if text in ("có", "co", "x", "1", "true", "yes"):
+            return True
+        if text in ("không", "khong", "0", "false", "no"):
+            return False
+        raise ValueError(_("Write “Có” or “Không”."))
+    if kind in ("DecimalField",):
+        return format(_number(value), "f")
+    if kind in ("PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField"):
+        number = _number(value)
+        if number != int(number):
+            raise ValueError(_("Enter a whole number."))
+        return int(number)
+    if kind == "DateField":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip()
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        raise ValueError(_("Enter a date as dd/mm/yyyy."))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _number(value):
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool):
+        raise ValueError(_("Enter a number."))
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    text = str(value).strip().replace(" ", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(_("Enter a number.")) from exc
+
+
+def _read_sheet(workbook, target: str):
+    """Yield (row number, cells, payload or None) for each non-empty row; header errors
+    are raised as WorkbookError."""
+    title = SHEETS[target]
+    if title not in workbook.sheetnames:
+        raise WorkbookError(_("The sheet “%(sheet)s” is missing: use the template.") % {"sheet": title})
+    sheet = workbook[title]
+    rows = sheet.iter_rows(values_only=True)
+    heading = next(rows, None) or ()
+    expected = [header(target, name) for name in columns(target)]
+    found = [str(h).strip() if h is not None else "" for h in heading]
+    while found and not found[-1]:
+        found.pop()
+    if found != expected:
+        missing = [h for h in expected if h not in found]
+        unknown = [h for h in found if h and h not in expected]
+        detail = []
+        if missing:
+            detail.append(_("missing: %(cols)s") % {"cols": ", ".join(missing)})
+        if unknown:
+            detail.append(_("unknown: %(cols)s") % {"cols": ", ".join(unknown)})
+        if not detail:
+            detail.append(_("columns out of order"))
+        raise WorkbookError(
+            _("The headings of sheet “%(sheet)s” are not those of the template (%(detail)s).")
+            % {"sheet": title, "detail": "; ".join(detail)}
+        )
+    names = columns(target)
+    labels = {
+        n: _choice_labels(target, n)
+        for n in names
+        if n not in (LATITUDE, LONGITUDE) and n not in P.RELATED and P.model_field(target, n).choices
+    }
+    width = len(names)
+    for number, cells in enumerate(rows, start=2):
+        cells = list(cells[:width]) + [None] * (width - len(cells[:width]))
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        payload, row_errors = {}, []
+        for name, value in zip(names, cells, strict=True):
+            try:
+                payload[name] = _parse_cell(target, name, value, labels.get(name))
+            except ValueError as exc:
+                row_errors.append(RowError(title, number, header(target, name), str(exc)))
+        if LATITUDE in payload:
+            lat, lon = payload.pop(LATITUDE), payload.pop(LONGITUDE)
+            payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
+        yield number, cells, payload, row_errors
+
+
+def _column_of(target: str, name: str) -> str:
+    if name == "location":
+        return f"{header(target, LATITUDE)}, {header(target, LONGITUDE)}"
+    if name in P.FIELDS[target]:
+        return header(target, name)
+    return "—"
+
+
+@transaction.atomic
+def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResult:
+    """Read the template back into the open declaration of the user's agency."""
+    if not services.can_declare(actor):
+        raise PermissionDenied(_("Only commune declarants upload declarations."))
+    workbook = _open(upload)
+    result = ImportResult()
+    default_agency = actor.agency or services.declarable_agencies(actor).first()
+    lookups = P.Lookups(preload=True)
+    own_agencies = {a.code for a in services.declarable_agencies(actor)}
+    extent_cache = {}
+    planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
+    try:
+        sheets = {target: list(_read_sheet(workbook, target)) for target in SHEETS}
+    finally:
+        workbook.close()
+
+    # Premises declared new in this file may hold assets of the same file.
+    new_premises_codes = set()
+    for target, rows in sheets.items():
+        model = P.MODELS[target]
+        codes = [p.get("code") for _n, _c, p, _e in rows if p.get("code")]
+        records = {r.code: r for r in model.objects.filter(code__in=codes).select_related(*_related(target))}
+        visible = set(model.objects.visible_to(actor).filter(code__in=codes).values_list("code", flat=True))
+        if target == ItemTarget.PREMISES:
+            new_premises_codes = {c for c in codes if c not in records}
+            lookups.pending_premises.update({code: {} for code in new_premises_codes})
+            lookups.pending_premises.update(
+                dict(
+                    DeclarationItem.objects.visible_to(actor)
+                    .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)
+                    .values_list("code", "payload")
+                )
+            )
+        for number, cells, payload, row_errors in rows:
+            code = payload.get("code")
+            record = records.get(code) if code else None
+            if record is not None and code not in visible:
+                row_errors.append(
+                    RowError(
+                        SHEETS[target], number, header(target, "code"), _("This code belongs to another unit's record.")
+                    )
+                )
+            if not payload.get("agency") and default_agency is not None:
+                payload["agency"] = default_agency.code
+            if payload.get("agency") and payload["agency"] not in own_agencies:
+                row_errors.append(
+                    RowError(
+                        SHEETS[target],
+                        number,
+                        header(target, "agency"),
+                        _("You may only declare for the agencies of your own unit."),
+                    )
+                )
+            if not row_errors:
+                row_errors += _check_row(target, number, payload, record, lookups, extent_cache)
+            if row_errors:
+                result.errors += row_errors
+                result.rejected_rows.setdefault(target, []).append((number, cells))
+                continue
+            if record is not None and P.same(P.to_payload(record, target), payload, target):
+                result.unchanged += 1
+                continue
+            planned.append((target, payload, record))
+
+    if result.errors and not keep_valid_rows:
+        return result
+    if planned:
+        result.declaration_id = _write(actor, planned, result)
+    result.written = True
+    return result
+
+
+def _check_row(target, number, payload, record, lookups, extent_cache) -> list[RowError]:
+    try:
+        instance = P.build(target, {k: v for k, v in payload.items() if k != "code" or v}, base=record, lookups=lookups)
+        if not instance.code:
+            instance.code = "-"  # a code is given when the row is written
+        if "extent" not in extent_cache:
+            province = P.AdministrativeUnit.objects.filter(
+                level="province", code=getattr(settings, "PROVINCE_CODE", "40")
+            ).first()
+            extent_cache["province"] = province
+            extent_cache["extent"] = P.province_extent(province) if province else None
+        P.validate(instance, target, province=extent_cache["province"], extent=extent_cache["extent"])
+    except ValidationError as exc:
+        return [
+            RowError(SHEETS[target], number, _column_of(target, name), " ".join(messages))
+            for name, messages in exc.message_dict.items()
+        ]
+    return []
+
+
+def _write(actor, planned, result: ImportResult) -> int:
+    """Put the planned rows into the open declaration(s), in bulk."""
+    declarations = {}
+    agencies = {a.code: a for a in services.declarable_agencies(actor)}
+    existing_items = {}
+    to_create, to_update = [], []
+    waiting = dict(
+        DeclarationItem.objects.filter(
+            status=ItemStatus.PENDING, code__in=[payload["code"] for _t, payload, record in planned if record]
+        ).values_list("code", "declaration_id")
+    )
+    for target, payload, record in planned:
+        agency = agencies[payload["agency"]]
+        declaration = declarations.get(agency.pk)
+        if declaration is None:
+            declaration = declarations[agency.pk] = services.open_declaration(actor, agency)
+            existing_items.update({(declaration.pk, i.target, i.code): i for i in declaration.items.all()})
+        if not payload.get("code"):
+            payload["code"] = services.new_code(target, agency)
+        code = payload["code"]
+        if record is not None and waiting.get(code) not in (None, declaration.pk):
+            raise ValidationError(
+                _("%(code)s is awaiting review in declaration no. %(pk)s; change it after the review.")
+                % {"code": code, "pk": waiting[code]}
+            )
+        item = existing_items.get((declaration.pk, target, code))
+        if item is not None:
+            item.payload, item.status = payload, ItemStatus.DRAFT
+            to_update.append(item)
+        else:
+            to_create.append(
+                DeclarationItem(
+                    declaration=declaration,
+                    target=target,
+                    code=code,
+                    payload=payload,
+                    action=ItemAction.UPDATE if record is not None else ItemAction.CREATE,
+                    **({target: record} if record is not None else {}),
+                )
+            )
+        if record is None:
+            result.created += 1
+        else:
+            result.changed += 1
+    DeclarationItem.objects.bulk_create(to_create, batch_size=2000)
+    DeclarationItem.objects.bulk_update(to_update, ["payload", "status"], batch_size=2000)
+    return next(iter(declarations.values())).pk
+
+
+def rejected_workbook(result: ImportResult) -> bytes:
+    """The rejected rows, as they were, with the reason beside each row."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    reasons: dict[tuple[str, int], list[str]] = {}
+    for error in result.errors:
+        reasons.setdefault((error.sheet, error.row), []).append(f"{error.column}: {error.message}")
+    for target, rows in result.rejected_rows.items():
+        title = SHEETS[target]
+        sheet = workbook.create_sheet(title)
+        sheet.append([*(header(target, n) for n in columns(target)), _("Row in the uploaded file"), _("Errors")])
+        for number, cells in rows:
+            sheet.append([*cells, number, "; ".join(reasons.get((title, number), []))])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,153 @@
+"""Declaration lists in the layout of the declaration forms of Circular 144/2017
+(as amended by Circular 48/2023): 04a-ĐK/TSC for houses and land, 04c-ĐK/TSC for other
+assets. The column layout follows LEGAL.md; check it against the official annex."""
+
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from inventory.choices import AssetCategory
+from inventory.models import Asset, Premises
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _sheet(title: str, form_code: str, heading: str, user, headers: list[str]):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    width = len(headers)
+    sheet.cell(row=1, column=width, value=f"Mẫu số {form_code}").font = Font(italic=True)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    sheet.cell(row=2, column=1, value=heading).font = Font(bold=True, size=13)
+    sheet.cell(row=2, column=1).alignment = Alignment(horizontal="center")
+    scope = user.admin_unit.name if getattr(user, "admin_unit_id", None) and not user.sees_everything else "Toàn tỉnh"
+    sheet.cell(row=3, column=1, value=f"Phạm vi: {scope} — lập ngày {timezone.localdate():%d/%m/%Y}")
+    for col, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=5, column=col, value=text)
+        cell.font, cell.border = Font(bold=True), BOX
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(col)].width = 14
+    sheet.column_dimensions["B"].width = 40
+    sheet.row_dimensions[5].height = 60
+    return workbook, sheet
+
+
+def _finish(workbook, sheet, first_row: int) -> bytes:
+    for row in sheet.iter_rows(min_row=first_row, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = BOX
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def form_04a(user) -> bytes:
+    """Houses and land (trụ sở làm việc, cơ sở hoạt động sự nghiệp)."""
+    headers = [
+        "STT",
+        "Tên cơ sở nhà, đất / địa chỉ",
+        "Mã",
+        "Đơn vị quản lý, sử dụng",
+        "Diện tích đất (m²)",
+        "Làm trụ sở (m²)",
+        "HĐ sự nghiệp (m²)",
+        "Làm nhà ở (m²)",
+        "Cho thuê (m²)",
+        "Bỏ trống (m²)",
+        "Bị lấn chiếm (m²)",
+        "Khác (m²)",
+        "GCN QSDĐ",
+        "Cấp hạng nhà",
+        "Năm xây dựng",
+        "Ngày đưa vào sử dụng",
+        "Số tầng",
+        "DT xây dựng (m²)",
+        "Tổng DT sàn (m²)",
+        "Nguyên giá (đồng)",
+        "Giá trị còn lại (đồng)",
+        "Hiện trạng",
+        "Ghi chú",
+    ]
+    workbook, sheet = _sheet(
+        "04a-DK-TSC", "04a-ĐK/TSC", "BÁO CÁO KÊ KHAI TRỤ SỞ LÀM VIỆC, CƠ SỞ HOẠT ĐỘNG SỰ NGHIỆP", user, headers
+    )
+    premises = Premises.objects.visible_to(user).select_related("agency").order_by("agency__name", "code")
+    for number, p in enumerate(premises.iterator(chunk_size=2000), start=1):
+        sheet.append(
+            [
+                number,
+                f"{p.name}\n{p.address}".strip(),
+                p.code,
+                p.agency.name,
+                p.land_area,
+                p.land_use_office,
+                p.land_use_public_service,
+                p.land_use_housing,
+                p.land_use_leased,
+                p.land_use_vacant,
+                p.land_use_encroached,
+                p.land_use_other,
+                p.land_certificate,
+                p.get_building_grade_display(),
+                p.year_built,
+                p.in_use_date,
+                p.floors,
+                p.footprint_area,
+                p.floor_area,
+                p.original_cost,
+                p.remaining_value,
+                p.get_status_display(),
+                p.notes[:200],
+            ]
+        )
+    return _finish(workbook, sheet, 6)
+
+
+def form_04c(user) -> bytes:
+    """Other fixed assets (not houses, land or cars)."""
+    headers = [
+        "STT",
+        "Tên tài sản",
+        "Mã",
+        "Loại tài sản",
+        "Đơn vị tính",
+        "Số lượng",
+        "Năm đưa vào sử dụng",
+        "Nguyên giá (đồng)",
+        "Giá trị còn lại (đồng)",
+        "Đơn vị sử dụng",
+        "Nơi đặt (cơ sở nhà, đất)",
+        "Tình trạng",
+        "Ghi chú",
+    ]
+    workbook, sheet = _sheet("04c-DK-TSC", "04c-ĐK/TSC", "BÁO CÁO KÊ KHAI TÀI SẢN CỐ ĐỊNH KHÁC", user, headers)
+    assets = (
+        Asset.objects.visible_to(user)
+        .exclude(asset_class__category__in=(AssetCategory.BUILDING, AssetCategory.CAR))
+        .select_related("asset_class", "agency", "premises")
+        .order_by("agency__name", "code")
+    )
+    for number, a in enumerate(assets.iterator(chunk_size=2000), start=1):
+        sheet.append(
+            [
+                number,
+                a.name,
+                a.code,
+                a.asset_class.name,
+                a.unit_of_measure,
+                a.quantity,
+                a.in_use_date.year if a.in_use_date else None,
+                a.original_cost,
+                a.remaining_value,
+                a.agency.name,
+                a.premises.name if a.premises_id else "",
+                a.get_condition_display(),
+                a.notes[:200],
+            ]
+        )
+    return _finish(workbook, sheet, 6)

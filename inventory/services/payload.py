@@ -1,0 +1,398 @@
+"""Declared values of a record as plain JSON (a declaration item's payload), and back.
+
+One path for every way a declaration comes in — web forms, Excel rows — and for
+applying it when it takes effect: `build()` turns a payload into an unsaved model
+instance, `validate()` checks it with the model's own rules, `to_payload()` reads a
+record back, `diff()` compares the two. Related records are named by their code, so a
+payload reads the same in a workbook as on a page.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.gis.db.models import Extent, GeometryField
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
+from django.contrib.gis.measure import D
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from inventory.choices import AssetCategory, ItemTarget, UnitLevel
+from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Need, Premises, PriorityUse
+
+MODELS = {ItemTarget.PREMISES: Premises, ItemTarget.ASSET: Asset, ItemTarget.NEED: Need}
+
+# Fields a declarant gives, in the order of forms and workbook columns.
+FIELDS = {
+    ItemTarget.PREMISES: [
+        "code",
+        "name",
+        "agency",
+        "address",
+        "location",
+        "status",
+        "condition",
+        "land_area",
+        "footprint_area",
+        "floor_area",
+        "surplus_floor_area",
+        "floors",
+        "building_grade",
+        "year_built",
+        "in_use_date",
+        "original_cost",
+        "declared_remaining_value",
+        "land_use_office",
+        "land_use_public_service",
+        "land_use_housing",
+        "land_use_leased",
+        "land_use_vacant",
+        "land_use_encroached",
+        "land_use_other",
+        "land_certificate",
+        "is_flooded",
+        "has_landslide",
+        "storm_damaged",
+        "notes",
+    ],
+    ItemTarget.ASSET: [
+        "code",
+        "name",
+        "asset_class",
+        "agency",
+        "premises",
+        "quantity",
+        "unit_of_measure",
+        "plate_number",
+        "seats",
+        "in_use_date",
+        "original_cost",
+        "declared_remaining_value",
+        "condition",
+        "status",
+        "notes",
+    ],
+    ItemTarget.NEED: [
+        "code",
+        "agency",
+        "kind",
+        "asset_class",
+        "floor_area",
+        "quantity",
+        "priority_use",
+        "purpose",
+        "urgency",
+    ],
+}
+# Related records are referred to by code.
+RELATED = {"agency": Agency, "asset_class": AssetClass, "premises": Premises, "priority_use": PriorityUse}
+
+
+def model_field(target: str, name: str) -> models.Field:
+    return MODELS[target]._meta.get_field(name)
+
+
+def serialize(value):
+    """A model value as JSON: decimals and dates as text, geometry as EWKT, records by code."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, GEOSGeometry):
+        return f"SRID={value.srid or 4326};{value.wkt}"
+    if isinstance(value, models.Model):
+        return value.code
+    return str(value)
+
+
+def to_payload(instance, target: str) -> dict:
+    """The declared fields of a record, as a payload."""
+    payload = {}
+    for name in FIELDS[target]:
+        field_ = model_field(target, name)
+        if field_.is_relation:
+            related_id = getattr(instance, field_.attname)
+            payload[name] = serialize(getattr(instance, name)) if related_id else None
+        else:
+            payload[name] = serialize(getattr(instance, name))
+    return payload
+
+
+@dataclass
+class Lookups:
+    """Related records by code, loaded once for many rows (Excel) or lazily (forms)."""
+
+    preload: bool = False
+    cache: dict[str, dict[str, models.Model]] = field(default_factory=dict)
+    pending_premises: dict[str, dict] = field(default_factory=dict)
+
+    def get(self, name: str, code: str):
+        model = RELATED[name]
+        table = self.cache.get(name)
+        if table is None and self.preload:
+            table = self.cache[name] = {obj.code: obj for obj in model.objects.all()}
+        if table is not None and code in table:
+            return table[code]
+        if self.preload:
+            return None
+        obj = model.objects.filter(code=code).first()
+        if obj is not None:
+            self.cache.setdefault(name, {})[code] = obj
+        return obj
+
+
+def _convert(field_: models.Field, raw):
+    if raw is None or raw == "":
+        if isinstance(field_, models.BooleanField):
+            return False
+        return "" if isinstance(field_, models.CharField | models.TextField) else None
+    if isinstance(field_, GeometryField):
+        try:
+            geom = raw if isinstance(raw, GEOSGeometry) else GEOSGeometry(str(raw))
+        except (GEOSException, ValueError, TypeError) as exc:
+            raise ValidationError(_("Not a valid location.")) from exc
+        if geom.srid is None:
+            geom.srid = 4326
+        return geom
+    if isinstance(field_, models.BooleanField):
+        if isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "on", "có", "x"}
+        return bool(raw)
+    if isinstance(field_, models.DecimalField | models.IntegerField) and isinstance(raw, str):
+        raw = raw.strip().replace(" ", "")
+    if isinstance(field_, models.DecimalField):
+        try:
+            return Decimal(str(raw))
+        except InvalidOperation as exc:
+            raise ValidationError(_("Enter a number.")) from exc
+    if isinstance(field_, models.DateField) and isinstance(raw, dt.datetime):
+        return raw.date()
+    return field_.to_python(raw)
+
+
+def build(target: str, payload: dict, base=None, lookups: Lookups | None = None):
+    """An unsaved instance carrying the payload's values (on a copy of `base` for a
+    change). Conversion errors are raised per field, all at once."""
+    lookups = lookups or Lookups()
+    model = MODELS[target]
+    instance = copy.copy(base) if base is not None else model()
+    errors = {}
+    for name in FIELDS[target]:
+        if name not in payload:
+            continue
+        field_ = model_field(target, name)
+        raw = payload[name]
+        if field_.is_relation:
+            if raw in (None, ""):
+                setattr(instance, name, None)
+                continue
+            related = lookups.get(name, str(raw))
+            if related is None and name == "premises" and str(raw) in lookups.pending_premises:
+                setattr(instance, name, None)  # declared in the same declaration: linked when it takes effect
+                continue
+            if related is None:
+                errors[name] = _("Unknown code “%(code)s”.") % {"code": raw}
+                continue
+            setattr(instance, name, related)
+            continue
+        try:
+            setattr(instance, name, _convert(field_, raw))
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+    if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
+        _place(instance)
+    if errors:
+        raise ValidationError(errors)
+    return instance
+
+
+def _place(premises: Premises) -> None:
+    """The new and the former commune of a premises, from its location: the unit whose
+    boundary holds it when boundaries are loaded, else the nearest centroid."""
+    point = premises.location
+    for level, attr in ((UnitLevel.COMMUNE, "admin_unit"), (UnitLevel.LEGACY_COMMUNE, "legacy_unit")):
+        unit = unit_at(point, level)
+        if unit is not None:
+            setattr(premises, attr, unit)
+    if premises.admin_unit_id is None and premises.agency_id:
+        premises.admin_unit = premises.agency.admin_unit
+
+
+def unit_at(point: Point, level: str) -> AdministrativeUnit | None:
+    units = AdministrativeUnit.objects.filter(level=level)
+    inside = units.filter(boundary__contains=point).first()
+    if inside is not None:
+        return inside
+    return units.annotate(d=Distance("centroid", point)).order_by("d").first()
+
+
+def province_extent(province: AdministrativeUnit):
+    """The province's boundary if loaded, else the extent of its units (bounding boxes
+    of the former communes and centroids of all units)."""
+    if province.boundary is not None:
+        return province.boundary
+    units = AdministrativeUnit.objects.filter(province=province)
+    extents = [units.exclude(bbox=None).aggregate(e=Extent("bbox"))["e"], units.aggregate(e=Extent("centroid"))["e"]]
+    extents = [e for e in extents if e]
+    if not extents:
+        return None
+    xmin, ymin = min(e[0] for e in extents), min(e[1] for e in extents)
+    xmax, ymax = max(e[2] for e in extents), max(e[3] for e in extents)
+    return Polygon.from_bbox((xmin, ymin, xmax, ymax))
+
+
+def location_warning(premises: Premises) -> str | None:
+    """A reason to ask the declarant to confirm the location, or None: the point is
+    outside the commune's boundary (when loaded) or farther than the configured
+    distance from the commune's centroid."""
+    unit = premises.agency.admin_unit if premises.agency_id else None
+    if unit is None or unit.level != UnitLevel.COMMUNE or premises.location is None:
+        return None
+    point = premises.location
+    if unit.boundary is not None:
+        if not unit.boundary.contains(point):
+            return _("The location is outside %(unit)s.") % {"unit": unit.name}
+        return None
+    limit = getattr(settings, "COMMUNE_DISTANCE_WARNING_M", 5000)
+    far = AdministrativeUnit.objects.filter(pk=unit.pk, centroid__distance_gt=(point, D(m=limit))).exists()
+    if far:
+        return _("The location is more than %(km)s km from the centre of %(unit)s.") % {
+            "km": f"{limit / 1000:g}",
+            "unit": unit.name,
+        }
+    return None
+
+
+def validate(instance, target: str, *, province: AdministrativeUnit | None = None, extent=None) -> None:
+    """Check an instance with the model's rules and the declaration rules; raise
+    ValidationError keyed by field. Related records are already resolved by build()."""
+    errors = {}
+    exclude = [f.name for f in instance._meta.fields if f.is_relation] + ["code"]
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for name in FIELDS[target]:
+        field_ = model_field(target, name)
+        if field_.is_relation and not field_.null and getattr(instance, field_.attname) is None:
+            errors.setdefault(name, [_("This field is required.")])
+    if not instance.code:
+        errors.setdefault("code", [_("This field is required.")])
+    if not errors:
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
+        _validate_location(instance, errors, province, extent)
+        if (instance.floor_area or instance.footprint_area) and not instance.building_grade:
+            errors.setdefault("building_grade", [_("A building needs its grade.")])
+        if (instance.floor_area or instance.footprint_area) and not instance.floors:
+            errors.setdefault("floors", [_("A building needs its number of floors.")])
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_location(instance, errors, province, extent) -> None:
+    point = instance.location
+    if not (-180 <= point.x <= 180 and -90 <= point.y <= 90):
+        errors["location"] = [_("The coordinates are out of range: longitude −180…180, latitude −90…90.")]
+        return
+    if province is None:
+        province = AdministrativeUnit.objects.filter(
+            level=UnitLevel.PROVINCE, code=getattr(settings, "PROVINCE_CODE", "40")
+        ).first()
+    if province is None:
+        return
+    extent = extent if extent is not None else province_extent(province)
+    if extent is not None and not extent.intersects(point):
+        errors["location"] = [_("The location is outside %(province)s.") % {"province": province.name}]
+
+
+def requires_approval(instance, target: str, pending_premises_codes=()) -> bool:
+    """Land and houses, cars, and anything of original cost at or above the threshold
+    need the Finance department's approval (Circular 48/2023 Art. 10.1)."""
+    threshold = Decimal(getattr(settings, "APPROVAL_THRESHOLD_VND", 500_000_000))
+    if target == ItemTarget.PREMISES:
+        return True
+    if target == ItemTarget.ASSET:
+        if instance.asset_class.category in (AssetCategory.BUILDING, AssetCategory.STRUCTURE, AssetCategory.CAR):
+            return True
+        if instance.original_cost is not None and instance.original_cost >= threshold:
+            return True
+        return bool(instance.premises_id is None and pending_premises_codes)
+    return False
+
+
+def display(target: str, name: str, value) -> str:
+    """A payload value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    field_ = model_field(target, name)
+    if field_.choices:
+        return str(dict(field_.flatchoices).get(value, value))
+    if isinstance(field_, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field_, GeometryField):
+        try:
+            geom = GEOSGeometry(value)
+            return f"{geom.y:.6f}, {geom.x:.6f}"
+        except (GEOSException, ValueError, TypeError):
+            return str(value)
+    return str(value)
+
+
+def diff(target: str, before: dict | None, after: dict) -> list[dict]:
+    """Side-by-side comparison: one row per declared field, flagged when it changed."""
+    rows = []
+    for name in FIELDS[target]:
+        if name not in after:
+            continue
+        old = before.get(name) if before else None
+        new = after.get(name)
+        changed = before is None or normalised(target, name, old) != normalised(target, name, new)
+        rows.append(
+            {
+                "field": name,
+                "label": str(model_field(target, name).verbose_name),
+                "before": display(target, name, old) if before is not None else "",
+                "after": display(target, name, new),
+                "changed": changed,
+            }
+        )
+    return rows
+
+
+def normalised(target: str, name: str, value):
+    """A payload value in a form where equal meanings compare equal: 600, "600.00" and
+    600.0 alike, an empty text and none alike, a location to about a centimetre."""
+    field_ = model_field(target, name)
+    if isinstance(field_, models.BooleanField):
+        return bool(value)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(field_, GeometryField):
+        try:
+            geom = GEOSGeometry(str(value))
+        except (GEOSException, ValueError, TypeError):
+            return str(value)
+        return tuple(round(c, 7) for c in geom.coords)
+    if isinstance(field_, models.DecimalField | models.IntegerField) and not field_.is_relation:
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+    return str(value).strip()
+
+
+def same(before: dict, after: dict, target: str) -> bool:
+    """True when `after` declares nothing different from `before`."""
+    return all(normalised(target, k, before.get(k)) == normalised(target, k, v) for k, v in after.items())

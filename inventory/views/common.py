@@ -1,0 +1,36 @@
+"""Helpers shared by the pages: scope, roles, pagination, workbook responses."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+
+from inventory.services.declarations import can_declare, can_review
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 25
+
+
+def scoped(model, user, **lookup):
+    """An object the user may see, or 404: no record is reachable by guessing its id."""
+    return get_object_or_404(model.objects.visible_to(user), **lookup)
+
+
+def require_declarant(user) -> None:
+    if not can_declare(user):
+        raise PermissionDenied
+
+
+def require_reviewer(user) -> None:
+    if not can_review(user):
+        raise PermissionDenied
+
+
+def paginate(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

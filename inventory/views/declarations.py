@@ -1,0 +1,401 @@
+"""Declaration pages (/declarations/): what a commune declares and how the Finance
+department reviews it. Every object is fetched through the user's scope; every action
+goes through `inventory.services`."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inventory.choices import DeclarationStatus, ItemAction, ItemStatus, ItemTarget
+from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
+from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
+from inventory.models import Asset, Declaration, DeclarationItem, Need, Premises
+from inventory.services import attachments as attachment_service
+from inventory.services import declarations as services
+from inventory.services import excel
+from inventory.services import payload as P
+from inventory.services.exports import form_04a, form_04c
+from inventory.views.common import paginate, require_declarant, require_reviewer, scoped, xlsx_response
+
+LISTS = {
+    ItemTarget.PREMISES: (Premises, PremisesFilterSet, ("agency", "admin_unit")),
+    ItemTarget.ASSET: (Asset, AssetFilterSet, ("agency", "asset_class", "premises")),
+    ItemTarget.NEED: (Need, NeedFilterSet, ("agency", "asset_class", "priority_use")),
+}
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(" ".join(v) for v in exc.message_dict.values())
+    return " ".join(exc.messages)
+
+
+# -- lists and detail -------------------------------------------------------------------
+
+
+@login_required
+def declaration_list(request):
+    """The declarations the user may see; for a declarant, its open declaration first."""
+    declarations = Declaration.objects.visible_to(request.user).select_related("agency", "agency__admin_unit")
+    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    open_declarations = []
+    if services.can_declare(request.user):
+        open_declarations = declarations.filter(status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+    return render(
+        request,
+        "inventory/declarations/declaration_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs.order_by("-created_at")),
+            "open_declarations": open_declarations,
+        },
+    )
+
+
+@login_required
+def review_queue(request):
+    """Submitted declarations waiting for the Finance department, oldest first."""
+    require_reviewer(request.user)
+    declarations = Declaration.objects.open_for_review().select_related("agency", "agency__admin_unit")
+    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    return render(
+        request,
+        "inventory/declarations/review_queue.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs.order_by("submitted_at")),
+        },
+    )
+
+
+@login_required
+def record_list(request, target):
+    model, filterset_class, related = LISTS[target]
+    queryset = model.objects.visible_to(request.user).select_related(*related).order_by("code")
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    declared = (
+        DeclarationItem.objects.visible_to(request.user)
+        .filter(
+            target=target,
+            action=ItemAction.CREATE,
+            status__in=(ItemStatus.DRAFT, ItemStatus.PENDING, ItemStatus.RETURNED),
+        )
+        .select_related("declaration")
+    )
+    return render(
+        request,
+        f"inventory/declarations/{target}_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "declared": declared,
+            "target": target,
+        },
+    )
+
+
+@login_required
+def premises_detail(request, pk):
+    premises = scoped(Premises, request.user, pk=pk)
+    return render(
+        request,
+        "inventory/declarations/premises_detail.html",
+        {
+            "premises": premises,
+            "assets": premises.assets.select_related("asset_class").order_by("code")[:200],
+            "attachments": premises.attachments.all(),
+            "items": premises.declaration_items.select_related("declaration").order_by("-pk")[:20],
+            "attachment_form": AttachmentForm(),
+            "may_edit": services.can_declare(request.user),
+        },
+    )
+
+
+@login_required
+def declaration_detail(request, pk):
+    declaration = scoped(Declaration, request.user, pk=pk)
+    items = declaration.items.select_related("premises", "asset", "need", "reviewed_by").order_by(
+        services.TARGET_ORDER, "pk"
+    )
+    rows = []
+    for item in items:
+        before = (
+            P.to_payload(item.record, item.target)
+            if item.record is not None and item.action == ItemAction.UPDATE
+            else None
+        )
+        if item.status in (ItemStatus.APPROVED, ItemStatus.APPLIED):
+            before = None if item.action == ItemAction.CREATE else before
+        rows.append({"item": item, "diff": P.diff(item.target, before, item.payload)})
+    return render(
+        request,
+        "inventory/declarations/declaration_detail.html",
+        {
+            "declaration": declaration,
+            "rows": rows,
+            "review_form": ReviewForm(),
+            "may_submit": services.can_declare(request.user)
+            and declaration.editable
+            and any(r["item"].status in services.OPEN_ITEM_STATUSES for r in rows),
+            "may_review": services.can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
+        },
+    )
+
+
+# -- declaring --------------------------------------------------------------------------
+
+
+def _form_page(request, target, record=None, item=None):
+    require_declarant(request.user)
+    form_class = FORMS[target]
+    initial = None
+    if record is None and item is None and target == ItemTarget.ASSET and request.GET.get("premises"):
+        initial = {"premises": request.GET["premises"], "agency": getattr(request.user.agency, "code", None)}
+    elif record is None and item is None:
+        initial = {"agency": getattr(request.user.agency, "code", None)}
+    kwargs = {"user": request.user, "record": record, "item": item}
+    if initial is not None:
+        kwargs["initial"] = initial
+    if record is not None and item is None:
+        item = DeclarationItem.objects.filter(
+            target=target,
+            code=record.code,
+            status__in=services.OPEN_ITEM_STATUSES,
+            declaration__status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED),
+        ).first()
+        if item is not None:
+            kwargs["item"] = item
+            kwargs.pop("initial", None)
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved = services.propose(request.user, target, form.payload, record=record)
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                if saved is None:
+                    messages.info(request, _("Nothing changed: the record already has these values."))
+                    return redirect(_record_url(target, record))
+                messages.success(
+                    request,
+                    _("Saved in declaration no. %(pk)s (draft). Submit it when ready.") % {"pk": saved.declaration_id},
+                )
+                return redirect("inventory:declaration_detail", saved.declaration_id)
+    else:
+        form = form_class(**kwargs)
+    return render(
+        request,
+        "inventory/declarations/record_form.html",
+        {
+            "form": form,
+            "target": target,
+            "record": record,
+            "item": item,
+        },
+    )
+
+
+def _record_url(target, record):
+    if target == ItemTarget.PREMISES:
+        return reverse("inventory:premises_detail", args=[record.pk])
+    return reverse(f"inventory:{target}_list")
+
+
+@login_required
+def record_create(request, target):
+    return _form_page(request, target)
+
+
+@login_required
+def record_edit(request, target, pk):
+    model = LISTS[target][0]
+    return _form_page(request, target, record=scoped(model, request.user, pk=pk))
+
+
+@login_required
+def item_edit(request, pk):
+    item = scoped(DeclarationItem, request.user, pk=pk)
+    if not item.declaration.editable or item.status not in services.OPEN_ITEM_STATUSES:
+        messages.error(request, _("This item can no longer be changed."))
+        return redirect("inventory:declaration_detail", item.declaration_id)
+    return _form_page(request, item.target, record=item.record, item=item)
+
+
+@login_required
+@require_POST
+def item_withdraw(request, pk):
+    item = scoped(DeclarationItem, request.user, pk=pk)
+    try:
+        services.withdraw_item(request.user, item)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The item was withdrawn."))
+    return redirect("inventory:declaration_detail", item.declaration_id)
+
+
+@login_required
+@require_POST
+def declaration_submit(request, pk):
+    declaration = scoped(Declaration, request.user, pk=pk)
+    require_declarant(request.user)
+    try:
+        declaration = services.submit(request.user, declaration)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if declaration.status == DeclarationStatus.APPROVED:
+            messages.success(request, _("Submitted: every item took effect (none needed approval)."))
+        else:
+            messages.success(request, _("Submitted to the Finance department for review."))
+    return redirect("inventory:declaration_detail", pk)
+
+
+# -- reviewing --------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def declaration_review(request, pk):
+    require_reviewer(request.user)
+    declaration = scoped(Declaration, request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        return redirect("inventory:declaration_detail", pk)
+    try:
+        services.review_declaration(
+            request.user, declaration, form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Review recorded."))
+    return redirect("inventory:declaration_detail", pk)
+
+
+@login_required
+@require_POST
+def item_review(request, pk):
+    require_reviewer(request.user)
+    item = scoped(DeclarationItem, request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        return redirect("inventory:declaration_detail", item.declaration_id)
+    try:
+        services.review_item(
+            request.user, item, form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Review of %(item)s recorded.") % {"item": item})
+    return redirect("inventory:declaration_detail", item.declaration_id)
+
+
+# -- files ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    premises = scoped(Premises, request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_service.attach(request.user, premises, form.cleaned_data["file"], form.cleaned_data["title"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+    return redirect("inventory:premises_detail", pk)
+
+
+@login_required
+def excel_template(request):
+    require_declarant(request.user)
+    return xlsx_response(excel.template(request.user), f"ke-khai-{request.user.admin_unit.code}.xlsx")
+
+
+REJECTED_DIR = "imports/rejected"
+
+
+@login_required
+def excel_upload(request):
+    require_declarant(request.user)
+    result = None
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_workbook(
+                request.user, form.cleaned_data["file"], form.cleaned_data["keep_valid_rows"]
+            )
+        except excel.WorkbookError as exc:
+            form.add_error("file", str(exc))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            if result.rejected_rows and result.written:
+                token = secrets.token_hex(8)
+                path = Path(settings.MEDIA_ROOT) / REJECTED_DIR / f"{request.user.pk}-{token}.xlsx"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(excel.rejected_workbook(result))
+                request.session["rejected_workbook"] = token
+            if result.written:
+                messages.success(
+                    request,
+                    _("Workbook read: %(c)s new, %(u)s changed, %(n)s unchanged, %(r)s rejected.")
+                    % {"c": result.created, "u": result.changed, "n": result.unchanged, "r": result.rejected_count},
+                )
+    return render(
+        request,
+        "inventory/declarations/excel_upload.html",
+        {
+            "form": form,
+            "result": result,
+            "rejected_token": request.session.get("rejected_workbook"),
+        },
+    )
+
+
+@login_required
+def excel_rejected(request, token):
+    require_declarant(request.user)
+    path = Path(settings.MEDIA_ROOT) / REJECTED_DIR / f"{request.user.pk}-{token}.xlsx"
+    if not token.isalnum() or not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="dong-bi-tu-choi.xlsx")
+
+
+@login_required
+def export_form(request, form_code):
+    builders = {"04a": (form_04a, "04a-DK-TSC.xlsx"), "04c": (form_04c, "04c-DK-TSC.xlsx")}
+    if form_code not in builders:
+        raise Http404
+    builder, filename = builders[form_code]
+    return xlsx_response(builder(request.user), filename)
+
+
+# -- notifications ----------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.all()[:100]
+    response = render(request, "inventory/declarations/notifications.html", {"items": items})
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return response
