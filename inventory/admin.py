@@ -238,3 +238,53 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("admin_unit",)
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))
+
+
+class DeclarationItemInline(admin.TabularInline):
+    model = models.DeclarationItem
+    fields = ("target", "action", "code", "status", "requires_approval", "review_comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(models.Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    """Declarations are made and reviewed on the declaration pages; the admin shows them."""
+
+    list_display = ("pk", "agency", "kind", "status", "submitted_at", "reviewed_at", "reviewed_by")
+    list_filter = ("status", "kind", ("agency__admin_unit", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("agency__name", "agency__code")
+    list_select_related = ("agency", "reviewed_by")
+    readonly_fields = ("created_by", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "created_at")
+    autocomplete_fields = ("agency",)
+    inlines = [DeclarationItemInline]
+
+
+@admin.register(models.DeclarationItem)
+class DeclarationItemAdmin(admin.ModelAdmin):
+    list_display = ("code", "target", "action", "status", "declaration", "requires_approval")
+    list_filter = ("target", "action", "status", "requires_approval")
+    search_fields = ("code",)
+    list_select_related = ("declaration", "declaration__agency")
+    readonly_fields = ("declaration", "premises", "asset", "need", "reviewed_by", "reviewed_at")
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("user", "message", "created_at", "read_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "message")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(models.Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("premises", "kind", "title", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("premises__code", "premises__name", "title")
+    list_select_related = ("premises", "uploaded_by")
+    autocomplete_fields = ("premises",)
+    readonly_fields = ("content_type", "size", "uploaded_by", "uploaded_at")

@@ -43,7 +43,16 @@ class DeclarationForm(forms.Form):
         self.fields["code"].help_text = _("Leave empty for a new record: a code is given.")
         if record is not None or (item is not None and item.action == ItemAction.UPDATE):
             self.fields["code"].disabled = True
+        self.order_fields(self.field_order_for_target())
         self.payload: dict | None = None
+
+    def field_order_for_target(self) -> list[str]:
+        order = []
+        for name in P.FIELDS[self.target]:
+            order.append(name)
+            if name == "location":
+                order += ["latitude", "longitude", "confirm_location"]
+        return order
 
     def initial_from_payload(self, payload: dict) -> dict:
         return {k: v for k, v in payload.items() if v is not None}
@@ -146,6 +155,12 @@ class PremisesForm(DeclarationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].required = False
+        unit = self.user.admin_unit
+        if unit is not None:
+            # Open the map on the user's own commune, close enough to place a building.
+            self.fields["location"].widget = LeafletWidget(
+                attrs={"settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14}}
+            )
         self.needs_confirmation = False
 
     def clean(self):

@@ -13,6 +13,11 @@ DEMO_SEED = 1
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
+    # pytest-django sets up the test database only when a collected test is marked
+    # django_db; never load test data into the development database.
+    assert connection.settings_dict["NAME"].startswith("test_"), "tests must be marked django_db"
     with django_db_blocker.unblock():
         load_province("40")
         if not demo.demo_present():
@@ -53,3 +58,9 @@ def call(db):
         return out.getvalue()
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: the live server commits what they do, so they must not run
+    before tests that expect the untouched demo data."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -276,6 +276,13 @@ def _decide(actor, item, approve, comment, lookups) -> None:
     item.review_comment = comment.strip()
     item.reviewed_by, item.reviewed_at = actor, timezone.now()
     item.save()
+    if not approve and item.target == ItemTarget.PREMISES and item.action == ItemAction.CREATE:
+        # Assets placed in a returned new premises cannot take effect without it.
+        dependants = item.declaration.items.filter(
+            target=ItemTarget.ASSET, status=ItemStatus.PENDING, payload__premises=item.code
+        )
+        for dependant in dependants:
+            _decide(actor, dependant, False, _("Returned with its premises %(code)s.") % {"code": item.code}, lookups)
 
 
 def _settle(actor, declaration: Declaration) -> None:

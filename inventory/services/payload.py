@@ -21,6 +21,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from inventory.choices import AssetCategory, ItemTarget, UnitLevel
@@ -337,8 +338,18 @@ def display(target: str, name: str, value) -> str:
     if value is None or value == "":
         return "—"
     field_ = model_field(target, name)
+    if field_.is_relation:
+        related = RELATED[name].objects.filter(code=value).first()
+        return f"{related} ({value})" if related is not None and str(related) != value else str(value)
     if field_.choices:
         return str(dict(field_.flatchoices).get(value, value))
+    if isinstance(field_, models.DecimalField | models.IntegerField):
+        try:
+            number = Decimal(str(value))
+            number = int(number) if number == number.to_integral_value() else number.normalize()
+            return number_format(number, force_grouping=True)
+        except InvalidOperation:
+            return str(value)
     if isinstance(field_, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(field_, GeometryField):

@@ -39,6 +39,7 @@ def live_url(django_db_setup, django_db_blocker):
             raise thread.error
         yield f"http://127.0.0.1:{thread.port}"
         thread.terminate()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -73,10 +74,3 @@ def shot(request):
         page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
 
     return take
-
-
-@pytest.fixture
-def unblocked_db(django_db_blocker):
-    """Read the database from the test thread (autocommit, no transaction held)."""
-    with django_db_blocker.unblock():
-        yield

@@ -5,7 +5,8 @@ import pytest
 from inventory.models import User
 from inventory.services import dashboard_totals
 
-pytestmark = pytest.mark.browser
+# django_db: the test database (the live server serves it); rows the server commits stay.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 PASSWORD = __import__("inventory.demo", fromlist=["demo_password"]).demo_password()
 
 
@@ -22,7 +23,7 @@ def number(text):
     return int(text.replace(",", "").replace(".", "").replace("₫", "").strip())
 
 
-def test_finance_reviewer_logs_in_and_sees_province_totals(page, live_url, shot, unblocked_db):
+def test_finance_reviewer_logs_in_and_sees_province_totals(page, live_url, shot):
     page.goto(live_url + "/")
     assert "Đăng nhập" in page.content()
     shot(page, "login")
@@ -53,7 +54,7 @@ def test_wrong_password_gets_a_clear_message(page, live_url, shot):
     assert "tên đăng nhập và mật khẩu" in alert.inner_text().lower()
 
 
-def test_commune_declarant_sees_its_own_unit(page, live_url, shot, unblocked_db):
+def test_commune_declarant_sees_its_own_unit(page, live_url, shot):
     login(page, live_url, "demo-commune")
     shot(page, "home-commune")
     expected = dashboard_totals(User.objects.get(username="demo-commune"))

@@ -191,7 +191,7 @@ def test_a_record_waiting_for_review_cannot_be_declared_again(declarant):
     services.submit(declarant, item.declaration)
     form = PremisesForm({**data, "name": "Tên khác", "confirm_location": "on"}, user=declarant, record=premises)
     assert form.is_valid()
-    with pytest.raises(ValidationError, match="awaiting review"):
+    with pytest.raises(ValidationError, match="đang chờ duyệt"):
         services.propose(declarant, ItemTarget.PREMISES, form.payload, record=premises)
 
 
@@ -292,3 +292,14 @@ def test_web_flow_records_the_actor_in_history(client_as, declarant):
     item = DeclarationItem.objects.latest("pk")
     event = DeclarationItem.pgh_event_model.objects.filter(pgh_obj_id=item.pk).select_related("pgh_context").get()
     assert str(event.pgh_context.metadata["user"]) == str(declarant.pk)
+
+
+def test_returning_a_new_premises_returns_the_assets_placed_in_it(declarant, reviewer):
+    premises_item = declare(declarant, PremisesForm, premises_data(declarant))
+    asset_item = declare(declarant, AssetForm, asset_data(declarant, premises=premises_item.code))
+    declaration = services.submit(declarant, premises_item.declaration)
+    services.review_item(reviewer, premises_item, approve=False, comment="Thiếu giấy chứng nhận")
+    asset_item.refresh_from_db()
+    declaration.refresh_from_db()
+    assert asset_item.status == ItemStatus.RETURNED and premises_item.code in asset_item.review_comment
+    assert declaration.status == DeclarationStatus.RETURNED  # back to the declarant, nothing left waiting

@@ -66,8 +66,9 @@ def test_unchanged_upload_changes_nothing(declarant):
     result = excel.import_workbook(declarant, upload(excel.template(declarant)))
     assert result.errors == []
     assert (result.created, result.changed) == (0, 0)
-    assert result.unchanged == Premises.objects.visible_to(declarant).count() + Asset.objects.visible_to(
-        declarant).count()
+    assert (
+        result.unchanged == Premises.objects.visible_to(declarant).count() + Asset.objects.visible_to(declarant).count()
+    )
     assert DeclarationItem.objects.count() == before
 
 
@@ -92,9 +93,16 @@ def test_a_new_row_without_code_declares_a_new_record(declarant):
     book = template_book(declarant)
     sheet = book["Tài sản"]
     premises_code = Premises.objects.visible_to(declarant).first().code
-    values = {"Tên": "Máy chiếu phòng họp", "Loại tài sản": "MMTB-VP", "Cơ sở nhà, đất": premises_code,
-              "Số lượng": 2, "Đơn vị tính": "chiếc", "Nguyên giá (đồng)": 30_000_000, "Tình trạng": "Tốt",
-              "Trạng thái": "Đang sử dụng"}
+    values = {
+        "Tên": "Máy chiếu phòng họp",
+        "Loại tài sản": "MMTB-VP",
+        "Cơ sở nhà, đất": premises_code,
+        "Số lượng": 2,
+        "Đơn vị tính": "chiếc",
+        "Nguyên giá (đồng)": 30_000_000,
+        "Tình trạng": "Tốt",
+        "Trạng thái": "Đang sử dụng",
+    }
     row = sheet.max_row + 1
     for heading, value in values.items():
         sheet.cell(row, column(sheet, heading)).value = value
@@ -113,8 +121,7 @@ def test_text_in_a_number_cell_names_sheet_row_and_column_and_writes_nothing(dec
     before = DeclarationItem.objects.count()
     result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
     assert not result.written and DeclarationItem.objects.count() == before
-    assert [str(e) for e in result.errors] == [
-        "Sheet “Tài sản”, row 3, column “Nguyên giá (đồng)”: Enter a number."]
+    assert [str(e) for e in result.errors] == ["Sheet “Tài sản”, row 3, column “Nguyên giá (đồng)”: Enter a number."]
 
 
 def test_rule_errors_name_the_column_and_valid_rows_can_be_kept(declarant, client_as):
@@ -131,15 +138,17 @@ def test_rule_errors_name_the_column_and_valid_rows_can_be_kept(declarant, clien
     assert "Tổng diện tích sàn" in str(result.errors[0])
     assert not DeclarationItem.objects.filter(payload__quantity=77).exists()
 
-    response = client.post(reverse("inventory:excel_upload"),
-                           {"file": upload(workbook_bytes(book)), "keep_valid_rows": "on"})
+    response = client.post(
+        reverse("inventory:excel_upload"), {"file": upload(workbook_bytes(book)), "keep_valid_rows": "on"}
+    )
     result = response.context["result"]
     assert result.written and result.changed == 1 and result.rejected_count == 1
     assert DeclarationItem.objects.filter(payload__quantity=77).exists()
     token = response.context["rejected_token"]
     rejected = client.get(reverse("inventory:excel_rejected", args=[token]))
-    rows = list(load_workbook(io.BytesIO(b"".join(rejected.streaming_content)))["Cơ sở nhà, đất"].iter_rows(
-        values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(rejected.streaming_content)))["Cơ sở nhà, đất"].iter_rows(values_only=True)
+    )
     assert len(rows) == 2 and rows[1][-2] == 2 and "Tổng diện tích sàn" in rows[1][-1]
 
 
