@@ -56,7 +56,7 @@ def test_template_has_vietnamese_headers_lists_and_the_units_records(declarant):
     assert "Vĩ độ" in " ".join(str(c.value) for c in premises_sheet[1])  # headings stay Vietnamese
     codes = {row[0] for row in premises_sheet.iter_rows(min_row=2, values_only=True)}
     assert codes == set(Premises.objects.visible_to(declarant).values_list("code", flat=True))
-    assert len([r for r in asset_sheet.iter_rows(min_row=2)]) == Asset.objects.visible_to(declarant).count()
+    assert len(list(asset_sheet.iter_rows(min_row=2))) == Asset.objects.visible_to(declarant).count()
     validations = premises_sheet.data_validations.dataValidation
     assert validations and all(v.type == "list" for v in validations)
 
@@ -162,7 +162,7 @@ def test_wrong_sheets_are_refused(declarant):
 def test_wrong_headers_are_refused(declarant):
     book = template_book(declarant)
     book["Cơ sở nhà, đất"].cell(1, 2).value = "Tên gọi khác"
-    with pytest.raises(excel.WorkbookError, match="missing: Tên.*unknown: Tên gọi khác"):
+    with pytest.raises(excel.WorkbookError, match=r"missing: Tên.*unknown: Tên gọi khác"):
         excel.import_workbook(declarant, upload(workbook_bytes(book)))
 
 
