@@ -174,8 +174,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 
-# History: every tracked model records insert, update and delete events.
-PGHISTORY_DEFAULT_TRACKERS = None  # trackers are declared on each model, explicitly
+# History: every tracked model records insert, update and delete events (trackers are
+# declared on each model). Event tables copy the tracked row's foreign keys without
+# indexing them: history is read by object and by context, both indexed, and eight
+# extra indexes per event table would slow every bulk write.
+import pghistory  # noqa: E402
+
+PGHISTORY_DEFAULT_TRACKERS = None
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "40")

@@ -48,11 +48,19 @@ def use_bench_database() -> None:
 
 
 def report(
-    figure: str, ours: float, baseline: float, unit: str, target: float | None, lower_is_better=True, **details
+    figure: str,
+    ours: float,
+    baseline: float,
+    unit: str,
+    target: float | None,
+    lower_is_better=True,
+    ratio: float | None = None,
+    **details,
 ) -> None:
     """One result line for bench/run.py: ratio = ours / baseline for times (how many
-    times slower than the baseline), baseline / ours for rates."""
-    ratio = ours / baseline if lower_is_better else baseline / ours
+    times slower than the baseline), baseline / ours for rates, unless given."""
+    if ratio is None:
+        ratio = ours / baseline if lower_is_better else baseline / ours
     print(
         json.dumps(
             {

@@ -10,7 +10,6 @@ either way, under one history context naming the command.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import os
 import random
@@ -20,11 +19,12 @@ from decimal import Decimal
 
 import pghistory
 from django.contrib.gis.geos import Point
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory import valuation
+from inventory.bulk import copy_rows
 from inventory.choices import (
     AgencyKind,
     AssetCategory,
@@ -59,7 +59,6 @@ MERGER_DATE = dt.date(2025, 7, 1)
 DISSOLVED_ON = dt.date(2025, 6, 30)
 # Hardest hit by storm No. 3 (Wipha), 22–23/7/2025 (LEGAL.md); others in the west are hit less often.
 STORM_HARDEST_HIT = {"Mỹ Lý", "Mường Xén", "Tương Dương", "Con Cuông", "Yên Hòa", "Tri Lễ"}
-COPY_CHUNK = 50_000
 
 PROVINCIAL_DEPARTMENTS = [
     "Văn phòng UBND tỉnh",
@@ -640,41 +639,6 @@ class _Generator:
             user.set_password(password)
             user.save()
         self.summary.counts["users"] = len(specs)
-
-
-def copy_rows(table: str, columns, rows, progress=None, label="rows") -> int:
-    """Stream tuples into `table` with COPY, in chunks; returns the number of rows."""
-    say = progress or (lambda message: None)
-    raw = connection.cursor().cursor  # psycopg2 cursor of Django's connection, same transaction
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    total, buffer, count = 0, io.StringIO(), 0
-    for row in rows:
-        buffer.write("\t".join(_copy_value(v) for v in row))
-        buffer.write("\n")
-        count += 1
-        if count == COPY_CHUNK:
-            buffer.seek(0)
-            raw.copy_expert(sql, buffer)
-            total += count
-            say(f"{label}: {total:,}")
-            buffer, count = io.StringIO(), 0
-    if count:
-        buffer.seek(0)
-        raw.copy_expert(sql, buffer)
-        total += count
-    say(f"{label}: {total:,}")
-    return total
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=None) -> DemoSummary:

@@ -4,10 +4,8 @@ acting user, run in one transaction; history records each change with that user.
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -55,14 +53,22 @@ def _check_reviewer(actor) -> None:
         raise PermissionDenied(_("Only the Finance department reviews declarations."))
 
 
-def new_code(target: str, agency: Agency) -> str:
-    """A fresh record code for a record declared without one."""
+CODE_SEQUENCE = "inventory_record_code_seq"
+
+
+def new_codes(target: str, agency: Agency, count: int) -> list[str]:
+    """Fresh record codes for records declared without one: record kind, unit code and a
+    number from a database sequence, so codes never repeat, even across concurrent
+    uploads. One query for any number of codes."""
     prefix = {ItemTarget.PREMISES: "TS", ItemTarget.ASSET: "TSAN", ItemTarget.NEED: "NC"}[target]
-    model = P.MODELS[target]
-    while True:
-        code = f"{prefix}-{agency.admin_unit.code}-{secrets.token_hex(3).upper()}"
-        if not model.objects.filter(code=code).exists() and not DeclarationItem.objects.filter(code=code).exists():
-            return code
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [CODE_SEQUENCE, count])
+        numbers = [row[0] for row in cursor.fetchall()]
+    return [f"{prefix}-{agency.admin_unit.code}-{number:07d}" for number in numbers]
+
+
+def new_code(target: str, agency: Agency) -> str:
+    return new_codes(target, agency, 1)[0]
 
 
 # -- drafting ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from inventory.bulk import copy_records
 from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
 from inventory.services import declarations as services
@@ -205,49 +206,84 @@ def _open(upload) -> Workbook:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
 
 
-def _parse_cell(target: str, name: str, value, labels: dict[str, str] | None):
-    """A cell as a payload value; raises ValueError with a message for the user."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_parser(target: str, name: str):
+    """A function turning a cell of this column into a payload value; it raises
+    ValueError with a message for the user. Made once per column, used for every row."""
     if name in (LATITUDE, LONGITUDE):
-        return _number(value)
+        return lambda value: None if _blank(value) else _number(value)
     field_ = P.model_field(target, name)
     kind = field_.get_internal_type()
-    if labels is not None:
-        text = str(value).strip()
-        for key, label in labels.items():
-            if text in (label, key):
-                return key
-        raise ValueError(_("“%(value)s” is not in the list.") % {"value": text})
+    if field_.choices and name not in P.RELATED:
+        accepted = {}
+        for key, label in _choice_labels(target, name).items():
+            accepted[key] = accepted[label] = key
+
+        def parse_choice(value):
+            if _blank(value):
+                return None
+            text = str(value).strip()
+            if text not in accepted:
+                raise ValueError(_("“%(value)s” is not in the list.") % {"value": text})
+            return accepted[text]
+
+        return parse_choice
     if kind == "BooleanField":
-        text = str(value).strip().lower()
-        if text in ("có", "co", "x", "1", "true", "yes"):
-            return True
-        if text in ("không", "khong", "0", "false", "no"):
-            return False
-        raise ValueError(_("Write “Có” or “Không”."))
-    if kind in ("DecimalField",):
-        return format(_number(value), "f")
+
+        def parse_boolean(value):
+            if _blank(value):
+                return None
+            text = str(value).strip().lower()
+            if text in ("có", "co", "x", "1", "true", "yes"):
+                return True
+            if text in ("không", "khong", "0", "false", "no"):
+                return False
+            raise ValueError(_("Write “Có” or “Không”."))
+
+        return parse_boolean
+    if kind == "DecimalField":
+        return lambda value: None if _blank(value) else format(_number(value), "f")
     if kind in ("PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField"):
-        number = _number(value)
-        if number != int(number):
-            raise ValueError(_("Enter a whole number."))
-        return int(number)
+
+        def parse_integer(value):
+            if _blank(value):
+                return None
+            number = _number(value)
+            if number != int(number):
+                raise ValueError(_("Enter a whole number."))
+            return int(number)
+
+        return parse_integer
     if kind == "DateField":
-        if isinstance(value, dt.datetime):
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = str(value).strip()
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(text, fmt).date().isoformat()
-            except ValueError:
-                continue
-        raise ValueError(_("Enter a date as dd/mm/yyyy."))
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+        return _parse_date
+
+    def parse_text(value):
+        if _blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    return parse_text
+
+
+def _parse_date(value):
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(_("Enter a date as dd/mm/yyyy."))
 
 
 def _number(value):
@@ -292,20 +328,19 @@ def _read_sheet(workbook, target: str):
             % {"sheet": title, "detail": "; ".join(detail)}
         )
     names = columns(target)
-    labels = {
-        n: _choice_labels(target, n)
-        for n in names
-        if n not in (LATITUDE, LONGITUDE) and n not in P.RELATED and P.model_field(target, n).choices
-    }
+    parsers = [(name, _cell_parser(target, name)) for name in names]
     width = len(names)
     for number, cells in enumerate(rows, start=2):
         cells = list(cells[:width]) + [None] * (width - len(cells[:width]))
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+        if all(_blank(c) for c in cells):
             continue
         payload, row_errors = {}, []
-        for name, value in zip(names, cells, strict=True):
+        for (name, parse), value in zip(parsers, cells, strict=True):
+            if value is None:
+                payload[name] = None
+                continue
             try:
-                payload[name] = _parse_cell(target, name, value, labels.get(name))
+                payload[name] = parse(value)
             except ValueError as exc:
                 row_errors.append(RowError(title, number, header(target, name), str(exc)))
         if LATITUDE in payload:
@@ -330,7 +365,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     workbook = _open(upload)
     result = ImportResult()
     default_agency = actor.agency or services.declarable_agencies(actor).first()
-    lookups = P.Lookups(preload=True)
+    lookups = P.Lookups(preload=True, memo={})
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
@@ -344,8 +379,12 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     for target, rows in sheets.items():
         model = P.MODELS[target]
         codes = [p.get("code") for _n, _c, p, _e in rows if p.get("code")]
-        records = {r.code: r for r in model.objects.filter(code__in=codes).select_related(*_related(target))}
-        visible = set(model.objects.visible_to(actor).filter(code__in=codes).values_list("code", flat=True))
+        # The unit's own records in one query (no list of thousands of codes to send);
+        # then only the codes it does not hold are looked for among other units' records.
+        records = {r.code: r for r in model.objects.visible_to(actor).select_related(*_related(target))}
+        visible = set(records)
+        unknown = [c for c in codes if c not in records]
+        records.update({r.code: r for r in model.objects.filter(code__in=unknown)} if unknown else {})
         if target == ItemTarget.PREMISES:
             new_premises_codes = {c for c in codes if c not in records}
             lookups.pending_premises.update({code: {} for code in new_premises_codes})
@@ -406,7 +445,9 @@ def _check_row(target, number, payload, record, lookups, extent_cache) -> list[R
             ).first()
             extent_cache["province"] = province
             extent_cache["extent"] = P.province_extent(province) if province else None
-        P.validate(instance, target, province=extent_cache["province"], extent=extent_cache["extent"])
+        P.validate(
+            instance, target, province=extent_cache["province"], extent=extent_cache["extent"], memo=lookups.memo
+        )
     except ValidationError as exc:
         return [
             RowError(SHEETS[target], number, _column_of(target, name), " ".join(messages))
@@ -426,14 +467,22 @@ def _write(actor, planned, result: ImportResult) -> int:
             status=ItemStatus.PENDING, code__in=[payload["code"] for _t, payload, record in planned if record]
         ).values_list("code", "declaration_id")
     )
+    # Codes for new rows written without one, in bulk per record type and agency.
+    uncoded: dict[tuple[str, str], list[dict]] = {}
+    for target, payload, _record in planned:
+        if not payload.get("code"):
+            uncoded.setdefault((target, payload["agency"]), []).append(payload)
+    for (target, agency_code), payloads in uncoded.items():
+        for payload, code in zip(
+            payloads, services.new_codes(target, agencies[agency_code], len(payloads)), strict=True
+        ):
+            payload["code"] = code
     for target, payload, record in planned:
         agency = agencies[payload["agency"]]
         declaration = declarations.get(agency.pk)
         if declaration is None:
             declaration = declarations[agency.pk] = services.open_declaration(actor, agency)
             existing_items.update({(declaration.pk, i.target, i.code): i for i in declaration.items.all()})
-        if not payload.get("code"):
-            payload["code"] = services.new_code(target, agency)
         code = payload["code"]
         if record is not None and waiting.get(code) not in (None, declaration.pk):
             raise ValidationError(
@@ -445,21 +494,23 @@ def _write(actor, planned, result: ImportResult) -> int:
             item.payload, item.status = payload, ItemStatus.DRAFT
             to_update.append(item)
         else:
+            if record is None:
+                payload = {k: v for k, v in payload.items() if v is not None}  # a new record: empty is the default
             to_create.append(
-                DeclarationItem(
-                    declaration=declaration,
-                    target=target,
-                    code=code,
-                    payload=payload,
-                    action=ItemAction.UPDATE if record is not None else ItemAction.CREATE,
-                    **({target: record} if record is not None else {}),
-                )
+                {
+                    "declaration_id": declaration.pk,
+                    "target": target,
+                    "code": code,
+                    "payload": payload,
+                    "action": ItemAction.UPDATE if record is not None else ItemAction.CREATE,
+                    f"{target}_id": record.pk if record is not None else None,
+                }
             )
         if record is None:
             result.created += 1
         else:
             result.changed += 1
-    DeclarationItem.objects.bulk_create(to_create, batch_size=2000)
+    copy_records(DeclarationItem, to_create)
     DeclarationItem.objects.bulk_update(to_update, ["payload", "status"], batch_size=2000)
     return next(iter(declarations.values())).pk
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -95,8 +96,64 @@ FIELDS = {
 RELATED = {"agency": Agency, "asset_class": AssetClass, "premises": Premises, "priority_use": PriorityUse}
 
 
+@functools.cache
 def model_field(target: str, name: str) -> models.Field:
     return MODELS[target]._meta.get_field(name)
+
+
+@functools.cache
+def _blank(target: str):
+    """A new instance with every default set, copied for each new record (cheaper than
+    running the model's __init__ for every row of a workbook)."""
+    return MODELS[target]()
+
+
+@functools.cache
+def _declared_fields(target: str) -> tuple[tuple[str, models.Field], ...]:
+    return tuple((name, model_field(target, name)) for name in FIELDS[target])
+
+
+@functools.cache
+def _checked_fields(target: str) -> tuple[models.Field, ...]:
+    """The declared fields whose values the model's field rules check (related records
+    are resolved by build(); the code is checked for presence here and for uniqueness
+    by the workflow)."""
+    return tuple(
+        model_field(target, name)
+        for name in FIELDS[target]
+        if not model_field(target, name).is_relation and name != "code"
+    )
+
+
+def _clean_fields(instance, target: str, errors: dict, memo: dict | None = None) -> None:
+    """Model.clean_fields() for the declared fields, on values build() has already
+    converted: required, choices and the field's validators (length, digits, range)."""
+    for field_ in _checked_fields(target):
+        value = getattr(instance, field_.attname)
+        if value is None or value == "":
+            if not field_.blank:
+                errors.setdefault(field_.name, []).append(
+                    str(field_.error_messages["blank" if value == "" else "null"])
+                )
+            continue
+        if memo is not None and not isinstance(field_, GeometryField):
+            key = ("check", id(field_), type(value), value)
+            messages = memo.get(key)
+            if messages is None:
+                messages = memo[key] = _field_messages(field_, value, instance)
+        else:
+            messages = _field_messages(field_, value, instance)
+        if messages:
+            errors.setdefault(field_.name, []).extend(messages)
+
+
+def _field_messages(field_: models.Field, value, instance) -> list[str]:
+    try:
+        field_.validate(value, instance)
+        field_.run_validators(value)
+    except ValidationError as exc:
+        return exc.messages
+    return []
 
 
 def serialize(value):
@@ -134,6 +191,9 @@ class Lookups:
     preload: bool = False
     cache: dict[str, dict[str, models.Model]] = field(default_factory=dict)
     pending_premises: dict[str, dict] = field(default_factory=dict)
+    # Conversions and field checks are pure functions of (field, value): a workbook
+    # repeats values (classes, units, statuses...) and each is worked out once.
+    memo: dict | None = None
 
     def get(self, name: str, code: str):
         model = RELATED[name]
@@ -179,33 +239,48 @@ def _convert(field_: models.Field, raw):
     return field_.to_python(raw)
 
 
+def _convert_memo(field_: models.Field, raw, memo: dict | None):
+    if memo is None or isinstance(field_, GeometryField) or not isinstance(raw, str | int | float | bool):
+        return _convert(field_, raw)
+    key = ("convert", id(field_), type(raw), raw)  # id(): fields live as long as the process
+    if key not in memo:
+        try:
+            memo[key] = (_convert(field_, raw), None)
+        except ValidationError as exc:
+            memo[key] = (None, exc)
+    value, error = memo[key]
+    if error is not None:
+        raise error
+    return value
+
+
 def build(target: str, payload: dict, base=None, lookups: Lookups | None = None):
     """An unsaved instance carrying the payload's values (on a copy of `base` for a
     change). Conversion errors are raised per field, all at once."""
     lookups = lookups or Lookups()
-    model = MODELS[target]
-    instance = copy.copy(base) if base is not None else model()
+    instance = copy.copy(base if base is not None else _blank(target))
     errors = {}
-    for name in FIELDS[target]:
+    for name, field_ in _declared_fields(target):
         if name not in payload:
             continue
-        field_ = model_field(target, name)
         raw = payload[name]
+        if raw is None and base is None and field_.null:
+            continue  # a new instance already holds None
         if field_.is_relation:
-            if raw in (None, ""):
-                setattr(instance, name, None)
-                continue
-            related = lookups.get(name, str(raw))
-            if related is None and name == "premises" and str(raw) in lookups.pending_premises:
-                setattr(instance, name, None)  # declared in the same declaration: linked when it takes effect
-                continue
-            if related is None:
+            related = None if raw in (None, "") else lookups.get(name, str(raw))
+            # A premises declared in the same declaration is linked when it takes effect.
+            declared_alongside = name == "premises" and str(raw) in lookups.pending_premises
+            if related is None and raw not in (None, "") and not declared_alongside:
                 errors[name] = _("Unknown code “%(code)s”.") % {"code": raw}
                 continue
-            setattr(instance, name, related)
+            setattr(instance, field_.attname, related.pk if related is not None else None)
+            if related is not None:
+                field_.set_cached_value(instance, related)
+            elif field_.is_cached(instance):
+                field_.delete_cached_value(instance)
             continue
         try:
-            setattr(instance, name, _convert(field_, raw))
+            setattr(instance, name, _convert_memo(field_, raw, lookups.memo))
         except ValidationError as exc:
             errors[name] = exc.messages[0]
     if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
@@ -272,15 +347,13 @@ def location_warning(premises: Premises) -> str | None:
     return None
 
 
-def validate(instance, target: str, *, province: AdministrativeUnit | None = None, extent=None) -> None:
+def validate(
+    instance, target: str, *, province: AdministrativeUnit | None = None, extent=None, memo: dict | None = None
+) -> None:
     """Check an instance with the model's rules and the declaration rules; raise
     ValidationError keyed by field. Related records are already resolved by build()."""
     errors = {}
-    exclude = [f.name for f in instance._meta.fields if f.is_relation] + ["code"]
-    try:
-        instance.clean_fields(exclude=exclude)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
+    _clean_fields(instance, target, errors, memo)
     for name in FIELDS[target]:
         field_ = model_field(target, name)
         if field_.is_relation and not field_.null and getattr(instance, field_.attname) is None:

@@ -40,10 +40,28 @@ def live_url(django_db_setup, django_db_blocker):
         yield f"http://127.0.0.1:{thread.port}"
         thread.terminate()
         thread.join(timeout=10)
+        _end_other_sessions()
+
+
+def _end_other_sessions():
+    """Request threads of the live server that served keep-alive connections can outlive
+    it with their database session open, and the test database cannot be dropped while
+    a session uses it: end them (browser tests run last, so nothing needs them)."""
+    from django.db import connection
+
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_url):
+    """Chromium; it depends on the live server so that it closes first, ending the
+    keep-alive connections whose request threads hold database sessions."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -1,0 +1,107 @@
+"""Importing a 10,000-row asset workbook into a draft declaration, against openpyxl
+alone reading the same workbook (target: at most 3×). The two are measured in turn, five
+times; the ratio is the median of the five paired ratios, so that a slow spell of the
+machine weighs on both sides of a pair alike."""
+
+import io
+import os
+import statistics
+
+from common import Timer, report, use_bench_database
+
+ROWS = int(os.environ.get("BENCH_EXCEL_ROWS", "10000"))
+REPEAT = 5
+
+
+def build_workbook(user) -> bytes:
+    from openpyxl import load_workbook
+
+    from inventory.models import Premises
+    from inventory.services import excel
+
+    book = load_workbook(io.BytesIO(excel.template(user)))
+    sheet = book["Tài sản"]
+    headings = [c.value for c in sheet[1]]
+    premises = list(Premises.objects.visible_to(user).values_list("code", flat=True))
+    existing = sheet.max_row - 1
+    for n in range(ROWS - existing):
+        row = dict.fromkeys(headings)
+        row.update(
+            {
+                "Tên": f"Bàn ghế làm việc số {n}",
+                "Loại tài sản": "MMTB-NT",
+                "Đơn vị sử dụng": user.agency.code,
+                "Cơ sở nhà, đất": premises[n % len(premises)],
+                "Số lượng": 1 + n % 9,
+                "Đơn vị tính": "bộ",
+                "Ngày đưa vào sử dụng": None,
+                "Nguyên giá (đồng)": 3_000_000 + 1000 * (n % 500),
+                "Tình trạng": "Tốt",
+                "Trạng thái": "Đang sử dụng",
+            }
+        )
+        sheet.append([row[h] for h in headings])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def main():
+    use_bench_database()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+    from openpyxl import load_workbook
+
+    from inventory import demo
+    from inventory.models import User
+    from inventory.services import excel
+
+    if not demo.demo_present():
+        demo.generate(seed=1)
+    user = User.objects.get(username="demo-commune")
+    content = build_workbook(user)
+
+    def read_only():
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for sheet in book.worksheets:
+            for _row in sheet.iter_rows(values_only=True):
+                pass
+        book.close()
+
+    def import_once():
+        with transaction.atomic():
+            result = excel.import_workbook(user, SimpleUploadedFile("bench.xlsx", content))
+            assert not result.errors, result.errors[:3]
+            assert result.created == ROWS - (result.unchanged - _premises_rows(user)), result
+            transaction.set_rollback(True)
+
+    baseline, ours = [], []
+    for _ in range(REPEAT):
+        with Timer() as t:
+            read_only()
+        baseline.append(t.seconds)
+        with Timer() as t:
+            import_once()
+        ours.append(t.seconds)
+    ratios = sorted(o / b for o, b in zip(ours, baseline, strict=True))
+    report(
+        f"Excel import of {ROWS:,} asset rows into a draft",
+        statistics.median(ours),
+        statistics.median(baseline),
+        "s",
+        3.0,
+        ratio=ratios[len(ratios) // 2],
+        workbook_kb=len(content) // 1024,
+        runs_ours=[round(t, 2) for t in ours],
+        runs_openpyxl=[round(t, 2) for t in baseline],
+    )
+
+
+def _premises_rows(user):
+    from inventory.models import Premises
+
+    return Premises.objects.visible_to(user).count()
+
+
+if __name__ == "__main__":
+    main()

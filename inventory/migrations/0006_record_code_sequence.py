@@ -1,0 +1,13 @@
+"""The sequence that numbers the codes given to records declared without one."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("inventory", "0005_history_without_fk_indexes")]
+    operations = [
+        migrations.RunSQL(
+            "CREATE SEQUENCE IF NOT EXISTS inventory_record_code_seq",
+            "DROP SEQUENCE IF EXISTS inventory_record_code_seq",
+        )
+    ]
