@@ -185,6 +185,15 @@ PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
+# Declarations: original cost from which an asset needs the Finance department's approval
+# (Circular 48/2023 Art. 10.1), distance from a commune's centre beyond which a location
+# must be confirmed, and upload limits.
+APPROVAL_THRESHOLD_VND = int(os.environ.get("APPROVAL_THRESHOLD_VND", "500000000"))
+COMMUNE_DISTANCE_WARNING_M = int(os.environ.get("COMMUNE_DISTANCE_WARNING_M", "5000"))
+WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "40")
 
