@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
+from inventory.models.premises import LAND_USE_FIELDS
 
 VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
 
@@ -178,19 +179,7 @@ class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
         ),
         (
             _("Land"),
-            {
-                "fields": (
-                    "land_area",
-                    "land_certificate",
-                    "land_use_office",
-                    "land_use_public_service",
-                    "land_use_housing",
-                    "land_use_leased",
-                    "land_use_vacant",
-                    "land_use_encroached",
-                    "land_use_other",
-                )
-            },
+            {"fields": ("land_area", "land_certificate", *LAND_USE_FIELDS)},
         ),
         (_("Value"), {"fields": VALUE_FIELDS}),
         (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),

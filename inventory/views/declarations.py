@@ -265,44 +265,44 @@ def declaration_submit(request, pk):
 # -- reviewing --------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def declaration_review(request, pk):
+def _review(request, decide, back_to: int):
+    """Run a review decision from a ReviewForm post and go back to the declaration."""
     require_reviewer(request.user)
-    declaration = scoped(Declaration, request.user, pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for e in form.errors.values() for m in e))
-        return redirect("inventory:declaration_detail", pk)
+        return redirect("inventory:declaration_detail", back_to)
     try:
-        services.review_declaration(
-            request.user, declaration, form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"]
-        )
+        decide(form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"])
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Review recorded."))
-    return redirect("inventory:declaration_detail", pk)
+    return redirect("inventory:declaration_detail", back_to)
+
+
+@login_required
+@require_POST
+def declaration_review(request, pk):
+    """Approve or return every waiting item of a declaration."""
+    require_reviewer(request.user)
+    declaration = scoped(Declaration, request.user, pk=pk)
+    return _review(
+        request, lambda approve, comment: services.review_declaration(request.user, declaration, approve, comment), pk
+    )
 
 
 @login_required
 @require_POST
 def item_review(request, pk):
+    """Approve or return one waiting item."""
     require_reviewer(request.user)
     item = scoped(DeclarationItem, request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
-        return redirect("inventory:declaration_detail", item.declaration_id)
-    try:
-        services.review_item(
-            request.user, item, form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Review of %(item)s recorded.") % {"item": item})
-    return redirect("inventory:declaration_detail", item.declaration_id)
+    return _review(
+        request,
+        lambda approve, comment: services.review_item(request.user, item, approve, comment),
+        item.declaration_id,
+    )
 
 
 # -- files ------------------------------------------------------------------------------
