@@ -75,3 +75,22 @@ def test_home_totals_take_a_fixed_number_of_queries(client_as, django_assert_max
     client = client_as("demo-finance")
     with django_assert_max_num_queries(10):
         client.get(reverse("inventory:home"))
+
+
+@pytest.mark.parametrize(
+    ("username", "present", "absent"),
+    [
+        ("demo-commune", ["premises_create", "excel_upload", "declaration_list"], ["review_queue", "admin:index"]),
+        ("demo-finance", ["review_queue", "declaration_list"], ["premises_create", "admin:index"]),
+        ("demo-auditor", ["declaration_list", "premises_list"], ["premises_create", "review_queue"]),
+        ("demo-admin", ["admin:index", "review_queue"], ["premises_create"]),
+    ],
+)
+def test_home_offers_the_entry_points_of_the_role(client_as, username, present, absent):
+    page = client_as(username).get(reverse("inventory:home")).content.decode()
+    start = page.index('data-testid="entry-points"')
+    entries = page[start : page.index("</ul>", start)]
+    for name in present:
+        assert reverse(name if ":" in name else f"inventory:{name}") in entries, name
+    for name in absent:
+        assert reverse(name if ":" in name else f"inventory:{name}") not in entries, name
