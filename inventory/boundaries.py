@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pghistory
-from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inventory.choices import UnitLevel
+from inventory.geodata import POLYGONS, GeodataError, read_features
 from inventory.models import AdministrativeUnit
 
 LEVELS = {
@@ -21,12 +21,7 @@ LEVELS = {
     "legacy_district": UnitLevel.LEGACY_DISTRICT,
     "province": UnitLevel.PROVINCE,
 }
-WGS84 = SpatialReference(4326)
-POLYGON_TYPES = {"Polygon", "MultiPolygon", "Polygon25D", "MultiPolygon25D"}
-
-
-class BoundaryImportError(ValueError):
-    """The file cannot be imported; nothing was written."""
+BoundaryImportError = GeodataError
 
 
 @dataclass
@@ -53,68 +48,18 @@ def normalise_code(value) -> str:
     return str(int(text)) if text.isdigit() else text
 
 
-def _open_layer(path: Path):
-    if not path.exists():
-        raise BoundaryImportError(_("File not found: %(path)s") % {"path": path})
-    try:
-        source = DataSource(str(path))
-    except GDALException as exc:
-        raise BoundaryImportError(
-            _("%(path)s is not a geodata file GDAL can read (GeoJSON, Shapefile...).") % {"path": path.name}
-        ) from exc
-    if source.layer_count < 1:
-        raise BoundaryImportError(_("%(path)s holds no layer.") % {"path": path.name})
-    return source, source[0]
-
-
 def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon], str]:
     """Features of the file's first layer as {normalised code: MultiPolygon in 4326}."""
-    _source, layer = _open_layer(path)  # the layer is only valid while its source lives
-    if code_field not in layer.fields:
-        raise BoundaryImportError(
-            _("The field “%(field)s” is not in %(path)s. Fields found: %(fields)s.")
-            % {"field": code_field, "path": path.name, "fields": ", ".join(layer.fields) or "—"}
-        )
-    srs = layer.srs or WGS84
-    srs_name = srs.name or "WGS 84"
+    features, srs_name = read_features(path, POLYGONS, label_field=code_field, required_fields=(code_field,))
     geometries: dict[str, MultiPolygon] = {}
-    for index, feature in enumerate(layer, start=1):
-        code = normalise_code(feature.get(code_field))
-        ogr = feature.geom
-        if ogr is None or ogr.geom_type.name not in POLYGON_TYPES:
-            kind = ogr.geom_type.name if ogr is not None else _("no geometry")
-            raise BoundaryImportError(
-                _("Feature %(i)s (code %(code)s) is a %(kind)s, not a polygon.")
-                % {"i": index, "code": code, "kind": kind}
-            )
-        if ogr.srs is None:
-            ogr.srs = srs
-        ogr.transform(WGS84)
-        geom = GEOSGeometry(ogr.wkb, srid=4326)
-        if geom.empty:
-            raise BoundaryImportError(
-                _("Feature %(i)s (code %(code)s) has an empty geometry.") % {"i": index, "code": code}
-            )
-        if not geom.valid:
-            raise BoundaryImportError(
-                _("Feature %(i)s (code %(code)s) is not a valid polygon: %(reason)s.")
-                % {"i": index, "code": code, "reason": geom.valid_reason}
-            )
-        if geom.hasz:
-            geom = _drop_z(geom)
+    for feature in features:
+        code = normalise_code(feature.properties[code_field])
+        geom = feature.geometry
         multi = geom if geom.geom_type == "MultiPolygon" else MultiPolygon(geom, srid=4326)
         if code in geometries:
             multi = MultiPolygon(*geometries[code], *multi, srid=4326)
         geometries[code] = multi
-    if not geometries:
-        raise BoundaryImportError(_("%(path)s holds no features.") % {"path": path.name})
     return geometries, srs_name
-
-
-def _drop_z(geom):
-    ogr = geom.ogr
-    ogr.coord_dim = 2
-    return GEOSGeometry(ogr.wkb, srid=4326)
 
 
 @pghistory.context(command="import_boundaries")
