@@ -51,6 +51,7 @@ reference: migrate
 
 demo: reference
 	@$(MANAGE) generate_demo --seed $(DEMO_SEED) --scale $(DEMO_SCALE) --skip-if-present
+	@$(MANAGE) generate_demo_layers --skip-if-present
 
 setup: messages demo
 

@@ -277,3 +277,13 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_select_related = ("premises", "uploaded_by")
     autocomplete_fields = ("premises",)
     readonly_fields = ("content_type", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(models.HandlingRecord)
+class HandlingRecordAdmin(admin.ModelAdmin):
+    list_display = ("premises", "form", "status", "intended_use", "decision_number", "deadline", "created_at")
+    list_filter = ("status", "form", "priority_use")
+    search_fields = ("premises__code", "premises__name", "decision_number")
+    list_select_related = ("premises", "form")
+    autocomplete_fields = ("premises", "receiving_agency")
+    readonly_fields = ("created_by", "previous_premises_status", "created_at", "updated_at")

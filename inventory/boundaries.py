@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pghistory
 from django.contrib.gis.geos import MultiPolygon
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inventory.choices import UnitLevel
 from inventory.geodata import POLYGONS, GeodataError, read_features
+from inventory.history import history_context
 from inventory.models import AdministrativeUnit
 
 LEVELS = {
@@ -62,7 +62,7 @@ def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon
     return geometries, srs_name
 
 
-@pghistory.context(command="import_boundaries")
+@history_context(command="import_boundaries")
 @transaction.atomic
 def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = False) -> ImportResult:
     """Set the boundary of each unit of `level` whose code is in the file.

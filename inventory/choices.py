@@ -176,3 +176,12 @@ class ItemAction(models.TextChoices):
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
     DOCUMENT = "document", _("Document")
+
+
+class HandlingStatus(models.TextChoices):
+    """proposed → approved (decision) → carried out (hand-over) → closed."""
+
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    CARRIED_OUT = "carried_out", _("Carried out")
+    CLOSED = "closed", _("Closed")

@@ -38,6 +38,7 @@ from inventory.choices import (
     Role,
     UnitLevel,
 )
+from inventory.history import history_context
 from inventory.models import (
     AdministrativeUnit,
     Agency,
@@ -113,7 +114,7 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
-@pghistory.context(command="generate_demo", action="clear")
+@history_context(command="generate_demo", action="clear")
 @transaction.atomic
 def clear_demo(progress=None) -> dict[str, int]:
     """Remove every demo row and the demo users; history keeps their delete events."""
@@ -389,6 +390,25 @@ class _Generator:
                     site.status = PremisesStatus.UNDER_HANDLING
                 else:
                     site.status = PremisesStatus.HANDLED
+
+        # Each former district also left a larger public-service building (culture and
+        # sports centre): surplus or partly surplus, the kind of building the archive
+        # siting study looks for.
+        for district in self.legacy_districts:
+            seat = self.district_seat[district.pk]
+            p = add(
+                f"Trung tâm Văn hóa - Thể thao và Truyền thông {district.name[0].lower()}{district.name[1:]} (cũ)",
+                seat,
+                None,
+                self.service_unit[seat.pk],
+                _jitter(rng, district.centroid, 1500),
+                district=True,
+            )
+            if rng.random() < 0.6:
+                p.status = PremisesStatus.SURPLUS
+            else:
+                p.status = PremisesStatus.PARTLY_SURPLUS
+                p.surplus_floor_area = (p.floor_area * Decimal("0.6")).quantize(Decimal("0.01"))
 
         vinh = [u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT] or self.new_units[:1]
         for i, department in enumerate(self.departments):

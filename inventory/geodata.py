@@ -28,8 +28,9 @@ class Feature:
     properties: dict = field(default_factory=dict)
 
 
-def read_features(path, allowed: frozenset[str], label_field: str | None = None,
-                  required_fields: tuple[str, ...] = ()) -> tuple[list[Feature], str]:
+def read_features(
+    path, allowed: frozenset[str], label_field: str | None = None, required_fields: tuple[str, ...] = ()
+) -> tuple[list[Feature], str]:
     """The first layer's features as 2D geometries in SRID 4326, and the source CRS's
     name. A layer without CRS is taken as WGS 84."""
     path = Path(path)
@@ -69,8 +70,7 @@ def read_features(path, allowed: frozenset[str], label_field: str | None = None,
             ogr.coord_dim = 2
         geom = GEOSGeometry(ogr.wkb, srid=4326)
         if geom.empty:
-            raise GeodataError(
-                _("Feature %(i)s (%(label)s) has an empty geometry.") % {"i": index, "label": label})
+            raise GeodataError(_("Feature %(i)s (%(label)s) has an empty geometry.") % {"i": index, "label": label})
         if not geom.valid:
             raise GeodataError(
                 _("Feature %(i)s (%(label)s) is not a valid geometry: %(reason)s.")

@@ -17,7 +17,6 @@ from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
-import pghistory
 import vietnamadminunits
 from django.contrib.gis.geos import Point, Polygon
 from django.db import transaction
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from vietnam_provinces import ProvinceCode, Ward
 
 from inventory.choices import UnitLevel
+from inventory.history import history_context
 from inventory.models import AdministrativeUnit, UnitLineage
 from inventory.text import search_key
 
@@ -172,7 +172,7 @@ class _UnitWriter:
         return unit
 
 
-@pghistory.context(command="load_reference_data")
+@history_context(command="load_reference_data")
 @transaction.atomic
 def load_province(code: str = "40", progress=None) -> LoadResult:
     """Load one province: itself, its new units, legacy districts and communes, lineage."""

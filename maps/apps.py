@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MapsConfig(AppConfig):
-    """Map pages, tiles and spatial analysis; uses `inventory`, never the reverse."""
+    """Map pages, layers and spatial analysis; uses `inventory`, never the reverse."""
 
     name = "maps"
     verbose_name = _("Maps")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -10,6 +10,8 @@ PACKAGES=(
   gettext                                 # compiling translations
   chromium                                # browser tests (Playwright drives it)
   fonts-dejavu-core                       # Vietnamese glyphs in rendered pages/PDFs
+  libpango-1.0-0 libpangoft2-1.0-0        # WeasyPrint (PDF reports)
+  poppler-utils                           # pdftotext: tests read the PDF reports back
 )
 
 missing=()

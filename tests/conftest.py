@@ -7,6 +7,7 @@ from django.core.management import call_command
 from inventory import demo
 from inventory.models import User
 from inventory.reference_data import load_province
+from maps.demo import create_demo_layers, demo_layers_present
 
 DEMO_SEED = 1
 
@@ -22,6 +23,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_province("40")
         if not demo.demo_present():
             demo.generate(seed=DEMO_SEED)
+        if not demo_layers_present():
+            create_demo_layers()
     yield
 
 

@@ -1,0 +1,46 @@
+"""Admin of the maps app."""
+
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
+
+from maps import models
+
+
+class HazardFeatureInline(admin.TabularInline):
+    model = models.HazardFeature
+    fields = ("label",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.HazardLayer)
+class HazardLayerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "source", "source_crs", "is_demo", "imported_at")
+    list_filter = ("kind", "is_demo")
+    search_fields = ("name", "source")
+    inlines = [HazardFeatureInline]
+
+
+@admin.register(models.HazardFeature)
+class HazardFeatureAdmin(LeafletGeoAdmin):
+    list_display = ("label", "layer")
+    list_filter = ("layer__kind", "layer")
+    search_fields = ("label",)
+    list_select_related = ("layer",)
+
+
+@admin.register(models.SitingCriterion)
+class SitingCriterionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parameter", "unit", "weight", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "source")
+    list_editable = ("parameter", "weight", "is_active")
+
+
+@admin.register(models.SitingStudy)
+class SitingStudyAdmin(LeafletGeoAdmin):
+    list_display = ("name", "version", "shelving", "created_by", "created_at")
+    search_fields = ("name",)
+    readonly_fields = ("criteria", "results", "created_by", "created_at")
+    filter_horizontal = ()
+    raw_id_fields = ("candidates", "previous")

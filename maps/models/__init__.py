@@ -1,0 +1,4 @@
+"""Models of the maps app."""
+
+from maps.models.layers import *  # noqa: F403
+from maps.models.siting import *  # noqa: F403
