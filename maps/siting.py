@@ -22,6 +22,10 @@ from maps.choices import CriterionKind, LayerKind, Shelving
 # Linear metres of shelving per m² of stack floor: the FLOOR_AREA parameter is for fixed
 # shelving; mobile shelving holds about twice as much (LEGAL.md).
 MOBILE_FACTOR = 2
+# Floor load an archive stack needs (kg/m²): about 800 with fixed shelving, 1,200 with
+# mobile shelving (LEGAL.md, "Archive repository"). Used when a building's load is known;
+# otherwise grade and year stand in for it.
+REQUIRED_LOAD = {Shelving.FIXED: 800, Shelving.MOBILE: 1200}
 STRONG_GRADES = {BuildingGrade.SPECIAL, BuildingGrade.GRADE_I, BuildingGrade.GRADE_II}
 CONDITION_SCORE = {Condition.GOOD: 1.0, Condition.FAIR: 2 / 3, Condition.POOR: 1 / 3, Condition.DAMAGED: 0.0}
 WEIGHT_STEP = 0.2
@@ -72,6 +76,7 @@ class Facts:
     floors: int | None
     grade: str
     year_built: int | None
+    floor_load: int | None
     condition: str
     land_area: float
     footprint: float
@@ -123,17 +128,20 @@ WITH layer_features AS (
     SELECT l.kind, f.geometry FROM maps_hazardfeature f JOIN maps_hazardlayer l ON l.id = f.layer_id
 )
 SELECT p.id, p.code, p.name,
-       COALESCE(CASE WHEN p.status = 'partly_surplus' THEN p.surplus_floor_area END, p.floor_area, 0),
-       p.floors, p.building_grade, p.year_built, p.condition, COALESCE(p.land_area, 0),
-       COALESCE(p.footprint_area, 0), p.storm_damaged,
-       EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(flood)s AND ST_Intersects(h.geometry, p.location)),
-       EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(landslide)s AND ST_Intersects(h.geometry, p.location)),
+       COALESCE(CASE WHEN p.status = 'partly_surplus' THEN p.surplus_floor_area END, p.floor_area, 0)
+           AS usable_area,
+       p.floors, p.building_grade AS grade, p.year_built, p.floor_load, p.condition,
+       COALESCE(p.land_area, 0) AS land_area, COALESCE(p.footprint_area, 0) AS footprint, p.storm_damaged,
+       EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(flood)s AND ST_Intersects(h.geometry, p.location))
+           AS in_flood,
+       EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(landslide)s AND ST_Intersects(h.geometry, p.location))
+           AS in_landslide,
        (SELECT min(ST_Distance(h.geometry::geography, p.location::geography))
-          FROM layer_features h WHERE h.kind = %(site)s),
+          FROM layer_features h WHERE h.kind = %(site)s) AS hazard_site_m,
        (SELECT min(ST_Distance(h.geometry::geography, p.location::geography))
-          FROM layer_features h WHERE h.kind = %(road)s),
-       ST_Distance(p.location::geography, ST_GeomFromEWKT(%(centre)s)::geography),
-       ST_X(p.location), ST_Y(p.location)
+          FROM layer_features h WHERE h.kind = %(road)s) AS road_m,
+       ST_Distance(p.location::geography, ST_GeomFromEWKT(%(centre)s)::geography) AS centre_m,
+       ST_X(p.location) AS lon, ST_Y(p.location) AS lat
 FROM inventory_premises p
 WHERE p.id = ANY(%(ids)s)
 ORDER BY p.code
@@ -153,29 +161,13 @@ def candidate_facts(premises_ids, centre) -> list[Facts]:
                 "ids": list(premises_ids),
             },
         )
-        return [
-            Facts(
-                id=r[0],
-                code=r[1],
-                name=r[2],
-                usable_area=float(r[3]),
-                floors=r[4],
-                grade=r[5] or "",
-                year_built=r[6],
-                condition=r[7],
-                land_area=float(r[8]),
-                footprint=float(r[9]),
-                storm_damaged=r[10],
-                in_flood=r[11],
-                in_landslide=r[12],
-                hazard_site_m=r[13],
-                road_m=r[14],
-                centre_m=r[15],
-                lon=r[16],
-                lat=r[17],
-            )
-            for r in cursor.fetchall()
-        ]
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in ("usable_area", "land_area", "footprint"):
+            row[key] = float(row[key])
+        row["grade"] = row["grade"] or ""
+    return [Facts(**row) for row in rows]
 
 
 def road_layer_loaded() -> bool:
@@ -201,13 +193,21 @@ def _exclusions(f: Facts, need: Need, criteria: dict[str, Criterion], required: 
             _("%(have)s m² usable, %(need)s m² needed") % {"have": round(f.usable_area), "need": round(required)},
         )
     min_year = criteria["FLOOR_LOAD"].parameter if "FLOOR_LOAD" in criteria else None
-    strong = f.grade in STRONG_GRADES or (
+    required_load = REQUIRED_LOAD[need.shelving]
+    strong_by_proxy = f.grade in STRONG_GRADES or (
         f.grade == BuildingGrade.GRADE_III
         and f.year_built is not None
         and min_year is not None
         and f.year_built >= min_year
     )
-    if not strong:
+    if f.condition == Condition.DAMAGED:
+        exclude("FLOOR_LOAD", _("damaged building"))
+    elif f.floor_load is not None and f.floor_load < required_load:
+        exclude(
+            "FLOOR_LOAD",
+            _("floor load %(have)s kg/m², %(need)s kg/m² needed") % {"have": f.floor_load, "need": required_load},
+        )
+    elif f.floor_load is None and not strong_by_proxy:
         exclude(
             "FLOOR_LOAD",
             _("grade %(grade)s, built %(year)s: cannot be assumed to bear archive loads")

@@ -84,6 +84,13 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
         help_text=_("Set from the building grade when left empty; gives the wear rate."),
     )
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    floor_load = models.PositiveIntegerField(
+        _("design floor load (kg/m²)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(20_000)],
+        help_text=_("Where known, from the design or an inspection."),
+    )
 
     land_use_office = models.DecimalField(_("land used as office (m²)"), null=True, blank=True, **AREA)
     land_use_public_service = models.DecimalField(_("land for public services (m²)"), null=True, blank=True, **AREA)

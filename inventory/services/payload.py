@@ -47,6 +47,7 @@ FIELDS = {
         "floors",
         "building_grade",
         "year_built",
+        "floor_load",
         "in_use_date",
         "original_cost",
         "declared_remaining_value",

@@ -229,3 +229,24 @@ def test_bad_layers_are_refused_and_change_nothing(tmp_path, call, features, mes
     with pytest.raises(CommandError, match=message):
         call("import_layer", str(path), "--kind", "flood", "--name", "Lớp xấu")
     assert not HazardLayer.objects.filter(name="Lớp xấu").exists()
+
+
+def test_a_known_floor_load_decides_and_a_damaged_building_is_excluded(case):
+    candidates, criteria, need, _facts = case
+    a, b = candidates["A"], candidates["B"]
+    a.floor_load = 600  # grade II would pass by proxy, but the known load is too low for 800 kg/m²
+    a.save()
+    b.condition = "damaged"
+    b.save()
+    f = candidates["F"]
+    f.floor_load = 1000  # grade III from 1995 fails by proxy; a known 1,000 kg/m² is enough for fixed shelving
+    f.save()
+    facts = candidate_facts([p.pk for p in candidates.values()], CENTRE)
+    results = {r.facts.code: r for r in rank(facts, criteria, need, roads=False)}
+    assert [e["code"] for e in results["SIT-A"].excluded_by] == ["FLOOR_LOAD"]
+    assert "600" in results["SIT-A"].excluded_by[0]["reason"]
+    assert [e["code"] for e in results["SIT-B"].excluded_by] == ["FLOOR_LOAD"]
+    assert results["SIT-F"].rank == 1  # the only one left
+    mobile = Need(shelf_metres=9000 * 2, office_area=300, shelving="mobile")  # same stack area, 1,200 kg/m²
+    results = {r.facts.code: r for r in rank(facts, criteria, mobile, roads=False)}
+    assert [e["code"] for e in results["SIT-F"].excluded_by] == ["FLOOR_LOAD"]
