@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models import Premises
 from maps.choices import LayerKind
 from maps.models import SitingCriterion, SitingStudy
 
@@ -38,8 +39,14 @@ class SitingStudyForm(forms.ModelForm):
             raise forms.ValidationError(_("Between 1 and 2,000 random weight sets."))
         return value
 
-    def extra_codes(self) -> list[str]:
-        return [c.strip() for c in self.cleaned_data.get("extra_candidates", "").split(",") if c.strip()]
+    def clean_extra_candidates(self) -> list[Premises]:
+        """The premises named by code, all of them known."""
+        codes = [c.strip() for c in self.cleaned_data.get("extra_candidates", "").split(",") if c.strip()]
+        found = list(Premises.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {p.code for p in found})
+        if unknown:
+            raise forms.ValidationError(_("Unknown premises codes: %(codes)s") % {"codes": ", ".join(unknown)})
+        return found
 
 
 CriterionFormSet = forms.modelformset_factory(

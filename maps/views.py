@@ -48,20 +48,7 @@ def _centre():
     return unit.centroid
 
 
-@login_required
-def siting_list(request):
-    _require_read(request.user)
-    form = SitingStudyForm(
-        initial={
-            "name": _("Repository of the Provincial Historical Archive Center"),
-            "shelf_metres": 6000,
-            "growth_metres_per_year": 100,
-            "growth_years": 20,
-            "office_area": 400,
-            "seed": 1,
-            "random_sets": 200,
-        }
-    )
+def _list_page(request, form, status=200):
     return render(
         request,
         "maps/siting_list.html",
@@ -72,6 +59,26 @@ def siting_list(request):
             "layers": HazardLayer.objects.all(),
             "may_review": can_review(request.user),
         },
+        status=status,
+    )
+
+
+@login_required
+def siting_list(request):
+    _require_read(request.user)
+    return _list_page(
+        request,
+        SitingStudyForm(
+            initial={
+                "name": _("Repository of the Provincial Historical Archive Center"),
+                "shelf_metres": 6000,
+                "growth_metres_per_year": 100,
+                "growth_years": 20,
+                "office_area": 400,
+                "seed": 1,
+                "random_sets": 200,
+            }
+        ),
     )
 
 
@@ -81,40 +88,14 @@ def siting_create(request):
     _require_review(request.user)
     form = SitingStudyForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "maps/siting_list.html",
-            {
-                "studies": SitingStudy.objects.all()[:100],
-                "form": form,
-                "criteria": SitingCriterion.objects.all(),
-                "layers": HazardLayer.objects.all(),
-                "may_review": True,
-            },
-            status=400,
-        )
-    codes = form.extra_codes()
-    extra = list(Premises.objects.filter(code__in=codes))
-    unknown = sorted(set(codes) - {p.code for p in extra})
-    if unknown:
-        form.add_error("extra_candidates", _("Unknown premises codes: %(codes)s") % {"codes": ", ".join(unknown)})
-        return render(
-            request,
-            "maps/siting_list.html",
-            {
-                "studies": SitingStudy.objects.all()[:100],
-                "form": form,
-                "criteria": SitingCriterion.objects.all(),
-                "layers": HazardLayer.objects.all(),
-                "may_review": True,
-            },
-            status=400,
-        )
+        return _list_page(request, form, status=400)
     with transaction.atomic():
         study = form.save(commit=False)
         study.centre, study.created_by = _centre(), request.user
         study.save()
-        study.candidates.set([*Premises.objects.filter(status__in=SURPLUS_PREMISES_STATUSES), *extra])
+        study.candidates.set(
+            [*Premises.objects.filter(status__in=SURPLUS_PREMISES_STATUSES), *form.cleaned_data["extra_candidates"]]
+        )
         run_study(study)
     return redirect("maps:siting_detail", study.pk)
 

@@ -194,3 +194,15 @@ def test_a_zipped_shapefile_is_accepted(client_as, tmp_path):
         {"name": "Ngập shp", "kind": "flood", "file": SimpleUploadedFile("ngap.zip", buffer.getvalue())},
     )
     assert response.status_code == 302 and HazardLayer.objects.get(name="Ngập shp").features.count() == 1
+
+
+def test_other_candidates_by_code_and_unknown_codes(client_as):
+    from inventory.models import Premises
+
+    in_use = Premises.objects.filter(status="in_use_hq").first()
+    client = client_as("demo-finance")
+    bad = client.post(reverse("maps:siting_create"), {**STUDY, "extra_candidates": f"{in_use.code}, KHONG-CO"})
+    assert bad.status_code == 400 and "KHONG-CO" in " ".join(bad.context["form"].errors["extra_candidates"])
+    good = client.post(reverse("maps:siting_create"), {**STUDY, "extra_candidates": in_use.code})
+    assert good.status_code == 302
+    assert SitingStudy.objects.latest("pk").candidates.filter(pk=in_use.pk).exists()
