@@ -50,22 +50,21 @@ def copy_records(model, records) -> int:
     the time now. No primary keys are returned."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    plan = []
-    for f in fields:
+    defaults, position, json_fields = [], {}, set()
+    for i, f in enumerate(fields):
         auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        plan.append((f.attname, _copy_value(now if auto else f.get_default()), isinstance(f, JSONField)))
+        defaults.append(_copy_value(now if auto else f.get_default()))
+        position[f.attname] = i
+        if isinstance(f, JSONField):
+            json_fields.add(f.attname)
 
     def lines():
         for record in records:
-            parts = []
-            for attname, default_text, is_json in plan:
-                if attname not in record:
-                    parts.append(default_text)
-                    continue
-                value = record[attname]
-                if is_json and value is not None:
+            parts = defaults.copy()
+            for attname, value in record.items():
+                if attname in json_fields and value is not None:
                     value = json.dumps(value, ensure_ascii=False)
-                parts.append(_copy_value(value))
+                parts[position[attname]] = _copy_value(value)
             yield "\t".join(parts)
 
     return copy_lines(model._meta.db_table, [f.column for f in fields], lines())

@@ -99,9 +99,9 @@ class DeclarationItem(TimeStampedModel):
         "inventory.Need", null=True, blank=True, on_delete=models.PROTECT, related_name="declaration_items"
     )
     requires_approval = models.BooleanField(_("needs approval"), default=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT, db_index=True
-    )
+    # Items are looked up through their declaration or their record; no index of their
+    # own on status or reviewer, which every bulk upload would have to maintain.
+    status = models.CharField(_("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -111,6 +111,7 @@ class DeclarationItem(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     objects = DeclarationItemQuerySet.as_manager()

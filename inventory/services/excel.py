@@ -330,9 +330,11 @@ def _read_sheet(workbook, target: str):
     names = columns(target)
     parsers = [(name, _cell_parser(target, name)) for name in names]
     width = len(names)
+    padding = (None,) * width
     for number, cells in enumerate(rows, start=2):
-        cells = list(cells[:width]) + [None] * (width - len(cells[:width]))
-        if all(_blank(c) for c in cells):
+        if len(cells) != width:
+            cells = (*cells[:width], *padding[: width - len(cells)])
+        if all(c is None or (c.__class__ is str and not c.strip()) for c in cells):
             continue
         payload, row_errors = {}, []
         for (name, parse), value in zip(parsers, cells, strict=True):
@@ -375,19 +377,16 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
         workbook.close()
 
     # Premises declared new in this file may hold assets of the same file.
-    new_premises_codes = set()
     for target, rows in sheets.items():
         model = P.MODELS[target]
         codes = [p.get("code") for _n, _c, p, _e in rows if p.get("code")]
-        # The unit's own records in one query (no list of thousands of codes to send);
-        # then only the codes it does not hold are looked for among other units' records.
-        records = {r.code: r for r in model.objects.visible_to(actor).select_related(*_related(target))}
-        visible = set(records)
-        unknown = [c for c in codes if c not in records]
-        records.update({r.code: r for r in model.objects.filter(code__in=unknown)} if unknown else {})
+        # The unit's own records as payloads, in one query and without model instances;
+        # codes it does not hold are looked for among other units' records.
+        existing = P.payloads(model.objects.visible_to(actor), target)
+        unknown = [c for c in codes if c not in existing]
+        foreign = set(model.objects.filter(code__in=unknown).values_list("code", flat=True)) if unknown else set()
         if target == ItemTarget.PREMISES:
-            new_premises_codes = {c for c in codes if c not in records}
-            lookups.pending_premises.update({code: {} for code in new_premises_codes})
+            lookups.pending_premises.update({c: {} for c in unknown if c not in foreign})
             lookups.pending_premises.update(
                 dict(
                     DeclarationItem.objects.visible_to(actor)
@@ -395,10 +394,11 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
                     .values_list("code", "payload")
                 )
             )
+        # First pass: who declares for whom, and which rows declare nothing new.
+        to_check = []
         for number, cells, payload, row_errors in rows:
             code = payload.get("code")
-            record = records.get(code) if code else None
-            if record is not None and code not in visible:
+            if code in foreign:
                 row_errors.append(
                     RowError(
                         SHEETS[target], number, header(target, "code"), _("This code belongs to another unit's record.")
@@ -415,14 +415,20 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
                         _("You may only declare for the agencies of your own unit."),
                     )
                 )
+            if not row_errors and code in existing and P.same(existing[code][1], payload, target):
+                result.unchanged += 1
+                continue
+            to_check.append((number, cells, payload, row_errors))
+        # Second pass: the rules, on the new rows and on changes to the records fetched now.
+        changed = [existing[p["code"]][0] for _n, _c, p, _e in to_check if p.get("code") in existing]
+        records = {r.code: r for r in model.objects.filter(pk__in=changed).select_related(*_related(target))}
+        for number, cells, payload, row_errors in to_check:
+            record = records.get(payload.get("code"))
             if not row_errors:
                 row_errors += _check_row(target, number, payload, record, lookups, extent_cache)
             if row_errors:
                 result.errors += row_errors
                 result.rejected_rows.setdefault(target, []).append((number, cells))
-                continue
-            if record is not None and P.same(P.to_payload(record, target), payload, target):
-                result.unchanged += 1
                 continue
             planned.append((target, payload, record))
 

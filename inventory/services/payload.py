@@ -22,6 +22,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -183,6 +184,20 @@ def to_payload(instance, target: str) -> dict:
         else:
             payload[name] = serialize(getattr(instance, name))
     return payload
+
+
+def payloads(queryset, target: str) -> dict[str, tuple[int, dict]]:
+    """to_payload() for many records at once, {code: (pk, payload)}, from one values()
+    query: no model instances for records that are only compared."""
+    scalar = [n for n in FIELDS[target] if n not in RELATED]
+    related = [n for n in FIELDS[target] if n in RELATED]
+    rows = queryset.values("pk", *scalar, **{f"related_{n}": F(f"{n}__code") for n in related})
+    result = {}
+    for row in rows:
+        payload = {n: serialize(row[n]) for n in scalar}
+        payload.update({n: row[f"related_{n}"] for n in related})
+        result[row["code"]] = (row["pk"], {n: payload[n] for n in FIELDS[target]})
+    return result
 
 
 @dataclass
