@@ -5,5 +5,5 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0003_declarations")]
+    dependencies = [("inventory", "0002_legal_lists")]
     operations = [UnaccentExtension()]

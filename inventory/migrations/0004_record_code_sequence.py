@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0005_history_without_fk_indexes")]
+    dependencies = [("inventory", "0003_unaccent")]
     operations = [
         migrations.RunSQL(
             "CREATE SEQUENCE IF NOT EXISTS inventory_record_code_seq",
