@@ -153,6 +153,11 @@ def _jitter(rng: random.Random, point: Point, max_m: float) -> Point:
     return Point(round(point.x + dlon, 7), round(point.y + dlat, 7), srid=4326)
 
 
+def _in_sentence(name: str) -> str:
+    """A unit name inside a longer name: "Phường Thành Vinh" → "phường Thành Vinh"."""
+    return name[0].lower() + name[1:]
+
+
 def _money(value: float, step: int = 1_000_000) -> Decimal:
     return Decimal(int(value // step * step))
 
@@ -207,15 +212,15 @@ class _Generator:
             return agency
 
         self.committee = {
-            u.pk: add(f"UBND {u.name[0].lower()}{u.name[1:]}", AgencyKind.COMMUNE_COMMITTEE, u) for u in self.new_units
+            u.pk: add(f"UBND {_in_sentence(u.name)}", AgencyKind.COMMUNE_COMMITTEE, u) for u in self.new_units
         }
         self.service_unit = {
-            u.pk: add(f"Trung tâm Dịch vụ công {u.name[0].lower()}{u.name[1:]}", AgencyKind.PUBLIC_SERVICE_UNIT, u)
+            u.pk: add(f"Trung tâm Dịch vụ công {_in_sentence(u.name)}", AgencyKind.PUBLIC_SERVICE_UNIT, u)
             for u in self.new_units
         }
         self.legacy_committee = {
             u.pk: add(
-                f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)",
+                f"UBND {_in_sentence(u.name)} (cũ)",
                 AgencyKind.LEGACY_COMMUNE_COMMITTEE,
                 u,
                 active=False,
@@ -225,7 +230,7 @@ class _Generator:
         }
         self.district_committee = {
             u.pk: add(
-                f"UBND {u.name[0].lower()}{u.name[1:]} (cũ)",
+                f"UBND {_in_sentence(u.name)} (cũ)",
                 AgencyKind.LEGACY_DISTRICT_COMMITTEE,
                 u,
                 active=False,
@@ -341,7 +346,7 @@ class _Generator:
                 default=None,
             )
             p = add(
-                f"Trụ sở Huyện ủy - HĐND - UBND {district.name[0].lower()}{district.name[1:]} (cũ)",
+                f"Trụ sở Huyện ủy - HĐND - UBND {_in_sentence(district.name)} (cũ)",
                 seat,
                 legacy,
                 self.committee[seat.pk],
@@ -352,7 +357,7 @@ class _Generator:
         for commune in self.legacy_communes:
             successor = self.unit_by_id[self.successor_of[commune.pk]]
             p = add(
-                f"Trụ sở UBND {commune.name[0].lower()}{commune.name[1:]} (cũ)",
+                f"Trụ sở UBND {_in_sentence(commune.name)} (cũ)",
                 successor,
                 commune,
                 self.committee[successor.pk],
@@ -397,7 +402,7 @@ class _Generator:
         for district in self.legacy_districts:
             seat = self.district_seat[district.pk]
             p = add(
-                f"Trung tâm Văn hóa - Thể thao và Truyền thông {district.name[0].lower()}{district.name[1:]} (cũ)",
+                f"Trung tâm Văn hóa - Thể thao và Truyền thông {_in_sentence(district.name)} (cũ)",
                 seat,
                 None,
                 self.service_unit[seat.pk],

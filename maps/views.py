@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import SURPLUS_PREMISES_STATUSES, Role
+from inventory.choices import SURPLUS_PREMISES_STATUSES
 from inventory.geodata import GeodataError
 from inventory.models import AdministrativeUnit, Premises
 from inventory.services.declarations import can_review
@@ -28,13 +28,10 @@ from maps.siting import run_study
 CENTRE_UNIT = "Phường Thành Vinh"
 
 
-def _may_read(user) -> bool:
-    """Siting is a provincial matter: the Finance department, auditors and administrators."""
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.FINANCE, Role.AUDITOR, Role.ADMIN))
-
-
 def _require_read(user):
-    if not _may_read(user):
+    """Siting is a provincial matter: those who see the whole province (Finance,
+    auditors, administrators)."""
+    if not (user.is_authenticated and user.sees_everything):
         raise PermissionDenied
 
 

@@ -2,12 +2,13 @@
 
 import pytest
 
+from inventory.demo import demo_password
 from inventory.models import User
 from inventory.services import dashboard_totals
 
 # django_db: the test database (the live server serves it); rows the server commits stay.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-PASSWORD = __import__("inventory.demo", fromlist=["demo_password"]).demo_password()
+PASSWORD = demo_password()
 
 
 def login(page, live_url, username):

@@ -1,5 +1,7 @@
 """Reference data of the 2025 reorganisation, loaded from the pinned packages."""
 
+import datetime as dt
+
 import pytest
 from django.core.management.base import CommandError
 from django.db.models import Count
@@ -44,7 +46,7 @@ def test_legacy_units_are_valid_until_the_merger_with_bounding_boxes():
         province=nghe_an(), level__in=[UnitLevel.LEGACY_COMMUNE, UnitLevel.LEGACY_DISTRICT]
     )
     assert legacy.count() == 432
-    assert set(legacy.values_list("valid_to", flat=True)) == {__import__("datetime").date(2025, 6, 30)}
+    assert set(legacy.values_list("valid_to", flat=True)) == {dt.date(2025, 6, 30)}
     assert not legacy.filter(bbox__isnull=True).exists()
     # A legacy commune's centroid lies in (or on the edge of) its own bounding box.
     for unit in legacy.filter(level=UnitLevel.LEGACY_COMMUNE)[:50]:
