@@ -179,9 +179,21 @@ class AttachmentKind(models.TextChoices):
 
 
 class HandlingStatus(models.TextChoices):
-    """proposed → approved (decision) → carried out (hand-over) → closed."""
+    """proposed → approved (decision) → carried out (hand-over) → closed; a proposal may
+    be cancelled, which releases what it reserved."""
 
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
     CARRIED_OUT = "carried_out", _("Carried out")
     CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Allowed handling transitions: from → to.
+HANDLING_TRANSITIONS = {
+    HandlingStatus.PROPOSED: (HandlingStatus.APPROVED, HandlingStatus.CANCELLED),
+    HandlingStatus.APPROVED: (HandlingStatus.CARRIED_OUT,),
+    HandlingStatus.CARRIED_OUT: (HandlingStatus.CLOSED,),
+    HandlingStatus.CLOSED: (),
+    HandlingStatus.CANCELLED: (),
+}

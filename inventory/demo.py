@@ -85,6 +85,18 @@ PROVINCIAL_DEPARTMENTS = [
 ]
 
 
+# Extra sites made by --sites: kinds and the statuses they are drawn from.
+EXTRA_SITE_KINDS = ("Nhà văn hóa", "Điểm trường", "Trạm y tế", "Nhà làm việc")
+EXTRA_SITE_STATUSES = (
+    PremisesStatus.OTHER_PUBLIC_USE,
+    PremisesStatus.OTHER_PUBLIC_USE,
+    PremisesStatus.SURPLUS,
+    PremisesStatus.PARTLY_SURPLUS,
+    PremisesStatus.UNDER_HANDLING,
+    PremisesStatus.IN_USE_HQ,
+)
+
+
 @dataclass
 class DemoSummary:
     """Counts and timings of one generation."""
@@ -163,10 +175,11 @@ def _money(value: float, step: int = 1_000_000) -> Decimal:
 
 
 class _Generator:
-    def __init__(self, province: AdministrativeUnit, seed: int, scale: int, progress):
+    def __init__(self, province: AdministrativeUnit, seed: int, scale: int, progress, sites: int = 1):
         self.rng = random.Random(seed)
         self.province = province
         self.scale = scale
+        self.sites = sites
         self.say = progress or (lambda message: None)
         self.today = timezone.localdate()
         self.valuation_date = valuation.valuation_date(self.today)
@@ -425,7 +438,25 @@ class _Generator:
                 p.status = PremisesStatus.PARTLY_SURPLUS
                 p.surplus_floor_area = (p.floor_area * Decimal("0.35")).quantize(Decimal("0.01"))
 
-        Premises.objects.bulk_create(rows, batch_size=1000)
+        # --sites K: K-1 more, smaller public sites per former commune (cultural houses,
+        # satellite schools, clinics): data at the scale of the whole country for benchmarks.
+        for round_no in range(1, self.sites):
+            for commune in self.legacy_communes:
+                successor = self.unit_by_id[self.successor_of[commune.pk]]
+                p = add(
+                    f"{rng.choice(EXTRA_SITE_KINDS)} số {round_no} {_in_sentence(commune.name)} (cũ)",
+                    successor,
+                    commune,
+                    self.service_unit[successor.pk],
+                    _jitter(rng, commune.centroid, 3000),
+                )
+                p.status = rng.choice(EXTRA_SITE_STATUSES)
+                if p.status == PremisesStatus.PARTLY_SURPLUS:
+                    p.surplus_floor_area = (p.floor_area * Decimal("0.5")).quantize(Decimal("0.01"))
+            if round_no % 20 == 0:
+                self.say(f"premises: {len(rows):,}")
+
+        Premises.objects.bulk_create(rows, batch_size=2000)
         self.premises_rows = rows
         self.summary.counts["premises"] = len(rows)
         self.say(f"premises: {len(rows)}")
@@ -666,10 +697,15 @@ class _Generator:
         self.summary.counts["users"] = len(specs)
 
 
-def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=None) -> DemoSummary:
-    """Generate the demo data set in one transaction; refuses if demo data is present."""
+def generate(
+    seed: int = 1, scale: int = 1, province_code: str = "40", progress=None, sites: int = 1
+) -> DemoSummary:
+    """Generate the demo data set in one transaction; refuses if demo data is present.
+
+    `scale` multiplies the asset lines of every premises; `sites` multiplies the premises
+    (K-1 more per former commune), and so the asset lines with them."""
     started = time.perf_counter()
-    if scale < 1:
+    if scale < 1 or sites < 1:
         raise DemoDataError(_("The scale must be at least 1."))
     province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, code=province_code).first()
     if province is None:
@@ -678,10 +714,10 @@ def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=
         )
     if demo_present():
         raise DemoDataError(_("Demo data is already present: use --replace to generate it again."))
-    with pghistory.context(command="generate_demo", seed=seed, scale=scale), transaction.atomic():
+    with pghistory.context(command="generate_demo", seed=seed, scale=scale, sites=sites), transaction.atomic():
         # The history context is set by the first statement of the transaction; the COPY
         # that follows runs in the same transaction and so is attributed to it too.
-        generator = _Generator(province, seed, scale, progress)
+        generator = _Generator(province, seed, scale, progress, sites=sites)
         generator.agencies()
         generator.premises()
         generator.assets()

@@ -8,5 +8,6 @@ from inventory.models.handling import *  # noqa: F403
 from inventory.models.needs import *  # noqa: F403
 from inventory.models.premises import *  # noqa: F403
 from inventory.models.reference import *  # noqa: F403
+from inventory.models.rollups import *  # noqa: F403
 from inventory.models.units import *  # noqa: F403
 from inventory.models.users import *  # noqa: F403

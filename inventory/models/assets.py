@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, AssetStatus, Condition
 from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.rollups import asset_rollup_triggers
 from inventory.models.valued import ValuedModel, raise_if
 from inventory.querysets import AssetQuerySet
 
@@ -51,6 +52,7 @@ class Asset(ValuedModel, DemoFlagModel, TimeStampedModel):
         verbose_name_plural = _("assets")
         ordering = ["code"]
         indexes = [models.Index(fields=["premises", "status"]), models.Index(fields=["agency", "status"])]
+        triggers = asset_rollup_triggers()
 
     def __str__(self):
         return f"{self.code} – {self.name}"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, BuildingGrade, Condition, PremisesStatus
 from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.rollups import premises_rollup_triggers
 from inventory.models.valued import ValuedModel, raise_if
 from inventory.querysets import PremisesQuerySet
 
@@ -113,6 +114,7 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
         verbose_name_plural = _("premises")
         ordering = ["code"]
         indexes = [models.Index(fields=["admin_unit", "status"])]
+        triggers = premises_rollup_triggers()
 
     def __str__(self):
         return f"{self.code} – {self.name}"
