@@ -697,9 +697,7 @@ class _Generator:
         self.summary.counts["users"] = len(specs)
 
 
-def generate(
-    seed: int = 1, scale: int = 1, province_code: str = "40", progress=None, sites: int = 1
-) -> DemoSummary:
+def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=None, sites: int = 1) -> DemoSummary:
     """Generate the demo data set in one transaction; refuses if demo data is present.
 
     `scale` multiplies the asset lines of every premises; `sites` multiplies the premises

@@ -29,7 +29,9 @@ class HandlingQuerySet(ScopedQuerySet):
         if unit is False:
             return self.none()
         return self.filter(
-            Q(premises__agency__admin_unit=unit) | Q(asset__agency__admin_unit=unit) | Q(receiving_agency__admin_unit=unit)
+            Q(premises__agency__admin_unit=unit)
+            | Q(asset__agency__admin_unit=unit)
+            | Q(receiving_agency__admin_unit=unit)
         )
 
     def open(self):

@@ -46,6 +46,9 @@ class PremisesRollup(models.Model):
         verbose_name_plural = _("asset totals of premises")
         default_permissions = ("view",)
 
+    def __str__(self):
+        return f"{self.premises_id}: {self.asset_lines}"
+
 
 class UnitRollup(models.Model):
     """Premises and their assets per new commune, former commune and premises status."""
@@ -85,6 +88,9 @@ class UnitRollup(models.Model):
                 fields=["admin_unit", "legacy_unit", "status"], name="unit_rollup_key", nulls_distinct=False
             )
         ]
+
+    def __str__(self):
+        return f"{self.admin_unit_id}/{self.legacy_unit_id}/{self.status}: {self.premises_count}"
 
 
 # -- the SQL ----------------------------------------------------------------------------
@@ -240,7 +246,9 @@ def rebuild_rollups() -> None:
     with connection.cursor() as cursor:
         cursor.execute("LOCK TABLE inventory_premisesrollup, inventory_unitrollup IN EXCLUSIVE MODE")
         cursor.execute("DELETE FROM inventory_premisesrollup")
-        cursor.execute(f"INSERT INTO inventory_premisesrollup (premises_id, {_columns(ASSET_SUMS)}) {FRESH_PREMISES_ROLLUP}")
+        cursor.execute(
+            f"INSERT INTO inventory_premisesrollup (premises_id, {_columns(ASSET_SUMS)}) {FRESH_PREMISES_ROLLUP}"
+        )
         cursor.execute("DELETE FROM inventory_unitrollup")
         cursor.execute(
             f"INSERT INTO inventory_unitrollup ({', '.join(UNIT_KEY)}, {_columns(UNIT_SUMS)}) {FRESH_UNIT_ROLLUP}"
