@@ -14,6 +14,7 @@ from inventory.choices import ItemAction, ItemTarget
 from inventory.models import AssetClass, DeclarationItem, Premises, PriorityUse
 from inventory.services import declarations as services
 from inventory.services import payload as P
+from inventory.services.attachments import PDF_MAGIC, upload_limit
 
 RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
 
@@ -221,3 +222,43 @@ class WorkbookUploadForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Photo or document"))
     title = forms.CharField(label=_("title"), required=False, max_length=255)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class HandlingApproveForm(forms.Form):
+    """The decision on a handling proposal (số, ngày quyết định, người quyết định)."""
+
+    decision_number = forms.CharField(label=_("decision number"), max_length=60)
+    decision_date = forms.DateField(label=_("decision date"), widget=DateInput)
+    decider = forms.CharField(
+        label=_("decided by"), max_length=255, help_text=_("E.g. Chairman of the provincial People's Committee.")
+    )
+    decision_document = forms.FileField(label=_("decision document (PDF)"), required=False)
+
+    def clean_decision_document(self):
+        upload = self.cleaned_data.get("decision_document")
+        if upload:
+            if upload.size > upload_limit():
+                raise forms.ValidationError(
+                    _("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)}
+                )
+            head = upload.read(8)
+            upload.seek(0)
+            if not head.startswith(PDF_MAGIC):
+                raise forms.ValidationError(_("The decision must be a PDF document."))
+        return upload
+
+
+class HandlingCarryOutForm(forms.Form):
+    """The hand-over (biên bản bàn giao, form 02/TSC-BBGN)."""
+
+    handover_number = forms.CharField(label=_("hand-over record number"), max_length=60)
+    handover_date = forms.DateField(label=_("hand-over date"), widget=DateInput)
+    notes = forms.CharField(label=_("hand-over notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlingCancelForm(forms.Form):
+    reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))

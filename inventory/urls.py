@@ -2,7 +2,8 @@ from django.urls import path
 
 from inventory.choices import ItemTarget
 from inventory.views import declarations as d
-from inventory.views import home
+from inventory.views import handling as h
+from inventory.views import home, reports
 
 app_name = "inventory"
 
@@ -23,6 +24,17 @@ urlpatterns = [
     path("declarations/excel/rejected/<str:token>/", d.excel_rejected, name="excel_rejected"),
     path("declarations/export/<str:form_code>.xlsx", d.export_form, name="export_form"),
     path("notifications/", d.notifications, name="notifications"),
+    path("handling/", h.handling_list, name="handling_list"),
+    path("handling/<int:pk>/", h.handling_detail, name="handling_detail"),
+    path("handling/<int:pk>/approve/", h.handling_approve, name="handling_approve"),
+    path("handling/<int:pk>/carry-out/", h.handling_carry_out, name="handling_carry_out"),
+    path("handling/<int:pk>/close/", h.handling_close, name="handling_close"),
+    path("handling/<int:pk>/cancel/", h.handling_cancel, name="handling_cancel"),
+    path("handling/<int:pk>/01-TSC-XLTS.xlsx", h.handling_request_xlsx, name="handling_request_xlsx"),
+    path("handling/<int:pk>/02-TSC-BBGN/", h.handover_record, name="handover_record"),
+    path("handling/<int:pk>/02-TSC-BBGN.pdf", h.handover_record, {"pdf": True}, name="handover_record_pdf"),
+    path("reports/", reports.report_index, name="report_index"),
+    path("reports/<str:report>.<str:fmt>", reports.report_export, name="report_export"),
 ]
 
 for target in ItemTarget.values:

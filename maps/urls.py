@@ -1,18 +1,25 @@
 from django.urls import path
 
-from maps import views
+from maps.views import reallocation, review, siting
 
 app_name = "maps"
 
 urlpatterns = [
-    path("siting/", views.siting_list, name="siting_list"),
-    path("siting/new/", views.siting_create, name="siting_create"),
-    path("siting/criteria/", views.criteria_edit, name="criteria_edit"),
-    path("siting/<int:pk>/", views.siting_detail, name="siting_detail"),
-    path("siting/<int:pk>/rerun/", views.siting_rerun, name="siting_rerun"),
-    path("siting/<int:pk>/choose/", views.siting_choose, name="siting_choose"),
-    path("siting/<int:pk>/report/", views.siting_report, name="siting_report"),
-    path("siting/<int:pk>/report.pdf", views.siting_report, {"pdf": True}, name="siting_report_pdf"),
-    path("layers/", views.layer_list, name="layer_list"),
-    path("layers/<int:pk>.geojson", views.layer_geojson, name="layer_geojson"),
+    path("", review.review_map, name="review_map"),
+    path("data.geojson", review.map_data, name="map_data"),
+    path("totals.json", review.map_totals, name="map_totals"),
+    path("units/<str:level>.geojson", review.unit_layer, name="unit_layer"),
+    path("reallocation/", reallocation.need_list, name="reallocation"),
+    path("reallocation/<int:pk>/", reallocation.need_candidates, name="reallocation_need"),
+    path("reallocation/<int:pk>/propose/", reallocation.propose, name="reallocation_propose"),
+    path("siting/", siting.siting_list, name="siting_list"),
+    path("siting/new/", siting.siting_create, name="siting_create"),
+    path("siting/criteria/", siting.criteria_edit, name="criteria_edit"),
+    path("siting/<int:pk>/", siting.siting_detail, name="siting_detail"),
+    path("siting/<int:pk>/rerun/", siting.siting_rerun, name="siting_rerun"),
+    path("siting/<int:pk>/choose/", siting.siting_choose, name="siting_choose"),
+    path("siting/<int:pk>/report/", siting.siting_report, name="siting_report"),
+    path("siting/<int:pk>/report.pdf", siting.siting_report, {"pdf": True}, name="siting_report_pdf"),
+    path("layers/", siting.layer_list, name="layer_list"),
+    path("layers/<int:pk>.geojson", siting.layer_geojson, name="layer_geojson"),
 ]

@@ -19,7 +19,7 @@ THUMBNAIL_SIZE = (320, 320)
 PDF_MAGIC = b"%PDF-"
 
 
-def _limit() -> int:
+def upload_limit() -> int:
     return getattr(settings, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 
@@ -28,8 +28,8 @@ def attach(actor, premises: Premises, upload, title: str = "") -> Attachment:
     """Store a photo (JPEG/PNG/WebP, re-encoded as JPEG with a thumbnail) or a PDF."""
     if not can_declare(actor) or not Premises.objects.visible_to(actor).filter(pk=premises.pk).exists():
         raise PermissionDenied(_("You may only add files to your own unit's premises."))
-    if upload.size > _limit():
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": _limit() // (1024 * 1024)})
+    if upload.size > upload_limit():
+        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)})
     head = upload.read(8)
     upload.seek(0)
     stem = get_valid_filename(Path(upload.name).stem) or "file"

@@ -3,6 +3,7 @@
 assets. The column layout follows LEGAL.md; check it against the official annex."""
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -150,4 +151,73 @@ def form_04c(user) -> bytes:
                 a.notes[:200],
             ]
         )
+    return _finish(workbook, sheet, 6)
+
+
+def form_01_xlts(records, user) -> bytes:
+    """Request for a decision on handling (đề nghị xử lý tài sản), form 01/TSC-XLTS:
+    one row per premises or asset line, with land and floor area for houses and land
+    and the current and intended use (for a change of function)."""
+    headers = [
+        "STT",
+        "Tên tài sản",
+        "Loại tài sản",
+        "Đơn vị tính",
+        "Số lượng",
+        "Năm đưa vào sử dụng",
+        "Nguyên giá (đồng)",
+        "Giá trị còn lại (đồng)",
+        "Diện tích đất (m²)",
+        "Diện tích sàn (m²)",
+        "Hình thức xử lý",
+        "Lý do",
+        "Hiện trạng sử dụng",
+        "Mục đích sử dụng sau xử lý",
+        "Đơn vị tiếp nhận",
+        "Ghi chú",
+    ]
+    workbook, sheet = _sheet("01-TSC-XLTS", "01/TSC-XLTS", "DANH MỤC TÀI SẢN ĐỀ NGHỊ XỬ LÝ", user, headers)
+    row = 6
+    for number, record in enumerate(records, start=1):
+        if record.premises_id:
+            p = record.premises
+            share = (record.floor_area / p.floor_area) if record.floor_area and p.floor_area else None
+            values = [
+                number,
+                f"{p.name} ({p.code}) — {p.address}",
+                "Nhà, đất",
+                "cơ sở",
+                1,
+                p.in_use_date.year if p.in_use_date else None,
+                int(p.original_cost * share) if share and p.original_cost else p.original_cost,
+                int(p.remaining_value * share) if share and p.remaining_value else p.remaining_value,
+                None if share else p.land_area,
+                record.floor_area if share else p.floor_area,
+            ]
+        else:
+            a = record.asset
+            share = Decimal(record.quantity) / a.quantity if record.quantity else None
+            values = [
+                number,
+                f"{a.name} ({a.code})",
+                a.asset_class.name,
+                a.unit_of_measure,
+                record.quantity or a.quantity,
+                a.in_use_date.year if a.in_use_date else None,
+                int(a.original_cost * share) if share and a.original_cost else a.original_cost,
+                int(a.remaining_value * share) if share and a.remaining_value else a.remaining_value,
+                None,
+                None,
+            ]
+        values += [
+            record.form.name,
+            f"{record.reason.name} ({record.reason.legal_basis})" if record.reason_id else "",
+            record.current_use,
+            record.intended_use,
+            str(record.receiving_agency) if record.receiving_agency_id else "",
+            ("Một phần diện tích sàn" if record.floor_area else "") + (f" {record.basis}" if record.basis else ""),
+        ]
+        for col, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=col, value=value)
+        row += 1
     return _finish(workbook, sheet, 6)

@@ -1,0 +1,253 @@
+"""Data of the review map, computed in PostGIS.
+
+The browser never receives every premises: at low zoom it gets one feature per new
+commune (counts, floor area, value of surplus), above that premises grouped on a grid of
+`CELL_PX` screen pixels, and a premises of its own only where it is alone in its cell.
+PostgreSQL builds the GeoJSON text itself (`json_build_object`/`json_agg`), so Python only
+passes it on. Which premises take part is decided by the ORM queryset the view gives
+(the user's scope and the map filters), compiled into the SQL as a subquery.
+
+The unfiltered province view reads the unit rollups (`inventory.models.rollups`), never
+the premises or asset rows; filtered views read premises rows and their asset rollup.
+"""
+
+import math
+from decimal import Decimal
+
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
+from django.db import connection
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from inventory.choices import PremisesStatus
+from inventory.models import UnitRollup
+
+UNIT_ZOOM_MAX = 10  # at or below this zoom: one feature per new commune
+CELL_PX = 64  # grid cell of the clusters, in screen pixels
+MAX_ZOOM = 20
+SURPLUS = (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS)
+
+
+def cell_degrees(zoom: int) -> float:
+    """Width in degrees of longitude of CELL_PX pixels at a Web Mercator zoom level."""
+    return CELL_PX * 360.0 / (256 * 2**zoom)
+
+
+# Statistics of a group of premises rows `p` (see `ROW_COLUMNS`), as SQL;
+# the same names come from the unit rollups in `_UNIT_ROLLUP_STATS`.
+_PREMISES_STATS = """
+    count(*) AS n,
+    coalesce(sum(p.floor_area), 0) AS floor_area,
+    count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')) AS surplus_n,
+    coalesce(sum(CASE p.status WHEN 'surplus' THEN p.floor_area WHEN 'partly_surplus'
+                 THEN p.surplus_floor_area END), 0) AS surplus_area,
+    coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0) AS surplus_value,
+    coalesce(sum(p.asset_value), 0) AS asset_value
+"""
+_UNIT_ROLLUP_STATS = """
+    sum(premises_count) AS n,
+    sum(floor_area) AS floor_area,
+    coalesce(sum(premises_count) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) AS surplus_n,
+    coalesce(sum(floor_area) FILTER (WHERE status = 'surplus'), 0)
+      + coalesce(sum(surplus_floor_area) FILTER (WHERE status = 'partly_surplus'), 0) AS surplus_area,
+    coalesce(sum(premises_value) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) AS surplus_value,
+    sum(asset_value) AS asset_value
+"""
+_STATS_JSON = (
+    "'count', s.n, 'floor_area', round(s.floor_area), 'surplus_count', s.surplus_n, "
+    "'surplus_area', round(s.surplus_area), 'surplus_value', s.surplus_value, 'asset_value', s.asset_value"
+)
+
+
+def _collection(features_sql: str, level: str) -> str:
+    return f"""
+        SELECT json_build_object(
+            'type', 'FeatureCollection', 'level', '{level}',
+            'features', coalesce(json_agg(f.feature), '[]'::json))::text
+        FROM ({features_sql}) f
+    """
+
+
+def unit_features_sql(rows_sql: str | None) -> str:
+    """One feature per new commune at its centroid. `rows_sql` selects the premises
+    rows that count; None means every premises, read from the unit rollups."""
+    if rows_sql is None:
+        stats = (
+            f"SELECT admin_unit_id, {_UNIT_ROLLUP_STATS} FROM inventory_unitrollup "
+            "GROUP BY admin_unit_id HAVING sum(premises_count) > 0"
+        )
+    else:
+        stats = f"SELECT p.admin_unit_id, {_PREMISES_STATS} FROM ({rows_sql}) p GROUP BY p.admin_unit_id"
+    features = f"""
+        SELECT json_build_object(
+            'type', 'Feature', 'id', 'u' || u.id,
+            'geometry', ST_AsGeoJSON(u.centroid, 6)::json,
+            'properties', json_build_object('kind', 'unit', 'unit_id', u.id, 'name', u.name, {_STATS_JSON})
+        ) AS feature
+        FROM ({stats}) s JOIN inventory_administrativeunit u ON u.id = s.admin_unit_id
+        WHERE u.centroid && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+        ORDER BY u.id
+    """
+    return _collection(features, "unit")
+
+
+def cluster_features_sql(rows_sql: str) -> str:
+    """Premises in the box grouped on a grid of `cell` degrees; a cell with one premises
+    is that premises, with its own facts."""
+    features = f"""
+        SELECT CASE WHEN s.n = 1 THEN json_build_object(
+            'type', 'Feature', 'id', one.id,
+            'geometry', ST_AsGeoJSON(one.location, 6)::json,
+            'properties', json_build_object(
+                'kind', 'premises', 'id', one.id, 'code', one.code, 'name', one.name, 'status', one.status,
+                'condition', one.condition, 'floor_area', one.floor_area, 'surplus_area', one.surplus_floor_area,
+                'remaining_value', one.remaining_value, 'asset_value', coalesce(oner.asset_value, 0)))
+        ELSE json_build_object(
+            'type', 'Feature', 'id', 'c' || s.gx || '_' || s.gy,
+            'geometry', ST_AsGeoJSON(s.centre, 6)::json,
+            'properties', json_build_object('kind', 'cluster', {_STATS_JSON}))
+        END AS feature
+        FROM (
+            SELECT floor(ST_X(p.location) / %s)::bigint AS gx, floor(ST_Y(p.location) / %s)::bigint AS gy,
+                   ST_Centroid(ST_Collect(p.location)) AS centre, min(p.id) AS one_id, {_PREMISES_STATS}
+            FROM ({rows_sql}) p
+            GROUP BY 1, 2
+        ) s
+        LEFT JOIN inventory_premises one ON s.n = 1 AND one.id = s.one_id
+        LEFT JOIN inventory_premisesrollup oner ON s.n = 1 AND oner.premises_id = s.one_id
+        ORDER BY s.gx, s.gy
+    """
+    return _collection(features, "cluster")
+
+
+ROW_COLUMNS = ("id", "location", "admin_unit_id", "status", "floor_area", "surplus_floor_area", "remaining_value")
+
+
+def rows_sql(queryset, bbox=None) -> tuple[str, tuple]:
+    """The SQL (and parameters) of the premises rows that count, inside `bbox` if given,
+    with their assets' remaining value from the rollup: one flat query compiled by the
+    ORM, so the user's scope, the filters and the box reach the planner together."""
+    if bbox is not None:
+        queryset = queryset.filter(location__bboverlaps=Polygon.from_bbox(bbox))
+    rows = queryset.order_by().values(*ROW_COLUMNS, asset_value=F("rollup__asset_value"))
+    return rows.query.sql_with_params()
+
+
+def map_features(queryset, zoom: int, bbox: tuple[float, float, float, float]) -> str:
+    """The GeoJSON FeatureCollection (as text) of the map at `zoom` over `bbox`
+    (west, south, east, north). `queryset` is the premises that count, or None for every
+    premises (unfiltered, for a user who sees the whole province): then the low zoom
+    levels come from the rollups."""
+    zoom = max(0, min(MAX_ZOOM, zoom))
+    with connection.cursor() as cursor:
+        if zoom <= UNIT_ZOOM_MAX:
+            if queryset is None:
+                cursor.execute(unit_features_sql(None), bbox)
+            else:
+                sql, params = rows_sql(queryset)
+                cursor.execute(unit_features_sql(sql), (*params, *bbox))
+        else:
+            sql, params = rows_sql(queryset if queryset is not None else _all_premises(), bbox)
+            cell = cell_degrees(zoom)
+            cursor.execute(cluster_features_sql(sql), (cell, cell, *params))
+        return cursor.fetchone()[0]
+
+
+# -- totals -------------------------------------------------------------------------------
+STATUS_KEYS = [s.value for s in PremisesStatus]
+
+
+def totals(queryset=None, area: GEOSGeometry | None = None) -> dict:
+    """Totals of the premises that count (all when `queryset` is None), optionally inside
+    an area: number, floor area, surplus (number, floor area, remaining value of the
+    buildings), assets (items and remaining value, surplus too), and number by status."""
+    if queryset is None and area is None:
+        return _rollup_totals()
+    queryset = queryset if queryset is not None else _all_premises()
+    if area is not None:
+        queryset = queryset.filter(location__intersects=area)
+    money = DecimalField(max_digits=22, decimal_places=2)
+    zero = Value(Decimal(0), output_field=money)
+    surplus = Q(status__in=SURPLUS)
+    row = queryset.order_by().aggregate(
+        t_count=Count("id"),
+        t_floor_area=Coalesce(Sum("floor_area"), zero),
+        t_surplus_count=Count("id", filter=surplus),
+        t_surplus_area=Coalesce(Sum("floor_area", filter=Q(status=PremisesStatus.SURPLUS)), zero)
+        + Coalesce(Sum("surplus_floor_area", filter=Q(status=PremisesStatus.PARTLY_SURPLUS)), zero),
+        t_surplus_value=Coalesce(Sum("remaining_value", filter=surplus), zero),
+        t_asset_items=Coalesce(Sum("rollup__asset_items"), 0),
+        t_asset_value=Coalesce(Sum("rollup__asset_value"), zero),
+        t_surplus_asset_items=Coalesce(Sum("rollup__surplus_asset_items"), 0),
+        t_surplus_asset_value=Coalesce(Sum("rollup__surplus_asset_value"), zero),
+        **{f"t_status_{key}": Count("id", filter=Q(status=key)) for key in STATUS_KEYS},
+    )
+    return _shape(row)
+
+
+def _all_premises():
+    from inventory.models import Premises
+
+    return Premises.objects.all()
+
+
+def _rollup_totals() -> dict:
+    money = DecimalField(max_digits=22, decimal_places=2)
+    zero = Value(Decimal(0), output_field=money)
+    surplus = Q(status__in=SURPLUS)
+    row = UnitRollup.objects.aggregate(
+        t_count=Coalesce(Sum("premises_count"), 0),
+        t_floor_area=Coalesce(Sum("floor_area"), zero),
+        t_surplus_count=Coalesce(Sum("premises_count", filter=surplus), 0),
+        t_surplus_area=Coalesce(Sum("floor_area", filter=Q(status=PremisesStatus.SURPLUS)), zero)
+        + Coalesce(Sum("surplus_floor_area", filter=Q(status=PremisesStatus.PARTLY_SURPLUS)), zero),
+        t_surplus_value=Coalesce(Sum("premises_value", filter=surplus), zero),
+        t_asset_items=Coalesce(Sum("asset_items"), 0),
+        t_asset_value=Coalesce(Sum("asset_value"), zero),
+        t_surplus_asset_items=Coalesce(Sum("surplus_asset_items"), 0),
+        t_surplus_asset_value=Coalesce(Sum("surplus_asset_value"), zero),
+        **{f"t_status_{key}": Coalesce(Sum("premises_count", filter=Q(status=key)), 0) for key in STATUS_KEYS},
+    )
+    return _shape(row)
+
+
+def _shape(row: dict) -> dict:
+    """Aggregates are named t_* (an aggregate may not share a field's name)."""
+    row = {key.removeprefix("t_"): value for key, value in row.items()}
+    by_status = {key: row.pop(f"status_{key}") for key in STATUS_KEYS}
+    result = {key: (int(value) if isinstance(value, Decimal) else value) for key, value in row.items()}
+    result["by_status"] = by_status
+    return result
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """'west,south,east,north' in degrees; ValueError (translated) if it is not that."""
+    try:
+        w, s, e, n = (float(p) for p in text.split(","))
+    except ValueError:
+        raise ValueError(_("The box must be four numbers: west,south,east,north.")) from None
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise ValueError(_("The box is outside longitude −180…180 and latitude −90…90, or empty."))
+    return w, s, e, n
+
+
+def parse_area(text: str) -> GEOSGeometry:
+    """A drawn area as a GeoJSON geometry in longitude/latitude: a valid polygon or
+    multipolygon; ValueError (translated) otherwise."""
+    try:
+        geometry = GEOSGeometry(text)
+    except (ValueError, TypeError, GEOSException, GDALException):
+        raise ValueError(_("The area is not a GeoJSON polygon.")) from None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.empty:
+        raise ValueError(_("The area must be a polygon."))
+    if geometry.srid not in (None, 4326):
+        raise ValueError(_("The area must be in longitude and latitude (EPSG:4326)."))
+    geometry.srid = 4326
+    w, s, e, n = geometry.extent
+    if not all(math.isfinite(v) for v in (w, s, e, n)) or not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
+        raise ValueError(_("The area is outside longitude −180…180 and latitude −90…90."))
+    if not geometry.valid:
+        raise ValueError(_("The area's outline crosses itself; draw it again."))
+    return geometry

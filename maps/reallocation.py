@@ -1,0 +1,166 @@
+"""Matching declared needs to surplus supply (điều chuyển từ nơi thừa sang nơi thiếu).
+
+For a floor-area need the candidates are surplus and partly surplus premises with floor
+area still unpromised; for an asset need, surplus lines of the same asset class with
+items still unpromised. Damaged supply is never offered. Candidates are ranked, in order:
+
+1. whether the candidate covers the whole need (area or quantity);
+2. condition (good, fair, then poor);
+3. distance in metres (PostGIS geography) from the agency that declared the need: its
+   own headquarters if it has one, else the centroid of its unit;
+4. the smallest surplus left over (a 300 m² need goes to a 320 m² building before a
+   3,000 m² one).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.gis.db.models import PointField
+from django.contrib.gis.geos import Point
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
+
+from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, PremisesStatus
+from inventory.models import Asset, HandlingRecord, Need, Premises
+
+CONDITION_RANK = {Condition.GOOD: 0, Condition.FAIR: 1, Condition.POOR: 2}
+OPEN = (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
+AREA = DecimalField(max_digits=14, decimal_places=2)
+
+
+def geography_distance(expression, point: Point) -> Func:
+    """ST_Distance over geography: metres on the spheroid from a SRID 4326 geometry."""
+    geography = PointField(geography=True, srid=4326)
+    return Func(
+        Cast(expression, geography),
+        Cast(Value(point, output_field=PointField(srid=4326)), geography),
+        function="ST_Distance",
+        output_field=FloatField(),
+    )
+
+
+@dataclass
+class Candidate:
+    kind: str  # "premises" or "asset"
+    record: object
+    available: Decimal
+    covers: bool
+    distance_m: float
+    condition: str
+
+    @property
+    def offer(self):
+        """What a proposal would take: the need, or all that is available if less."""
+        return self.available if not self.covers else None
+
+    @property
+    def location(self):
+        return self.record.location if self.kind == "premises" else self.record.premises.location
+
+
+def origin_of(need: Need) -> Point:
+    """Where the need is: the agency's headquarters, else its unit's centroid."""
+    hq = (
+        Premises.objects.filter(agency=need.agency, status=PremisesStatus.IN_USE_HQ)
+        .order_by("pk")
+        .values_list("location", flat=True)
+        .first()
+    )
+    return hq or need.agency.admin_unit.centroid
+
+
+def _condition_rank():
+    return Case(*(When(Q(condition=c), then=Value(r)) for c, r in CONDITION_RANK.items()), output_field=IntegerField())
+
+
+def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+    needed = need.floor_area or Decimal(0)
+    promised = (
+        HandlingRecord.objects.filter(premises=OuterRef("pk"), status__in=OPEN)
+        .values("premises")
+        .annotate(total=Sum("floor_area"))
+        .values("total")
+    )
+    whole_promised = HandlingRecord.objects.filter(premises=OuterRef("pk"), status__in=OPEN, floor_area__isnull=True)
+    zero = Value(Decimal(0), output_field=AREA)
+    queryset = (queryset if queryset is not None else Premises.objects.all()).filter(
+        status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
+    )
+    rows = (
+        queryset.annotate(
+            surplus=Case(
+                When(status=PremisesStatus.SURPLUS, then=Coalesce("floor_area", zero)),
+                default=Coalesce("surplus_floor_area", zero),
+                output_field=AREA,
+            ),
+        )
+        .annotate(
+            available=ExpressionWrapper(
+                Greatest(F("surplus") - Coalesce(Subquery(promised, output_field=AREA), zero), zero), output_field=AREA
+            )
+        )
+        .exclude(Q(available__lte=0))
+        .exclude(pk__in=whole_promised.values("premises"))
+        .annotate(
+            covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()),
+            condition_rank=_condition_rank(),
+            distance_m=geography_distance("location", origin_of(need)),
+            waste=ExpressionWrapper(F("available") - Value(needed, output_field=AREA), output_field=AREA),
+        )
+        .select_related("agency", "admin_unit")
+        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[:limit]
+    )
+    return [Candidate("premises", p, p.available, p.covers, p.distance_m, p.condition) for p in rows]
+
+
+def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+    needed = need.quantity or 0
+    promised = (
+        HandlingRecord.objects.filter(asset=OuterRef("pk"), status__in=OPEN)
+        .values("asset")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    whole_promised = HandlingRecord.objects.filter(asset=OuterRef("pk"), status__in=OPEN, quantity__isnull=True)
+    queryset = (queryset if queryset is not None else Asset.objects.all()).filter(
+        status=AssetStatus.SURPLUS,
+        asset_class=need.asset_class,
+        premises__isnull=False,
+        condition__in=list(CONDITION_RANK),
+    )
+    rows = (
+        queryset.exclude(pk__in=whole_promised.values("asset"))
+        .annotate(available=F("quantity") - Coalesce(Subquery(promised, output_field=IntegerField()), 0))
+        .filter(available__gt=0)
+        .annotate(
+            covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()),
+            condition_rank=_condition_rank(),
+            distance_m=geography_distance("premises__location", origin_of(need)),
+            waste=F("available") - needed,
+        )
+        .select_related("premises", "agency", "asset_class")
+        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[:limit]
+    )
+    return [Candidate("asset", a, Decimal(a.available), a.covers, a.distance_m, a.condition) for a in rows]
+
+
+def candidates(need: Need, limit: int = 25) -> list[Candidate]:
+    """Ranked supply for a need (see the module docstring)."""
+    if need.kind == NeedKind.FLOOR_AREA:
+        return premises_candidates(need, limit=limit)
+    return asset_candidates(need, limit=limit)

@@ -1,0 +1,127 @@
+"""The Finance department's review map: premises by status with per-commune figures at
+low zoom, filters, a side summary, totals of a drawn area and the unit layers.
+
+Every response goes through the user's scope (`Premises.objects.visible_to`); only a
+user who sees the whole province, with no filter, is served from the rollups."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Polygon
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
+from inventory.models import AdministrativeUnit, Premises
+from maps import mapdata
+from maps.filtersets import MapFilterSet
+
+GEOJSON = "application/geo+json"
+
+
+def _filtered(request):
+    """(queryset or None for 'everything, from the rollups', filterset)."""
+    filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
+    if not filterset.is_valid():
+        return None, filterset
+    if filterset.is_unfiltered and request.user.sees_everything:
+        return None, filterset
+    return filterset.qs, filterset
+
+
+def _bad_request(message, errors=None):
+    return JsonResponse({"error": message, "errors": errors or {}}, status=400)
+
+
+@login_required
+@require_GET
+def review_map(request):
+    filterset = MapFilterSet(request.GET or None, queryset=Premises.objects.none(), request=request)
+    legend = [
+        {"value": status.value, "label": status.label, "colour": PREMISES_STATUS_COLOURS[status]}
+        for status in PremisesStatus
+    ]
+    return render(
+        request,
+        "maps/review_map.html",
+        {
+            "filter_form": filterset.form,
+            "legend": legend,
+            "unit_zoom_max": mapdata.UNIT_ZOOM_MAX,
+            "unit_layers": [
+                (UnitLevel.COMMUNE, _("Communes (since 2025)")),
+                (UnitLevel.LEGACY_DISTRICT, _("Former districts")),
+                (UnitLevel.LEGACY_COMMUNE, _("Former communes")),
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def map_data(request):
+    """GeoJSON of the map at ?z= over ?bbox=west,south,east,north with the map filters."""
+    try:
+        zoom = int(request.GET.get("z", ""))
+    except ValueError:
+        return _bad_request(_("Give the zoom level (z) as a whole number."))
+    try:
+        bbox = mapdata.parse_bbox(request.GET.get("bbox", ""))
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    queryset, filterset = _filtered(request)
+    if not filterset.is_valid():
+        return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
+    return HttpResponse(mapdata.map_features(queryset, zoom, bbox), content_type=GEOJSON)
+
+
+@login_required
+@require_GET
+def map_totals(request):
+    """Totals for the filters, over everything, a box (?bbox=) or a drawn area (?area=
+    GeoJSON polygon)."""
+    queryset, filterset = _filtered(request)
+    if not filterset.is_valid():
+        return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
+    area = None
+    try:
+        if request.GET.get("area"):
+            area = mapdata.parse_area(request.GET["area"])
+        elif request.GET.get("bbox"):
+            area = Polygon.from_bbox(mapdata.parse_bbox(request.GET["bbox"]))
+            area.srid = 4326
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    if area is not None and queryset is None:
+        queryset = Premises.objects.visible_to(request.user)
+    return JsonResponse(mapdata.totals(queryset, area))
+
+
+@login_required
+@require_GET
+def unit_layer(request, level):
+    """Units of one level as GeoJSON: the boundary where one was imported, else the
+    bounding box, else the centroid (the page says which)."""
+    if level not in (UnitLevel.COMMUNE, UnitLevel.LEGACY_DISTRICT, UnitLevel.LEGACY_COMMUNE):
+        return _bad_request(_("Unknown unit level."))
+    features = []
+    for unit in AdministrativeUnit.objects.filter(level=level).only("name", "code", "boundary", "bbox", "centroid"):
+        geometry = unit.boundary or unit.bbox or unit.centroid
+        features.append(
+            {
+                "type": "Feature",
+                "id": unit.pk,
+                "geometry": json.loads(geometry.json),
+                "properties": {
+                    "name": unit.name,
+                    "code": unit.code,
+                    "shape": "boundary" if unit.boundary else ("bbox" if unit.bbox else "centroid"),
+                },
+            }
+        )
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Content-Type"] = GEOJSON
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
