@@ -21,3 +21,19 @@ def history_context(**metadata):
         return wrapper
 
     return decorator
+
+
+def with_actors(events) -> list:
+    """History events with `.actor`: the user's name from the event's context, else the
+    command that made it, else "—"."""
+    from inventory.models import User
+
+    events = list(events)
+    user_ids = {
+        e.pgh_context.metadata.get("user") for e in events if e.pgh_context_id and e.pgh_context.metadata.get("user")
+    }
+    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
+    for e in events:
+        metadata = e.pgh_context.metadata if e.pgh_context_id else {}
+        e.actor = names.get(metadata.get("user")) or metadata.get("command") or "—"
+    return events

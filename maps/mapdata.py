@@ -56,8 +56,8 @@ _UNIT_ROLLUP_STATS = """
     sum(asset_value) AS asset_value
 """
 _STATS_JSON = (
-    "'count', s.n, 'floor_area', round(s.floor_area), 'surplus_count', s.surplus_n, "
-    "'surplus_area', round(s.surplus_area), 'surplus_value', s.surplus_value, 'asset_value', s.asset_value"
+    "'count', s.n, 'floor_area', s.floor_area, 'surplus_count', s.surplus_n, "
+    "'surplus_area', s.surplus_area, 'surplus_value', round(s.surplus_value), 'asset_value', round(s.asset_value)"
 )
 
 
@@ -213,11 +213,18 @@ def _rollup_totals() -> dict:
     return _shape(row)
 
 
+def _number(value):
+    """Decimals as JSON numbers: whole ones as integers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def _shape(row: dict) -> dict:
     """Aggregates are named t_* (an aggregate may not share a field's name)."""
     row = {key.removeprefix("t_"): value for key, value in row.items()}
     by_status = {key: row.pop(f"status_{key}") for key in STATUS_KEYS}
-    result = {key: (int(value) if isinstance(value, Decimal) else value) for key, value in row.items()}
+    result = {key: _number(value) for key, value in row.items()}
     result["by_status"] = by_status
     return result
 

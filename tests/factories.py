@@ -77,3 +77,22 @@ def user(role=Role.FINANCE, admin_unit=None, **kwargs) -> User:
     obj.set_password("x-Strong-Password-9")
     obj.save()
     return obj
+
+
+def need(**kwargs):
+    from inventory.choices import NeedKind
+    from inventory.models import Need
+
+    n = next(_seq)
+    defaults = {
+        "code": f"T-NC-{n}",
+        "agency": kwargs.pop("agency", None) or agency(),
+        "kind": NeedKind.FLOOR_AREA,
+        "floor_area": Decimal(300),
+        "purpose": "Bố trí trụ sở công an xã",
+    }
+    defaults.update(kwargs)
+    obj = Need(**defaults)
+    obj.full_clean()
+    obj.save()
+    return obj

@@ -166,6 +166,11 @@ class HandlingRecord(TimeStampedModel):
         return self.premises if self.premises_id else self.asset
 
     @property
+    def holder(self):
+        """The agency holding what is handled (bên giao)."""
+        return self.subject.agency
+
+    @property
     def is_open(self) -> bool:
         return self.status in (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.choices import HandlingStatus
 from inventory.forms import HandlingApproveForm, HandlingCancelForm, HandlingCarryOutForm
+from inventory.history import with_actors
 from inventory.models import HandlingRecord
 from inventory.services import exports
 from inventory.services import handling as services
@@ -61,7 +62,7 @@ def _detail(request, record, status=200, **forms):
         "approve_form": forms.get("approve_form") or HandlingApproveForm(),
         "carry_out_form": forms.get("carry_out_form") or HandlingCarryOutForm(),
         "cancel_form": forms.get("cancel_form") or HandlingCancelForm(),
-        "history": record.events.order_by("-pgh_id").select_related("pgh_context")[:50],
+        "history": with_actors(record.events.order_by("-pgh_id").select_related("pgh_context")[:50]),
     }
     return render(request, "inventory/handling/handling_detail.html", context, status=status)
 
