@@ -281,9 +281,47 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(models.HandlingRecord)
 class HandlingRecordAdmin(admin.ModelAdmin):
-    list_display = ("premises", "form", "status", "intended_use", "decision_number", "deadline", "created_at")
+    """Corrections only: the steps (and the statuses that follow them) go through the
+    handling pages, so the status is read-only here."""
+
+    list_display = ("subject", "form", "status", "intended_use", "decision_number", "deadline", "created_at")
     list_filter = ("status", "form", "priority_use")
-    search_fields = ("premises__code", "premises__name", "decision_number")
-    list_select_related = ("premises", "form")
-    autocomplete_fields = ("premises", "receiving_agency")
-    readonly_fields = ("created_by", "previous_premises_status", "created_at", "updated_at")
+    search_fields = ("premises__code", "premises__name", "asset__code", "asset__name", "decision_number")
+    list_select_related = ("premises", "asset", "form")
+    autocomplete_fields = ("premises", "asset", "receiving_agency", "need")
+    readonly_fields = ("status", "created_by", "previous_premises_status", "created_at", "updated_at")
+
+
+class RollupAdmin(admin.ModelAdmin):
+    """Rollups are written by PostgreSQL triggers only: read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.PremisesRollup)
+class PremisesRollupAdmin(RollupAdmin):
+    list_display = (
+        "premises",
+        "asset_lines",
+        "asset_items",
+        "asset_value",
+        "surplus_asset_items",
+        "surplus_asset_value",
+    )
+    list_select_related = ("premises",)
+    search_fields = ("premises__code", "premises__name")
+
+
+@admin.register(models.UnitRollup)
+class UnitRollupAdmin(RollupAdmin):
+    list_display = ("admin_unit", "legacy_unit", "status", "premises_count", "floor_area", "asset_value")
+    list_filter = ("status",)
+    list_select_related = ("admin_unit", "legacy_unit")
+    search_fields = ("admin_unit__name", "legacy_unit__name")
