@@ -65,6 +65,12 @@ class MapFilterSet(PremisesFilterSet):
             "value_max",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One "hazard" filter here instead of the list's separate flood and storm ones.
+        for name in ("storm_damaged", "is_flooded"):
+            self.filters.pop(name, None)
+
     def holding_class(self, queryset, name, value):
         return queryset.filter(Exists(Asset.objects.filter(premises=OuterRef("pk"), asset_class=value)))
 

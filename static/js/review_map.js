@@ -156,7 +156,9 @@
     drawnArea = null;
     document.getElementById("area-card").hidden = true;
   }
-  /* For tests and bookmarks: set the drawn area from GeoJSON. */
+  /* The drawn area as GeoJSON (null if none). */
+  window.reviewMapArea = function () { return drawnArea; };
+  /* Set the drawn area from GeoJSON. */
   window.reviewMapSetArea = function (geometry) {
     drawnLayer.clearLayers();
     drawnLayer.addLayer(L.geoJSON(geometry));
