@@ -17,12 +17,10 @@ from decimal import Decimal
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Polygon
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from inventory.choices import PremisesStatus
-from inventory.models import UnitRollup
 
 UNIT_ZOOM_MAX = 10  # at or below this zoom: one feature per new commune
 CELL_PX = 64  # grid cell of the clusters, in screen pixels
@@ -123,15 +121,34 @@ def cluster_features_sql(rows_sql: str) -> str:
 
 
 ROW_COLUMNS = ("id", "location", "admin_unit_id", "status", "floor_area", "surplus_floor_area", "remaining_value")
+ROLLUP_COLUMNS = ("asset_items", "asset_value", "surplus_asset_items", "surplus_asset_value")
+# Every premises with its asset rollup: the rows of an unfiltered view, written out so
+# that the most frequent request compiles nothing. Same columns as `rows_sql` below.
+ALL_ROWS = (
+    f"SELECT {', '.join(f'p.{c}' for c in ROW_COLUMNS)}, {', '.join(f'r.{c}' for c in ROLLUP_COLUMNS)} "
+    "FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id"
+)
 
 
-def rows_sql(queryset, bbox=None) -> tuple[str, tuple]:
-    """The SQL (and parameters) of the premises rows that count, inside `bbox` if given,
-    with their assets' remaining value from the rollup: one flat query compiled by the
-    ORM, so the user's scope, the filters and the box reach the planner together."""
+def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None) -> tuple[str, tuple]:
+    """The SQL (and parameters) of the premises rows that count, inside `bbox` and
+    `area` if given, with their asset rollup. `queryset` None means every premises;
+    otherwise the queryset (the user's scope and the filters) is compiled by the ORM
+    into one flat query, so scope, filters and box reach the planner together."""
+    if queryset is None:
+        where, params = [], []
+        if bbox is not None:
+            where.append("p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+            params += bbox
+        if area is not None:
+            where.append("ST_Intersects(p.location, ST_GeomFromEWKB(%s))")
+            params.append(bytes(area.ewkb))
+        return ALL_ROWS + (" WHERE " + " AND ".join(where) if where else ""), tuple(params)
     if bbox is not None:
         queryset = queryset.filter(location__bboverlaps=Polygon.from_bbox(bbox))
-    rows = queryset.order_by().values(*ROW_COLUMNS, asset_value=F("rollup__asset_value"))
+    if area is not None:
+        queryset = queryset.filter(location__intersects=area)
+    rows = queryset.order_by().values(*ROW_COLUMNS, **{c: F(f"rollup__{c}") for c in ROLLUP_COLUMNS})
     return rows.query.sql_with_params()
 
 
@@ -149,7 +166,7 @@ def map_features(queryset, zoom: int, bbox: tuple[float, float, float, float]) -
                 sql, params = rows_sql(queryset)
                 cursor.execute(unit_features_sql(sql), (*params, *bbox))
         else:
-            sql, params = rows_sql(queryset if queryset is not None else _all_premises(), bbox)
+            sql, params = rows_sql(queryset, bbox)
             cell = cell_degrees(zoom)
             cursor.execute(cluster_features_sql(sql), (cell, cell, *params))
         return cursor.fetchone()[0]
@@ -157,60 +174,57 @@ def map_features(queryset, zoom: int, bbox: tuple[float, float, float, float]) -
 
 # -- totals -------------------------------------------------------------------------------
 STATUS_KEYS = [s.value for s in PremisesStatus]
+TOTAL_KEYS = (
+    "count",
+    "floor_area",
+    "surplus_count",
+    "surplus_area",
+    "surplus_value",
+    "asset_items",
+    "asset_value",
+    "surplus_asset_items",
+    "surplus_asset_value",
+)
+# The totals of rows `p` (from `rows_sql`), in TOTAL_KEYS order, then the count by status.
+_TOTALS_OF_ROWS = f"""
+    SELECT count(*), coalesce(sum(p.floor_area), 0),
+           count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')),
+           coalesce(sum(p.floor_area) FILTER (WHERE p.status = 'surplus'), 0)
+             + coalesce(sum(p.surplus_floor_area) FILTER (WHERE p.status = 'partly_surplus'), 0),
+           coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0),
+           coalesce(sum(p.asset_items), 0), coalesce(sum(p.asset_value), 0),
+           coalesce(sum(p.surplus_asset_items), 0), coalesce(sum(p.surplus_asset_value), 0),
+           {", ".join(f"count(*) FILTER (WHERE p.status = '{key}')" for key in STATUS_KEYS)}
+    FROM ({{rows}}) p
+"""
+_TOTALS_OF_ROLLUP = f"""
+    SELECT coalesce(sum(premises_count), 0), coalesce(sum(floor_area), 0),
+           coalesce(sum(premises_count) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0),
+           coalesce(sum(floor_area) FILTER (WHERE status = 'surplus'), 0)
+             + coalesce(sum(surplus_floor_area) FILTER (WHERE status = 'partly_surplus'), 0),
+           coalesce(sum(premises_value) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0),
+           coalesce(sum(asset_items), 0), coalesce(sum(asset_value), 0),
+           coalesce(sum(surplus_asset_items), 0), coalesce(sum(surplus_asset_value), 0),
+           {", ".join(f"coalesce(sum(premises_count) FILTER (WHERE status = '{key}'), 0)" for key in STATUS_KEYS)}
+    FROM inventory_unitrollup
+"""
 
 
 def totals(queryset=None, area: GEOSGeometry | None = None) -> dict:
     """Totals of the premises that count (all when `queryset` is None), optionally inside
     an area: number, floor area, surplus (number, floor area, remaining value of the
-    buildings), assets (items and remaining value, surplus too), and number by status."""
-    if queryset is None and area is None:
-        return _rollup_totals()
-    queryset = queryset if queryset is not None else _all_premises()
-    if area is not None:
-        queryset = queryset.filter(location__intersects=area)
-    money = DecimalField(max_digits=22, decimal_places=2)
-    zero = Value(Decimal(0), output_field=money)
-    surplus = Q(status__in=SURPLUS)
-    row = queryset.order_by().aggregate(
-        t_count=Count("id"),
-        t_floor_area=Coalesce(Sum("floor_area"), zero),
-        t_surplus_count=Count("id", filter=surplus),
-        t_surplus_area=Coalesce(Sum("floor_area", filter=Q(status=PremisesStatus.SURPLUS)), zero)
-        + Coalesce(Sum("surplus_floor_area", filter=Q(status=PremisesStatus.PARTLY_SURPLUS)), zero),
-        t_surplus_value=Coalesce(Sum("remaining_value", filter=surplus), zero),
-        t_asset_items=Coalesce(Sum("rollup__asset_items"), 0),
-        t_asset_value=Coalesce(Sum("rollup__asset_value"), zero),
-        t_surplus_asset_items=Coalesce(Sum("rollup__surplus_asset_items"), 0),
-        t_surplus_asset_value=Coalesce(Sum("rollup__surplus_asset_value"), zero),
-        **{f"t_status_{key}": Count("id", filter=Q(status=key)) for key in STATUS_KEYS},
-    )
-    return _shape(row)
-
-
-def _all_premises():
-    from inventory.models import Premises
-
-    return Premises.objects.all()
-
-
-def _rollup_totals() -> dict:
-    money = DecimalField(max_digits=22, decimal_places=2)
-    zero = Value(Decimal(0), output_field=money)
-    surplus = Q(status__in=SURPLUS)
-    row = UnitRollup.objects.aggregate(
-        t_count=Coalesce(Sum("premises_count"), 0),
-        t_floor_area=Coalesce(Sum("floor_area"), zero),
-        t_surplus_count=Coalesce(Sum("premises_count", filter=surplus), 0),
-        t_surplus_area=Coalesce(Sum("floor_area", filter=Q(status=PremisesStatus.SURPLUS)), zero)
-        + Coalesce(Sum("surplus_floor_area", filter=Q(status=PremisesStatus.PARTLY_SURPLUS)), zero),
-        t_surplus_value=Coalesce(Sum("premises_value", filter=surplus), zero),
-        t_asset_items=Coalesce(Sum("asset_items"), 0),
-        t_asset_value=Coalesce(Sum("asset_value"), zero),
-        t_surplus_asset_items=Coalesce(Sum("surplus_asset_items"), 0),
-        t_surplus_asset_value=Coalesce(Sum("surplus_asset_value"), zero),
-        **{f"t_status_{key}": Coalesce(Sum("premises_count", filter=Q(status=key)), 0) for key in STATUS_KEYS},
-    )
-    return _shape(row)
+    buildings), assets (items and remaining value, surplus too), and number by status.
+    Everything, with no area, is read from the unit rollups."""
+    with connection.cursor() as cursor:
+        if queryset is None and area is None:
+            cursor.execute(_TOTALS_OF_ROLLUP)
+        else:
+            sql, params = rows_sql(queryset, area=area)
+            cursor.execute(_TOTALS_OF_ROWS.replace("{rows}", sql), params)
+        row = cursor.fetchone()
+    result = {key: _number(value) for key, value in zip(TOTAL_KEYS, row, strict=False)}
+    result["by_status"] = {key: int(value) for key, value in zip(STATUS_KEYS, row[len(TOTAL_KEYS) :], strict=True)}
+    return result
 
 
 def _number(value):
@@ -218,15 +232,6 @@ def _number(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-def _shape(row: dict) -> dict:
-    """Aggregates are named t_* (an aggregate may not share a field's name)."""
-    row = {key.removeprefix("t_"): value for key, value in row.items()}
-    by_status = {key: row.pop(f"status_{key}") for key in STATUS_KEYS}
-    result = {key: _number(value) for key, value in row.items()}
-    result["by_status"] = by_status
-    return result
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:

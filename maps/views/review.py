@@ -21,8 +21,14 @@ from maps.filtersets import MapFilterSet
 GEOJSON = "application/geo+json"
 
 
+# Parameters of the map requests that are not filters.
+NOT_FILTERS = {"z", "bbox", "area"}
+
+
 def _filtered(request):
-    """(queryset or None for 'everything, from the rollups', filterset)."""
+    """(queryset or None for 'every premises', filterset or None)."""
+    if request.user.sees_everything and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
+        return None, None  # the frequent case: nothing to compile
     filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
     if not filterset.is_valid():
         return None, filterset
@@ -72,7 +78,7 @@ def map_data(request):
     except ValueError as exc:
         return _bad_request(str(exc))
     queryset, filterset = _filtered(request)
-    if not filterset.is_valid():
+    if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
     return HttpResponse(mapdata.map_features(queryset, zoom, bbox), content_type=GEOJSON)
 
@@ -83,7 +89,7 @@ def map_totals(request):
     """Totals for the filters, over everything, a box (?bbox=) or a drawn area (?area=
     GeoJSON polygon)."""
     queryset, filterset = _filtered(request)
-    if not filterset.is_valid():
+    if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
     area = None
     try:
@@ -94,8 +100,6 @@ def map_totals(request):
             area.srid = 4326
     except ValueError as exc:
         return _bad_request(str(exc))
-    if area is not None and queryset is None:
-        queryset = Premises.objects.visible_to(request.user)
     return JsonResponse(mapdata.totals(queryset, area))
 
 

@@ -1,0 +1,349 @@
+"""Review map requests against the raw SQL that yields the same payload.
+
+Data: `generate_demo --sites 243` in the bench database, about 10^5 premises and 1.1×10^6
+asset lines (made once; reused while the bench database holds it).
+
+1. A pan/zoom trace of a 1280×900 px screen from zoom 8 (whole province) to 16 (one
+   ward), as the page asks for it: the map data (/maps/data.geojson) and the totals in
+   view (/maps/totals.json) of each view, for the Finance reviewer. "Ours" is the map
+   view's own cost: the view function called with a request whose user is set (query
+   parsing, scope, filters, SQL, response). Django's fixed per-request cost that every
+   page pays (session and user lookups, middleware, the test client) is measured
+   separately through the test client and printed beside it. Baseline: hand-written
+   SQL on the same tables giving the same payload, run on the same connection. Each
+   request and its baseline run in turn, REPEAT times; the figure is the median of the
+   paired ratios, per request; the row reported is the worst request of the trace.
+   Payloads are compared for equality and their size is checked (≤ 500 KB).
+2. Totals of a drawn polygon the size of a former district (the hull of its former
+   communes' boxes), against the raw SQL aggregate of the same figures.
+
+The query plans of the three kinds of request are written to bench/results/map_plans.txt.
+"""
+
+import json
+import math
+import os
+import statistics
+import time
+
+from common import ROOT, report, use_bench_database
+
+SITES = int(os.environ.get("BENCH_MAP_SITES", "243"))
+REPEAT = int(os.environ.get("BENCH_MAP_REPEAT", "7"))
+WIDTH, HEIGHT = 1280, 900
+MAX_BYTES = 500_000
+PLANS = ROOT / "bench" / "results" / "map_plans.txt"
+
+# The trace: (zoom, longitude, latitude) of the screen centre, zooming in on Vinh with pans.
+TRACE = [
+    (8, 104.9, 19.2),
+    (9, 105.2, 19.0),
+    (10, 105.5, 18.8),
+    (10, 105.3, 18.9),
+    (11, 105.6, 18.75),
+    (12, 105.65, 18.7),
+    (12, 105.75, 18.7),
+    (13, 105.68, 18.68),
+    (14, 105.68, 18.675),
+    (15, 105.685, 18.675),
+    (16, 105.69, 18.675),
+    (16, 105.70, 18.68),
+]
+
+
+def screen_bbox(zoom, lon, lat):
+    """The box Leaflet shows for a WIDTH×HEIGHT screen, padded by 10% as the page asks."""
+    scale = 256 * 2**zoom
+
+    def to_pixel(lon, lat):
+        x = (lon + 180) / 360 * scale
+        y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
+        return x, y
+
+    def to_lonlat(x, y):
+        lon = x / scale * 360 - 180
+        lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
+        return lon, lat
+
+    cx, cy = to_pixel(lon, lat)
+    w, h = WIDTH * 1.2 / 2, HEIGHT * 1.2 / 2
+    west, north = to_lonlat(cx - w, cy - h)
+    east, south = to_lonlat(cx + w, cy + h)
+    return tuple(round(v, 5) for v in (west, south, east, north))
+
+
+# -- hand-written baselines --------------------------------------------------------------
+STATS = """
+    'count', s.n, 'floor_area', s.floor_area, 'surplus_count', s.surplus_n, 'surplus_area', s.surplus_area,
+    'surplus_value', round(s.surplus_value), 'asset_value', round(s.asset_value)
+"""
+UNIT_SQL = f"""
+SELECT json_build_object('type', 'FeatureCollection', 'level', 'unit',
+       'features', coalesce(json_agg(f.feature), '[]'::json))::text
+FROM (
+  SELECT json_build_object('type', 'Feature', 'id', 'u' || u.id, 'geometry', ST_AsGeoJSON(u.centroid, 6)::json,
+         'properties', json_build_object('kind', 'unit', 'unit_id', u.id, 'name', u.name, {STATS})) AS feature
+  FROM (SELECT admin_unit_id, sum(premises_count) n, sum(floor_area) floor_area,
+               coalesce(sum(premises_count) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) surplus_n,
+               coalesce(sum(floor_area) FILTER (WHERE status = 'surplus'), 0)
+                 + coalesce(sum(surplus_floor_area) FILTER (WHERE status = 'partly_surplus'), 0) surplus_area,
+               coalesce(sum(premises_value) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) surplus_value,
+               sum(asset_value) asset_value
+        FROM inventory_unitrollup GROUP BY admin_unit_id HAVING sum(premises_count) > 0) s
+  JOIN inventory_administrativeunit u ON u.id = s.admin_unit_id
+  WHERE u.centroid && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+  ORDER BY u.id
+) f
+"""
+CLUSTER_SQL = f"""
+SELECT json_build_object('type', 'FeatureCollection', 'level', 'cluster',
+       'features', coalesce(json_agg(f.feature), '[]'::json))::text
+FROM (
+  SELECT CASE WHEN s.n = 1 THEN json_build_object('type', 'Feature', 'id', one.id,
+           'geometry', ST_AsGeoJSON(one.location, 6)::json,
+           'properties', json_build_object('kind', 'premises', 'id', one.id, 'code', one.code, 'name', one.name,
+             'status', one.status, 'condition', one.condition, 'floor_area', one.floor_area,
+             'surplus_area', one.surplus_floor_area, 'remaining_value', one.remaining_value,
+             'asset_value', coalesce(oner.asset_value, 0)))
+         ELSE json_build_object('type', 'Feature', 'id', 'c' || s.gx || '_' || s.gy,
+           'geometry', ST_AsGeoJSON(s.centre, 6)::json,
+           'properties', json_build_object('kind', 'cluster', {STATS})) END AS feature
+  FROM (
+    SELECT floor(ST_X(p.location) / %s)::bigint gx, floor(ST_Y(p.location) / %s)::bigint gy,
+           ST_Centroid(ST_Collect(p.location)) centre, min(p.id) one_id, count(*) n,
+           coalesce(sum(p.floor_area), 0) floor_area,
+           count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')) surplus_n,
+           coalesce(sum(CASE p.status WHEN 'surplus' THEN p.floor_area
+                                      WHEN 'partly_surplus' THEN p.surplus_floor_area END), 0) surplus_area,
+           coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0) surplus_value,
+           coalesce(sum(r.asset_value), 0) asset_value
+    FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id
+    WHERE p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+    GROUP BY 1, 2
+  ) s
+  LEFT JOIN inventory_premises one ON s.n = 1 AND one.id = s.one_id
+  LEFT JOIN inventory_premisesrollup oner ON s.n = 1 AND oner.premises_id = s.one_id
+  ORDER BY s.gx, s.gy
+) f
+"""
+STATUSES = ("in_use_hq", "other_public_use", "partly_surplus", "surplus", "under_handling", "handled")
+TOTALS_SQL = """
+SELECT count(*), coalesce(sum(p.floor_area), 0),
+       count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')),
+       coalesce(sum(p.floor_area) FILTER (WHERE p.status = 'surplus'), 0)
+         + coalesce(sum(p.surplus_floor_area) FILTER (WHERE p.status = 'partly_surplus'), 0),
+       coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0),
+       coalesce(sum(r.asset_items), 0), coalesce(sum(r.asset_value), 0),
+       coalesce(sum(r.surplus_asset_items), 0), coalesce(sum(r.surplus_asset_value), 0),
+       {by_status}
+FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id
+WHERE ST_Intersects(p.location, ST_GeomFromEWKT(%s))
+""".format(by_status=", ".join(f"count(*) FILTER (WHERE p.status = '{s}')" for s in STATUSES))
+TOTAL_KEYS = (
+    "count",
+    "floor_area",
+    "surplus_count",
+    "surplus_area",
+    "surplus_value",
+    "asset_items",
+    "asset_value",
+    "surplus_asset_items",
+    "surplus_asset_value",
+)
+
+
+def ensure_data():
+    from inventory import demo
+    from inventory.models import Premises
+
+    if Premises.objects.count() >= 412 * SITES:
+        return False
+    print(f"generating demo data with --sites {SITES} ...", flush=True)
+    demo.clear_demo()
+    summary = demo.generate(seed=1, scale=1, sites=SITES, progress=lambda m: None)
+    print(summary.line(), flush=True)
+    return True
+
+
+def timed(call):
+    started = time.perf_counter()
+    result = call()
+    return time.perf_counter() - started, result
+
+
+def paired(ours, baseline):
+    """Median of REPEAT paired ratios, with the median times; one warm-up each."""
+    ours(), baseline()
+    ratios, our_times, base_times = [], [], []
+    for _ in range(REPEAT):
+        a, our_result = timed(ours)
+        b, base_result = timed(baseline)
+        ratios.append(a / b)
+        our_times.append(a)
+        base_times.append(b)
+    return (
+        statistics.median(ratios),
+        statistics.median(our_times),
+        statistics.median(base_times),
+        our_result,
+        base_result,
+    )
+
+
+def explain(cursor, sql, params):
+    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+    return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def main():
+    use_bench_database()
+    from django.db import connection
+    from django.test import Client, RequestFactory
+
+    from inventory.models import AdministrativeUnit, Premises, User
+    from maps.mapdata import UNIT_ZOOM_MAX, cell_degrees
+    from maps.views import review
+
+    if ensure_data():
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    user = User.objects.get(username="demo-finance")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+
+    def call_view(view, path, params):
+        request = factory.get(path, params)
+        request.user = user
+        response = view(request)
+        assert response.status_code == 200, response.content[:300]
+        return response.content
+
+    def full_stack(path, params):
+        """Median time of the same request through the whole Django stack."""
+        times = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            assert client.get(path, params).status_code == 200
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    cursor = connection.cursor()
+    premises_count = Premises.objects.count()
+    from inventory.models import Asset
+
+    asset_count = Asset.objects.count()
+
+    worst = None
+    rows = []
+    plans = []
+    for zoom, lon, lat in TRACE:
+        bbox = screen_bbox(zoom, lon, lat)
+        params = {"z": zoom, "bbox": ",".join(map(str, bbox))}
+
+        def ours(params=params):
+            return call_view(review.map_data, "/maps/data.geojson", params)
+
+        if zoom <= UNIT_ZOOM_MAX:
+            sql, sql_params = UNIT_SQL, bbox
+        else:
+            cell = cell_degrees(zoom)
+            sql, sql_params = CLUSTER_SQL, (cell, cell, *bbox)
+
+        def baseline(sql=sql, sql_params=sql_params):
+            cursor.execute(sql, sql_params)
+            return cursor.fetchone()[0].encode()
+
+        ratio, ours_s, base_s, payload, base_payload = paired(ours, baseline)
+        assert json.loads(payload) == json.loads(base_payload), f"payloads differ at zoom {zoom}"
+        assert len(payload) <= MAX_BYTES, f"{len(payload)} bytes at zoom {zoom}"
+        features = len(json.loads(payload)["features"])
+        rows.append(
+            ("data", zoom, ratio, ours_s, base_s, len(payload), features, full_stack("/maps/data.geojson", params))
+        )
+        if zoom in (8, 13):
+            plans.append((f"map data, zoom {zoom}", explain(cursor, sql, sql_params)))
+
+        # The totals in view, as the side summary asks for them.
+        from django.contrib.gis.geos import Polygon
+
+        box = Polygon.from_bbox(bbox)
+        box.srid = 4326
+
+        def totals(params=params):
+            return json.loads(call_view(review.map_totals, "/maps/totals.json", {"bbox": params["bbox"]}))
+
+        def totals_sql(box=box):
+            cursor.execute(TOTALS_SQL, [box.ewkt])
+            return cursor.fetchone()
+
+        t_ratio, t_ours, t_base, t_payload, t_row = paired(totals, totals_sql)
+        assert [t_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in t_row[:9]]
+        stack = full_stack("/maps/totals.json", {"bbox": params["bbox"]})
+        rows.append(("totals", zoom, t_ratio, t_ours, t_base, len(json.dumps(t_payload)), t_payload["count"], stack))
+
+    print("  request zoom   view     raw SQL   ratio   payload  features   whole stack")
+    for row in rows:
+        kind, zoom, ratio, ours_s, base_s, size, n, stack = row
+        print(
+            f"  {kind:6} z{zoom:<2} {ours_s * 1000:7.2f} ms {base_s * 1000:7.2f} ms {ratio:5.2f}×"
+            f" {size:>8,} B {n:>8,} {stack * 1000:8.2f} ms"
+        )
+        if worst is None or ratio > worst[2]:
+            worst = row
+
+    # A drawn polygon the size of a former district.
+    district = max(
+        AdministrativeUnit.objects.legacy_districts(),
+        key=lambda d: AdministrativeUnit.objects.filter(parent=d, bbox__isnull=False).count(),
+    )
+    cursor.execute(
+        "SELECT ST_AsGeoJSON(ST_ConvexHull(ST_Collect(bbox))), ST_AsEWKT(ST_ConvexHull(ST_Collect(bbox))) "
+        "FROM inventory_administrativeunit WHERE parent_id = %s AND bbox IS NOT NULL",
+        [district.pk],
+    )
+    area_geojson, area_ewkt = cursor.fetchone()
+
+    def area_totals():
+        return json.loads(call_view(review.map_totals, "/maps/totals.json", {"area": area_geojson}))
+
+    def area_sql():
+        cursor.execute(TOTALS_SQL, [area_ewkt])
+        return cursor.fetchone()
+
+    a_ratio, a_ours, a_base, a_payload, a_row = paired(area_totals, area_sql)
+    assert [a_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in a_row[:9]]
+    plans.append((f"drawn polygon ({district.name})", explain(cursor, TOTALS_SQL, [area_ewkt])))
+    cursor.execute(
+        "EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(premises_count), sum(asset_value) FROM inventory_unitrollup"
+    )
+    plans.append(("province totals from the unit rollup", "\n".join(r[0] for r in cursor.fetchall())))
+
+    PLANS.parent.mkdir(parents=True, exist_ok=True)
+    PLANS.write_text("\n\n".join(f"== {title}\n{plan}" for title, plan in plans), encoding="utf-8")
+    kind, zoom, ratio, ours_s, base_s, size, n, stack = worst
+    report(
+        f"map request, worst of a zoom 8–16 trace ({kind} z{zoom}; "
+        f"{premises_count:,} premises, {asset_count:,} assets)",
+        ours_s,
+        base_s,
+        "s",
+        1.5,
+        ratio=ratio,
+        largest_payload_bytes=max(r[5] for r in rows),
+        requests=len(rows),
+        whole_stack_ms=round(stack * 1000, 2),
+        whole_stack_ratio_worst=round(max(r[7] / r[4] for r in rows), 2),
+    )
+    report(
+        f"drawn polygon totals, former district size ({district.name}, {a_payload['count']:,} premises)",
+        a_ours,
+        a_base,
+        "s",
+        2.0,
+        ratio=a_ratio,
+    )
+
+
+if __name__ == "__main__":
+    main()
