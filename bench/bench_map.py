@@ -99,18 +99,21 @@ CLUSTER_SQL = f"""
 SELECT json_build_object('type', 'FeatureCollection', 'level', 'cluster',
        'features', coalesce(json_agg(f.feature), '[]'::json))::text
 FROM (
-  SELECT CASE WHEN s.n = 1 THEN json_build_object('type', 'Feature', 'id', one.id,
-           'geometry', ST_AsGeoJSON(one.location, 6)::json,
-           'properties', json_build_object('kind', 'premises', 'id', one.id, 'code', one.code, 'name', one.name,
-             'status', one.status, 'condition', one.condition, 'floor_area', one.floor_area,
-             'surplus_area', one.surplus_floor_area, 'remaining_value', one.remaining_value,
-             'asset_value', coalesce(oner.asset_value, 0)))
+  SELECT CASE WHEN s.n = 1 THEN json_build_object('type', 'Feature', 'id', s.one_id,
+           'geometry', ST_AsGeoJSON(s.centre, 6)::json,
+           'properties', json_build_object('kind', 'premises', 'id', s.one_id, 'code', s.code, 'name', s.name,
+             'status', s.status, 'condition', s.condition, 'floor_area', s.floor_area,
+             'surplus_area', s.one_surplus_area, 'remaining_value', s.one_value,
+             'asset_value', s.asset_value))
          ELSE json_build_object('type', 'Feature', 'id', 'c' || s.gx || '_' || s.gy,
            'geometry', ST_AsGeoJSON(s.centre, 6)::json,
            'properties', json_build_object('kind', 'cluster', {STATS})) END AS feature
   FROM (
     SELECT floor(ST_X(p.location) / %s)::bigint gx, floor(ST_Y(p.location) / %s)::bigint gy,
-           ST_Centroid(ST_Collect(p.location)) centre, min(p.id) one_id, count(*) n,
+           ST_SetSRID(ST_MakePoint(avg(ST_X(p.location)), avg(ST_Y(p.location))), 4326) centre,
+           min(p.id) one_id, min(p.code) code, min(p.name) name,
+           min(p.status) status, min(p.condition) condition, min(p.surplus_floor_area) one_surplus_area,
+           min(p.remaining_value) one_value, count(*) n,
            coalesce(sum(p.floor_area), 0) floor_area,
            count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')) surplus_n,
            coalesce(sum(CASE p.status WHEN 'surplus' THEN p.floor_area
@@ -121,8 +124,6 @@ FROM (
     WHERE p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
     GROUP BY 1, 2
   ) s
-  LEFT JOIN inventory_premises one ON s.n = 1 AND one.id = s.one_id
-  LEFT JOIN inventory_premisesrollup oner ON s.n = 1 AND oner.premises_id = s.one_id
   ORDER BY s.gx, s.gy
 ) f
 """
@@ -137,8 +138,11 @@ SELECT count(*), coalesce(sum(p.floor_area), 0),
        coalesce(sum(r.surplus_asset_items), 0), coalesce(sum(r.surplus_asset_value), 0),
        {by_status}
 FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id
-WHERE ST_Intersects(p.location, ST_GeomFromEWKT(%s))
-""".format(by_status=", ".join(f"count(*) FILTER (WHERE p.status = '{s}')" for s in STATUSES))
+WHERE {where}
+"""
+BY_STATUS = ", ".join(f"count(*) FILTER (WHERE p.status = '{s}')" for s in STATUSES)
+AREA_TOTALS_SQL = TOTALS_SQL.format(by_status=BY_STATUS, where="ST_Intersects(p.location, ST_GeomFromEWKT(%s))")
+BOX_TOTALS_SQL = TOTALS_SQL.format(by_status=BY_STATUS, where="p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
 TOTAL_KEYS = (
     "count",
     "floor_area",
@@ -162,6 +166,21 @@ def ensure_data():
     demo.clear_demo()
     summary = demo.generate(seed=1, scale=1, sites=SITES, progress=lambda m: None)
     print(summary.line(), flush=True)
+    return True
+
+
+def same_features(a, b):
+    """Equal collections; a cluster's centre may differ in its last digit, because the
+    planner may add the points in another order (in parallel, say)."""
+    if len(a["features"]) != len(b["features"]) or a["level"] != b["level"]:
+        return False
+    for fa, fb in zip(a["features"], b["features"], strict=True):
+        if (fa["id"], fa["properties"]) != (fb["id"], fb["properties"]):
+            return False
+        if any(
+            abs(x - y) > 2e-6 for x, y in zip(fa["geometry"]["coordinates"], fb["geometry"]["coordinates"], strict=True)
+        ):
+            return False
     return True
 
 
@@ -255,7 +274,7 @@ def main():
             return cursor.fetchone()[0].encode()
 
         ratio, ours_s, base_s, payload, base_payload = paired(ours, baseline)
-        assert json.loads(payload) == json.loads(base_payload), f"payloads differ at zoom {zoom}"
+        assert same_features(json.loads(payload), json.loads(base_payload)), f"payloads differ at zoom {zoom}"
         assert len(payload) <= MAX_BYTES, f"{len(payload)} bytes at zoom {zoom}"
         features = len(json.loads(payload)["features"])
         rows.append(
@@ -263,18 +282,15 @@ def main():
         )
         if zoom in (8, 13):
             plans.append((f"map data, zoom {zoom}", explain(cursor, sql, sql_params)))
+        if zoom in (8, 14):
+            plans.append((f"totals in view, zoom {zoom}", explain(cursor, BOX_TOTALS_SQL, bbox)))
 
         # The totals in view, as the side summary asks for them.
-        from django.contrib.gis.geos import Polygon
-
-        box = Polygon.from_bbox(bbox)
-        box.srid = 4326
-
         def totals(params=params):
             return json.loads(call_view(review.map_totals, "/maps/totals.json", {"bbox": params["bbox"]}))
 
-        def totals_sql(box=box):
-            cursor.execute(TOTALS_SQL, [box.ewkt])
+        def totals_sql(bbox=bbox):
+            cursor.execute(BOX_TOTALS_SQL, bbox)
             return cursor.fetchone()
 
         t_ratio, t_ours, t_base, t_payload, t_row = paired(totals, totals_sql)
@@ -308,12 +324,12 @@ def main():
         return json.loads(call_view(review.map_totals, "/maps/totals.json", {"area": area_geojson}))
 
     def area_sql():
-        cursor.execute(TOTALS_SQL, [area_ewkt])
+        cursor.execute(AREA_TOTALS_SQL, [area_ewkt])
         return cursor.fetchone()
 
     a_ratio, a_ours, a_base, a_payload, a_row = paired(area_totals, area_sql)
     assert [a_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in a_row[:9]]
-    plans.append((f"drawn polygon ({district.name})", explain(cursor, TOTALS_SQL, [area_ewkt])))
+    plans.append((f"drawn polygon ({district.name})", explain(cursor, AREA_TOTALS_SQL, [area_ewkt])))
     cursor.execute(
         "EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(premises_count), sum(asset_value) FROM inventory_unitrollup"
     )

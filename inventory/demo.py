@@ -20,6 +20,7 @@ from decimal import Decimal
 import pghistory
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from inventory.choices import (
     AssetStatus,
     BuildingGrade,
     Condition,
+    HandlingStatus,
     NeedKind,
     NeedStatus,
     NeedUrgency,
@@ -45,6 +47,8 @@ from inventory.models import (
     AgencySuccession,
     Asset,
     AssetClass,
+    HandlingForm,
+    HandlingRecord,
     Need,
     Premises,
     PriorityUse,
@@ -84,6 +88,16 @@ PROVINCIAL_DEPARTMENTS = [
     "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh",
 ]
 
+
+# Demo handling records: form code, priority use code, intended use.
+DEMO_HANDLING = (
+    ("TRANSFER", "COMMUNE_POLICE", "Trụ sở công an xã"),
+    ("TRANSFER", "HEALTH", "Trạm y tế"),
+    ("CONVERT_FUNCTION", "EDUCATION", "Điểm trường mầm non"),
+    ("CONVERT_FUNCTION", "CULTURE", "Nhà văn hóa cộng đồng"),
+    ("HANDOVER_LOCAL", "SPORTS", "Sân tập thể thao"),
+    ("SELL", "SOCIO_ECONOMIC", "Bán đấu giá tài sản trên đất"),
+)
 
 # Extra sites made by --sites: kinds and the statuses they are drawn from.
 EXTRA_SITE_KINDS = ("Nhà văn hóa", "Điểm trường", "Trạm y tế", "Nhà làm việc")
@@ -132,8 +146,11 @@ def clear_demo(progress=None) -> dict[str, int]:
     """Remove every demo row and the demo users; history keeps their delete events."""
     say = progress or (lambda message: None)
     removed = {}
-    removed["users"] = User.objects.filter(username__in=DEMO_USERNAMES).delete()[0]
     querysets = [
+        HandlingRecord.objects.filter(
+            Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
+        ),
+        User.objects.filter(username__in=DEMO_USERNAMES),
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),
         Premises.objects.filter(is_demo=True),
@@ -674,6 +691,48 @@ class _Generator:
         Need.objects.bulk_create(needs)
         self.summary.counts["needs"] = len(needs)
 
+    def handling(self):
+        """Handling records for the premises generated as under handling (proposed or
+        decided, some past their deadline) or handled (carried out or closed)."""
+        rng = self.rng
+        forms = {f.code: f for f in HandlingForm.objects.all()}
+        uses = {u.code: u for u in PriorityUse.objects.all()}
+        finance = User.objects.get(username="demo-finance")
+        records = []
+        for p in self.premises_rows:
+            if p.status not in (PremisesStatus.UNDER_HANDLING, PremisesStatus.HANDLED):
+                continue
+            form, use, intended = rng.choice(DEMO_HANDLING)
+            proposed_on = self.today - dt.timedelta(days=rng.randint(10, 120))
+            record = HandlingRecord(
+                premises_id=p.pk,
+                form=forms[form],
+                priority_use=uses.get(use),
+                current_use="Dôi dư sau sắp xếp",
+                intended_use=intended,
+                receiving_agency=self.service_unit.get(p.admin_unit_id) if form != "SELL" else None,
+                previous_premises_status=PremisesStatus.SURPLUS,
+                decision_due=proposed_on + dt.timedelta(days=20),
+                basis="Phương án sắp xếp, xử lý nhà, đất dôi dư (dữ liệu mẫu)",
+                created_by=finance,
+                status=HandlingStatus.PROPOSED,
+            )
+            if p.status == PremisesStatus.HANDLED or rng.random() < 0.6:
+                record.status = HandlingStatus.APPROVED
+                record.decision_number = f"{rng.randint(100, 999)}/QĐ-UBND"
+                record.decision_date = min(self.today, proposed_on + dt.timedelta(days=rng.randint(5, 25)))
+                record.decider = "Chủ tịch UBND tỉnh"
+                record.deadline = record.decision_date + dt.timedelta(days=30)
+            if p.status == PremisesStatus.HANDLED:
+                record.status = rng.choice([HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED])
+                record.handover_number = f"BB-{rng.randint(1, 999)}"
+                record.handover_date = min(self.today, record.decision_date + dt.timedelta(days=rng.randint(3, 30)))
+                if record.status == HandlingStatus.CLOSED:
+                    record.closed_on = self.today
+            records.append(record)
+        HandlingRecord.objects.bulk_create(records, batch_size=2000)
+        self.summary.counts["handling_records"] = len(records)
+
     def users(self):
         password = demo_password()
         unit = next((u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT), self.new_units[0])
@@ -721,5 +780,6 @@ def generate(seed: int = 1, scale: int = 1, province_code: str = "40", progress=
         generator.assets()
         generator.needs()
         generator.users()
+        generator.handling()
     generator.summary.total_seconds = time.perf_counter() - started
     return generator.summary

@@ -93,15 +93,16 @@ def unit_features_sql(rows_sql: str | None) -> str:
 
 def cluster_features_sql(rows_sql: str) -> str:
     """Premises in the box grouped on a grid of `cell` degrees; a cell with one premises
-    is that premises, with its own facts."""
+    is that premises, with its own facts (the min() of one row is that row's value, so
+    no second look-up is needed)."""
     features = f"""
         SELECT CASE WHEN s.n = 1 THEN json_build_object(
-            'type', 'Feature', 'id', one.id,
-            'geometry', ST_AsGeoJSON(one.location, 6)::json,
+            'type', 'Feature', 'id', s.one_id,
+            'geometry', ST_AsGeoJSON(s.centre, 6)::json,
             'properties', json_build_object(
-                'kind', 'premises', 'id', one.id, 'code', one.code, 'name', one.name, 'status', one.status,
-                'condition', one.condition, 'floor_area', one.floor_area, 'surplus_area', one.surplus_floor_area,
-                'remaining_value', one.remaining_value, 'asset_value', coalesce(oner.asset_value, 0)))
+                'kind', 'premises', 'id', s.one_id, 'code', s.code, 'name', s.name, 'status', s.status,
+                'condition', s.condition, 'floor_area', s.floor_area, 'surplus_area', s.one_surplus_area,
+                'remaining_value', s.remaining_value, 'asset_value', s.asset_value))
         ELSE json_build_object(
             'type', 'Feature', 'id', 'c' || s.gx || '_' || s.gy,
             'geometry', ST_AsGeoJSON(s.centre, 6)::json,
@@ -109,18 +110,31 @@ def cluster_features_sql(rows_sql: str) -> str:
         END AS feature
         FROM (
             SELECT floor(ST_X(p.location) / %s)::bigint AS gx, floor(ST_Y(p.location) / %s)::bigint AS gy,
-                   ST_Centroid(ST_Collect(p.location)) AS centre, min(p.id) AS one_id, {_PREMISES_STATS}
+                   ST_SetSRID(ST_MakePoint(avg(ST_X(p.location)), avg(ST_Y(p.location))), 4326) AS centre,
+                   min(p.id) AS one_id, min(p.code) AS code,
+                   min(p.name) AS name, min(p.status) AS status, min(p.condition) AS condition,
+                   min(p.surplus_floor_area) AS one_surplus_area, min(p.remaining_value) AS remaining_value,
+                   {_PREMISES_STATS}
             FROM ({rows_sql}) p
             GROUP BY 1, 2
         ) s
-        LEFT JOIN inventory_premises one ON s.n = 1 AND one.id = s.one_id
-        LEFT JOIN inventory_premisesrollup oner ON s.n = 1 AND oner.premises_id = s.one_id
         ORDER BY s.gx, s.gy
     """
     return _collection(features, "cluster")
 
 
-ROW_COLUMNS = ("id", "location", "admin_unit_id", "status", "floor_area", "surplus_floor_area", "remaining_value")
+ROW_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "location",
+    "admin_unit_id",
+    "status",
+    "condition",
+    "floor_area",
+    "surplus_floor_area",
+    "remaining_value",
+)
 ROLLUP_COLUMNS = ("asset_items", "asset_value", "surplus_asset_items", "surplus_asset_value")
 # Every premises with its asset rollup: the rows of an unfiltered view, written out so
 # that the most frequent request compiles nothing. Same columns as `rows_sql` below.
@@ -210,16 +224,16 @@ _TOTALS_OF_ROLLUP = f"""
 """
 
 
-def totals(queryset=None, area: GEOSGeometry | None = None) -> dict:
+def totals(queryset=None, bbox=None, area: GEOSGeometry | None = None) -> dict:
     """Totals of the premises that count (all when `queryset` is None), optionally inside
-    an area: number, floor area, surplus (number, floor area, remaining value of the
-    buildings), assets (items and remaining value, surplus too), and number by status.
-    Everything, with no area, is read from the unit rollups."""
+    a box or an area: number, floor area, surplus (number, floor area, remaining value of
+    the buildings), assets (items and remaining value, surplus too), number by status.
+    Everything, with no box or area, is read from the unit rollups."""
     with connection.cursor() as cursor:
-        if queryset is None and area is None:
+        if queryset is None and area is None and bbox is None:
             cursor.execute(_TOTALS_OF_ROLLUP)
         else:
-            sql, params = rows_sql(queryset, area=area)
+            sql, params = rows_sql(queryset, bbox=bbox, area=area)
             cursor.execute(_TOTALS_OF_ROWS.replace("{rows}", sql), params)
         row = cursor.fetchone()
     result = {key: _number(value) for key, value in zip(TOTAL_KEYS, row, strict=False)}

@@ -64,11 +64,6 @@ class Candidate:
     condition: str
 
     @property
-    def offer(self):
-        """What a proposal would take: the need, or all that is available if less."""
-        return self.available if not self.covers else None
-
-    @property
     def location(self):
         return self.record.location if self.kind == "premises" else self.record.premises.location
 

@@ -63,7 +63,7 @@ start() {
     fi
     # TCP on loopback only; no Unix socket, whose path length limit a deep clone could exceed.
     as_owner "$PGBIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 \
-      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200" \
+      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c work_mem=32MB" \
       start >/dev/null
   fi
   local psql=("$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -t -A)

@@ -7,7 +7,6 @@ user who sees the whole province, with no filter, is served from the rollups."""
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.gis.geos import Polygon
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -91,16 +90,15 @@ def map_totals(request):
     queryset, filterset = _filtered(request)
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
-    area = None
+    area = bbox = None
     try:
         if request.GET.get("area"):
             area = mapdata.parse_area(request.GET["area"])
         elif request.GET.get("bbox"):
-            area = Polygon.from_bbox(mapdata.parse_bbox(request.GET["bbox"]))
-            area.srid = 4326
+            bbox = mapdata.parse_bbox(request.GET["bbox"])
     except ValueError as exc:
         return _bad_request(str(exc))
-    return JsonResponse(mapdata.totals(queryset, area))
+    return JsonResponse(mapdata.totals(queryset, bbox=bbox, area=area))
 
 
 @login_required
