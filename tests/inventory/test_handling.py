@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inventory.choices import (
     HANDLING_TRANSITIONS,
@@ -57,7 +57,7 @@ def test_every_transition_is_allowed_or_refused(finance, current, target):
     if target in HANDLING_TRANSITIONS[current]:
         assert step(before).status == target
     else:
-        with pytest.raises(ValidationError) as caught:
+        with translation.override("en"), pytest.raises(ValidationError) as caught:
             step(before)
         assert "cannot become" in " ".join(caught.value.messages)
         after = HandlingRecord.objects.get(pk=record.pk)
