@@ -94,8 +94,10 @@ def main():
     use_bench_database()
 
     from inventory import demo
-    from inventory.models import User
+    from inventory.models import Premises, User
 
+    if Premises.objects.count() > 1000:  # a larger data set made by another bench
+        demo.clear_demo()
     if not demo.demo_present():
         demo.generate(seed=1)
     user = User.objects.get(username="demo-commune")

@@ -1,7 +1,7 @@
 """Review map requests against the raw SQL that yields the same payload.
 
-Data: `generate_demo --sites 243` in the bench database, about 10^5 premises and 1.1×10^6
-asset lines (made once; reused while the bench database holds it).
+Data: `generate_demo --sites 243` in its own bench database (`<name>_bench_map`), about
+10^5 premises and 1.1×10^6 asset lines, made once and reused while that database holds it.
 
 1. A pan/zoom trace of a 1280×900 px screen from zoom 8 (whole province) to 16 (one
    ward), as the page asks for it: the map data (/maps/data.geojson) and the totals in
@@ -215,7 +215,7 @@ def explain(cursor, sql, params):
 
 
 def main():
-    use_bench_database()
+    use_bench_database("_bench_map")  # its own database: the 10^5-premises set is made once
     from django.db import connection
     from django.test import Client, RequestFactory
 

@@ -13,8 +13,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assets_project.settings")
 os.environ.setdefault("DEBUG", "1")
 
 
-def use_bench_database() -> None:
-    """Point Django at the bench database, creating and migrating it when needed."""
+def use_bench_database(suffix: str = "_bench") -> None:
+    """Point Django at the bench database (`<name><suffix>`), creating and migrating it
+    when needed. A bench whose data set takes long to make keeps its own database."""
     import dj_database_url
     import psycopg2
     from psycopg2 import sql
@@ -23,7 +24,7 @@ def use_bench_database() -> None:
         os.environ.get("PGPORT", "5433")
     )
     config = dj_database_url.parse(default)
-    bench_name = config["NAME"] + "_bench"
+    bench_name = config["NAME"] + suffix
     admin = psycopg2.connect(
         dbname="postgres",
         user=config["USER"],
