@@ -49,7 +49,11 @@ class ScopedQuerySet(QuerySet):
             return self
         if unit is False:
             return self.none()
-        return self.filter(**{f"{self.unit_path}_id": unit})
+        return self.filter(self.belongs_to(unit))
+
+    def belongs_to(self, unit_id) -> Q:
+        """The condition for rows of the unit `unit_id`."""
+        return Q(**{f"{self.unit_path}_id": unit_id})
 
 
 class AgencyQuerySet(ScopedQuerySet):

@@ -20,18 +20,11 @@ class HandlingQuerySet(ScopedQuerySet):
     """Records are seen by the unit of the agency holding what is handled, and by the
     unit of the receiving agency."""
 
-    def visible_to(self, user):
-        from inventory.querysets import _unit_of
-
-        unit = _unit_of(user)
-        if unit is None:
-            return self
-        if unit is False:
-            return self.none()
-        return self.filter(
-            Q(premises__agency__admin_unit=unit)
-            | Q(asset__agency__admin_unit=unit)
-            | Q(receiving_agency__admin_unit=unit)
+    def belongs_to(self, unit_id) -> Q:
+        return (
+            Q(premises__agency__admin_unit=unit_id)
+            | Q(asset__agency__admin_unit=unit_id)
+            | Q(receiving_agency__admin_unit=unit_id)
         )
 
     def open(self):

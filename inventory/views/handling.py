@@ -5,9 +5,7 @@ record in form 02/TSC-BBGN."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +17,7 @@ from inventory.models import HandlingRecord
 from inventory.services import exports
 from inventory.services import handling as services
 from inventory.services.declarations import can_review
-from inventory.views.common import paginate, require_reviewer, scoped, xlsx_response
+from inventory.views.common import paginate, pdf_response, require_reviewer, scoped, xlsx_response
 
 RELATED = ("premises", "asset__asset_class", "form", "reason", "receiving_agency", "need", "priority_use")
 
@@ -167,11 +165,4 @@ def handover_record(request, pk, pdf=False):
     context = {"record": record, "printable": True}
     if not pdf:
         return render(request, "inventory/handling/handover_record.html", context)
-    from weasyprint import HTML
-
-    html = render_to_string("inventory/handling/handover_record.html", context, request=request)
-    response = HttpResponse(
-        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="02-TSC-BBGN-{record.pk}.pdf"'
-    return response
+    return pdf_response(request, "inventory/handling/handover_record.html", context, f"02-TSC-BBGN-{record.pk}.pdf")

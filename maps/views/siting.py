@@ -9,9 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from inventory.geodata import GeodataError
 from inventory.models import AdministrativeUnit, Premises
 from inventory.services.declarations import can_review
 from inventory.services.handling import propose_handling
+from inventory.views.common import pdf_response
 from maps.forms import CriterionFormSet, LayerUploadForm, SitingStudyForm
 from maps.models import HazardLayer, SitingCriterion, SitingStudy
 from maps.services import import_layer
@@ -171,14 +171,7 @@ def siting_report(request, pk, pdf=False):
     context = {**_context(study), "printable": True}
     if not pdf:
         return render(request, "maps/siting_report.html", context)
-    from weasyprint import HTML
-
-    html = render_to_string("maps/siting_report.html", context, request=request)
-    response = HttpResponse(
-        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="nghien-cuu-dia-diem-kho-{study.pk}.pdf"'
-    return response
+    return pdf_response(request, "maps/siting_report.html", context, f"nghien-cuu-dia-diem-kho-{study.pk}.pdf")
 
 
 @login_required

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from inventory import demo
 from inventory.bulk import copy_rows
 from inventory.choices import AssetStatus, PremisesStatus
 from inventory.models import Asset, Premises, PremisesRollup, UnitRollup
@@ -84,32 +85,7 @@ def test_raw_sql_and_copy_are_rolled_up_too():
         )
         for i in range(50)
     ]
-    copy_rows(
-        Asset._meta.db_table,
-        (
-            "code",
-            "name",
-            "asset_class_id",
-            "agency_id",
-            "premises_id",
-            "quantity",
-            "unit_of_measure",
-            "plate_number",
-            "seats",
-            "condition",
-            "status",
-            "notes",
-            "original_cost",
-            "in_use_date",
-            "remaining_value",
-            "valuation_date",
-            "declared_remaining_value",
-            "is_demo",
-            "created_at",
-            "updated_at",
-        ),
-        iter(rows),
-    )
+    copy_rows(Asset._meta.db_table, demo._Generator.ASSET_COLUMNS, iter(rows))
     assert _rolled(p.pk) == (50, 100, Decimal(50_000), 100)
     with connection.cursor() as cursor:
         cursor.execute(
