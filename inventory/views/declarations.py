@@ -115,6 +115,7 @@ def premises_detail(request, pk):
             "assets": premises.assets.select_related("asset_class").order_by("code")[:200],
             "attachments": premises.attachments.all(),
             "items": premises.declaration_items.select_related("declaration").order_by("-pk")[:20],
+            "handling": premises.handling_records.select_related("form", "receiving_agency").order_by("-pk"),
             "attachment_form": AttachmentForm(),
             "may_edit": services.can_declare(request.user),
         },

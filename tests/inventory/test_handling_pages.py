@@ -133,3 +133,9 @@ def test_only_reviewers_are_offered_the_steps(client_as, record):
     assert b"approve-form" in client_as("demo-finance").get(f"/handling/{record.pk}/").content
     assert b"approve-form" not in client_as("demo-auditor").get(f"/handling/{record.pk}/").content
     assert f.user(Role.AUDITOR)
+
+
+def test_the_premises_page_lists_its_handling_records(client_as, record):
+    page = client_as("demo-finance").get(f"/declarations/premises/{record.premises_id}/")
+    assert list(page.context["handling"]) == [record]
+    assert f"/handling/{record.pk}/".encode() in page.content
