@@ -55,7 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "leaflet",
     "pgtrigger",
@@ -169,9 +172,34 @@ LEAFLET_CONFIG = {
     "TILES": [(_("Base map"), BASEMAP_URL, {"attribution": "© OpenStreetMap"})] if BASEMAP_URL else [],
 }
 
+# The API (/api/v1/): sessions for the browsable API, a token per user for programs;
+# reads for every signed-in user within their scope, writes through the web's services;
+# a request budget per user (so per token).
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE", "5000/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Nghệ An public premises and assets — API",
+    "DESCRIPTION": (
+        "Read access for auditors and other systems to premises, assets, declarations, needs, handling "
+        "records, their full history and the reports; GeoJSON for spatial lists, CSV and XLSX exports. "
+        "Authenticate with a session or `Authorization: Token <key>` (a token per user, made on the user's "
+        "page). OGC API – Features at /ogc/."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # History: every tracked model records insert, update and delete events (trackers are

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = _("Public premises and assets of Nghệ An")
 admin.site.site_title = _("Asset inventory")
@@ -17,6 +18,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("maps/", include("maps.urls")),
+    path("api/v1/", include("inventory.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("ogc/", include("inventory.api.ogc_urls")),
     path("", include("inventory.urls")),
 ]
 

@@ -1,0 +1,66 @@
+"""Every API list as CSV or XLSX with the same filters, streamed with flat memory:
+rows come from a server-side cursor in chunks; CSV goes out as it is written, XLSX is
+written row by row (openpyxl write-only mode) to a temporary file that is then streamed."""
+
+import csv
+import tempfile
+
+from django.db.models import FloatField, Func
+from django.db.models.functions import Cast
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+from inventory.api.renderers import XLSX
+
+CHUNK = 2000
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _rows(queryset, fields, geometry):
+    columns = list(fields)
+    annotations = {}
+    if geometry:
+        annotations = {
+            "longitude": Cast(Func(geometry, function="ST_X"), FloatField()),
+            "latitude": Cast(Func(geometry, function="ST_Y"), FloatField()),
+        }
+        columns += ["longitude", "latitude"]
+    values = queryset.annotate(**annotations).values_list(*columns)
+    return columns, values.iterator(chunk_size=CHUNK)
+
+
+def csv_response(queryset, fields, filename: str, geometry: str | None = None) -> StreamingHttpResponse:
+    columns, rows = _rows(queryset, fields, geometry)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(columns)  # BOM: Excel reads Vietnamese text as UTF-8
+        for row in rows:
+            yield writer.writerow(["" if v is None else v for v in row])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(queryset, fields, filename: str, geometry: str | None = None) -> FileResponse:
+    columns, rows = _rows(queryset, fields, geometry)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(filename[:31])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+
+
+def _cell(value):
+    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
+    return value

@@ -1,0 +1,260 @@
+"""Serializers of the API. Field names are those of the model; foreign keys are ids
+(the same columns the CSV, XLSX and GeoJSON exports carry)."""
+
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+
+from inventory.models import AdministrativeUnit, Agency, Asset, Declaration, HandlingRecord, Need, Premises
+
+PREMISES_FIELDS = [
+    "id",
+    "code",
+    "name",
+    "address",
+    "admin_unit",
+    "legacy_unit",
+    "agency",
+    "status",
+    "condition",
+    "land_area",
+    "footprint_area",
+    "floor_area",
+    "surplus_floor_area",
+    "floors",
+    "building_grade",
+    "year_built",
+    "in_use_date",
+    "original_cost",
+    "remaining_value",
+    "is_flooded",
+    "has_landslide",
+    "storm_damaged",
+    "is_demo",
+    "updated_at",
+]
+ASSET_FIELDS = [
+    "id",
+    "code",
+    "name",
+    "asset_class",
+    "agency",
+    "premises",
+    "quantity",
+    "unit_of_measure",
+    "plate_number",
+    "seats",
+    "condition",
+    "status",
+    "original_cost",
+    "in_use_date",
+    "remaining_value",
+    "is_demo",
+    "updated_at",
+]
+UNIT_FIELDS = ["id", "level", "code", "name", "type_name", "parent", "province", "area_km2", "valid_from", "valid_to"]
+AGENCY_FIELDS = ["id", "code", "name", "kind", "admin_unit", "address", "is_active", "dissolved_on", "is_demo"]
+DECLARATION_FIELDS = [
+    "id",
+    "agency",
+    "kind",
+    "status",
+    "created_by",
+    "submitted_at",
+    "submitted_by",
+    "reviewed_at",
+    "reviewed_by",
+    "created_at",
+    "updated_at",
+]
+NEED_FIELDS = [
+    "id",
+    "code",
+    "agency",
+    "kind",
+    "asset_class",
+    "floor_area",
+    "quantity",
+    "priority_use",
+    "purpose",
+    "urgency",
+    "status",
+    "is_demo",
+    "updated_at",
+]
+HANDLING_FIELDS = [
+    "id",
+    "premises",
+    "asset",
+    "floor_area",
+    "quantity",
+    "need",
+    "form",
+    "reason",
+    "priority_use",
+    "current_use",
+    "intended_use",
+    "receiving_agency",
+    "status",
+    "decision_number",
+    "decision_date",
+    "decider",
+    "decision_due",
+    "deadline",
+    "handover_number",
+    "handover_date",
+    "closed_on",
+    "cancel_reason",
+    "basis",
+    "created_at",
+    "updated_at",
+]
+
+
+class AdministrativeUnitSerializer(serializers.ModelSerializer):
+    centroid = GeometryField(read_only=True)
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = [*UNIT_FIELDS, "centroid"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = AGENCY_FIELDS
+
+
+class PremisesSerializer(serializers.ModelSerializer):
+    location = GeometryField(read_only=True)
+
+    class Meta:
+        model = Premises
+        fields = [*PREMISES_FIELDS, "location"]
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = ASSET_FIELDS
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Declaration
+        fields = [*DECLARATION_FIELDS, "items"]
+
+    def get_items(self, declaration) -> list[dict]:
+        return [
+            {
+                "id": item.pk,
+                "target": item.target,
+                "action": item.action,
+                "code": item.code,
+                "status": item.status,
+                "payload": item.payload,
+                "review_comment": item.review_comment,
+            }
+            for item in declaration.items.all()
+        ]
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Need
+        fields = NEED_FIELDS
+
+
+class HandlingRecordSerializer(serializers.ModelSerializer):
+    form = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HandlingRecord
+        fields = [*HANDLING_FIELDS, "overdue"]
+
+    def get_overdue(self, record) -> bool:
+        return record.overdue()
+
+
+# -- inputs of the write actions ----------------------------------------------------------
+class ApproveSerializer(serializers.Serializer):
+    decision_number = serializers.CharField(max_length=60)
+    decision_date = serializers.DateField()
+    decider = serializers.CharField(max_length=255)
+
+
+class CarryOutSerializer(serializers.Serializer):
+    handover_number = serializers.CharField(max_length=60)
+    handover_date = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HistorySerializer(serializers.Serializer):
+    """One change: which object, what happened, who, when, from where, and the values
+    before and after (for an update, only the fields that changed)."""
+
+    id = serializers.IntegerField(source="pgh_id")
+    model = serializers.SerializerMethodField()
+    object_id = serializers.IntegerField(source="pgh_obj_id")
+    action = serializers.CharField(source="pgh_label")
+    time = serializers.DateTimeField(source="pgh_created_at")
+    actor = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    before = serializers.SerializerMethodField()
+    after = serializers.SerializerMethodField()
+
+    def _metadata(self, event) -> dict:
+        return event.pgh_context.metadata if event.pgh_context_id else {}
+
+    def get_model(self, event) -> str:
+        return self.context["model"]
+
+    def get_actor(self, event) -> str | None:
+        metadata = self._metadata(event)
+        return self.context["usernames"].get(metadata.get("user")) or metadata.get("command")
+
+    def get_url(self, event) -> str | None:
+        return self._metadata(event).get("url")
+
+    def _values(self):
+        from inventory.history import event_values
+
+        return event_values
+
+    def get_before(self, event) -> dict | None:
+        values = self._values()
+        if event.pgh_label == "insert":
+            return None
+        if event.pgh_label == "delete":
+            return values(event)
+        previous = self.context["previous"].get(event.pgh_id)
+        before, after = values(previous) if previous else {}, values(event)
+        return {k: before.get(k) for k in after if before.get(k) != after[k]}
+
+    def get_after(self, event) -> dict | None:
+        values = self._values()
+        if event.pgh_label == "delete":
+            return None
+        if event.pgh_label == "insert":
+            return values(event)
+        previous = self.context["previous"].get(event.pgh_id)
+        before, after = values(previous) if previous else {}, values(event)
+        return {k: v for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,21 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from inventory.api import views
+
+router = DefaultRouter()
+router.register("admin-units", views.AdministrativeUnitViewSet, basename="admin-unit")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("premises", views.PremisesViewSet, basename="premises")
+router.register("assets", views.AssetViewSet, basename="asset")
+router.register("declarations", views.DeclarationViewSet, basename="declaration")
+router.register("needs", views.NeedViewSet, basename="need")
+router.register("handling-records", views.HandlingRecordViewSet, basename="handling-record")
+router.register("history", views.HistoryViewSet, basename="history")
+
+app_name = "api"
+
+urlpatterns = [
+    path("reports/<str:name>/", views.ReportView.as_view(), name="report"),
+    *router.urls,
+]

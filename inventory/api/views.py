@@ -1,0 +1,477 @@
+"""API views. Every list goes through the user's scope (`visible_to`), its FilterSet and
+keyset pagination; spatial lists also answer GeoJSON (written by PostGIS); every list
+exports as CSV and XLSX with the same filters. Writes are actions that call the same
+services as the web pages, which decide who may do what."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from inventory import history, reports
+from inventory.api import exports, filters
+from inventory.api import serializers as s
+from inventory.api.geojson import feature_collection
+from inventory.api.pagination import KeysetPagination
+from inventory.api.renderers import CSVRenderer, GeoJSONRenderer, XLSXRenderer
+from inventory.models import (
+    AdministrativeUnit,
+    Agency,
+    Asset,
+    Declaration,
+    HandlingRecord,
+    Need,
+    Premises,
+    User,
+)
+from inventory.services import declarations as declaration_services
+from inventory.services import handling as handling_services
+
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="The records as they stood at the end of this day (YYYY-MM-DD), from history.",
+)
+FORMAT = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "geojson", "csv", "xlsx"],
+    description="json (paginated), geojson (spatial lists; paginated), csv or xlsx (every row, streamed).",
+)
+
+
+def _example(name, value):
+    return OpenApiExample(name, value=value, response_only=True)
+
+
+class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A read-only list of one model: scope, filters, ordering, keyset pages, exports."""
+
+    model = None
+    fields: list[str] = []
+    related: tuple = ()
+    geometry: str | None = None  # field path of the geometry of a spatial list
+    export_name = "export"
+    pagination_class = KeysetPagination
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["id", "code", "name", "updated_at"]
+
+    def get_renderers(self):
+        renderers = [JSONRenderer(), BrowsableAPIRenderer(), CSVRenderer(), XLSXRenderer()]
+        if self.geometry:
+            renderers.insert(2, GeoJSONRenderer())
+        return renderers
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        return self.base_queryset().select_related(*self.related)
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        queryset = self.filter_queryset(self.get_queryset())
+        if fmt == "csv":
+            return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
+        if fmt == "xlsx":
+            return exports.xlsx_response(queryset, self.fields, self.export_name, self.geometry)
+        if fmt == "geojson":
+            return self._geojson(queryset)
+        return super().list(request, *args, **kwargs)
+
+    def _geojson(self, queryset):
+        """One page as a FeatureCollection: the page's keys by keyset pagination, the
+        features by PostGIS in one query."""
+        paginator = self.paginator
+        ordering = paginator.get_ordering(self.request, queryset, self)
+        keys = paginator.paginate_queryset(
+            queryset.order_by(*ordering).values(*{f.lstrip("-") for f in ordering}), self.request, view=self
+        )
+        page = queryset.filter(id__in=[k["id"] for k in keys]).order_by(*ordering)
+        links = [{"rel": "self", "type": "application/geo+json", "href": self.request.build_absolute_uri()}]
+        if paginator.get_next_link():
+            links.append({"rel": "next", "type": "application/geo+json", "href": paginator.get_next_link()})
+        text = feature_collection(page, self.fields, self.geometry, {"numberReturned": len(keys), "links": links})
+        return HttpResponse(text, content_type="application/geo+json")
+
+
+class AsOfMixin:
+    """`?as_of=YYYY-MM-DD`: the records from history, as they stood at the end of that day."""
+
+    def as_of(self):
+        text = self.request.query_params.get("as_of")
+        if not text:
+            return None
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError({"as_of": _("The date must be written as YYYY-MM-DD.")}) from None
+        if value > timezone.localdate():
+            raise ValidationError({"as_of": _("A report cannot be made for a future date.")})
+        return value
+
+    def base_queryset(self):
+        as_of = self.as_of()
+        if as_of is None:
+            return super().base_queryset()
+        rows = reports.as_of_rows(self.model, as_of)
+        user = self.request.user
+        if user.sees_everything:
+            return rows
+        if not user.admin_unit_id:
+            return rows.none()
+        return rows.filter(self.model.objects.belongs_to(user.admin_unit_id))
+
+    def filter_queryset(self, queryset):
+        """The same filters on history rows (the event tables carry the same columns)."""
+        if self.as_of() is None:
+            return super().filter_queryset(queryset)
+        filterset = self.filterset_class(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return OrderingFilter().filter_queryset(self.request, filterset.qs, self)
+
+    def get_object(self):
+        if self.as_of() is None:
+            return super().get_object()
+        obj = self.filter_queryset(self.get_queryset()).filter(id=self.kwargs["pk"]).first()
+        if obj is None:
+            from django.http import Http404
+
+            raise Http404
+        return obj
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        examples=[_example("A commune", {"id": 2, "level": "commune", "code": "16735", "name": "Phường Thành Vinh"})],
+    )
+)
+class AdministrativeUnitViewSet(ListViewSet):
+    """Administrative units: the province, the communes since 2025 and the former
+    districts and communes (valid until 2025-06-30). Everyone signed in sees them all."""
+
+    model = AdministrativeUnit
+    serializer_class = s.AdministrativeUnitSerializer
+    filterset_class = filters.AdministrativeUnitFilterSet
+    fields = s.UNIT_FIELDS
+    geometry = "centroid"
+    export_name = "admin-units"
+
+    def base_queryset(self):
+        return AdministrativeUnit.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        examples=[_example("An agency", {"id": 1, "code": "DV-00001", "name": "UBND phường Thành Vinh"})],
+    )
+)
+class AgencyViewSet(ListViewSet):
+    """Agencies managing or using public assets (đơn vị quản lý, sử dụng)."""
+
+    model = Agency
+    serializer_class = s.AgencySerializer
+    filterset_class = filters.AgencyFilterSet
+    fields = s.AGENCY_FIELDS
+    export_name = "agencies"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT, AS_OF],
+        examples=[
+            _example(
+                "A surplus premises",
+                {"id": 12, "code": "TS-000012", "name": "Trụ sở UBND xã Hưng Lộc (cũ)", "status": "surplus"},
+            )
+        ],
+    ),
+    retrieve=extend_schema(parameters=[AS_OF]),
+)
+class PremisesViewSet(AsOfMixin, ListViewSet):
+    """Premises (cơ sở nhà, đất): headquarters and other public-service sites."""
+
+    model = Premises
+    serializer_class = s.PremisesSerializer
+    filterset_class = filters.PremisesFilterSet
+    fields = s.PREMISES_FIELDS
+    geometry = "location"
+    export_name = "premises"
+    ordering_fields = ["id", "code", "name", "updated_at", "floor_area", "remaining_value"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT, AS_OF],
+        examples=[_example("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"})],
+    ),
+    retrieve=extend_schema(parameters=[AS_OF]),
+)
+class AssetViewSet(AsOfMixin, ListViewSet):
+    """Asset lines (tài sản); their place is the premises where they are kept."""
+
+    model = Asset
+    serializer_class = s.AssetSerializer
+    filterset_class = filters.AssetFilterSet
+    related = ("asset_class",)
+    fields = s.ASSET_FIELDS
+    geometry = "premises__location"
+    export_name = "assets"
+    ordering_fields = ["id", "code", "name", "updated_at", "original_cost", "remaining_value"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT], examples=[_example("A submitted declaration", {"id": 5, "status": "submitted"})]
+    )
+)
+class DeclarationViewSet(ListViewSet):
+    """Declarations (kê khai) with their items; submit and review as on the web."""
+
+    model = Declaration
+    serializer_class = s.DeclarationSerializer
+    filterset_class = filters.DeclarationFilterSet
+    fields = s.DECLARATION_FIELDS
+    export_name = "declarations"
+    ordering_fields = ["id", "submitted_at", "updated_at"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("items")
+
+    @extend_schema(request=None, responses=s.DeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        declaration = self.get_object()
+        return _run(lambda: declaration_services.submit(request.user, declaration), self, declaration)
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.DeclarationSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        declaration = self.get_object()
+        data = _valid(s.ReviewSerializer, request)
+        return _run(
+            lambda: declaration_services.review_declaration(
+                request.user, declaration, data["approve"], data["comment"]
+            ),
+            self,
+            declaration,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        examples=[_example("A floor-area need", {"id": 1, "code": "NC-0001", "kind": "floor_area"})],
+    )
+)
+class NeedViewSet(ListViewSet):
+    """Needs declared by agencies (nhu cầu): floor area or asset items."""
+
+    model = Need
+    serializer_class = s.NeedSerializer
+    filterset_class = filters.NeedFilterSet
+    related = ("asset_class", "priority_use")
+    fields = s.NEED_FIELDS
+    export_name = "needs"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[FORMAT],
+        examples=[_example("A proposed transfer", {"id": 9, "form": "TRANSFER", "status": "proposed"})],
+    )
+)
+class HandlingRecordViewSet(ListViewSet):
+    """Handling records: proposed → approved → carried out → closed (or cancelled)."""
+
+    model = HandlingRecord
+    serializer_class = s.HandlingRecordSerializer
+    filterset_class = filters.HandlingRecordFilterSet
+    related = ("form", "reason", "priority_use")
+    fields = s.HANDLING_FIELDS
+    export_name = "handling-records"
+    ordering_fields = ["id", "created_at", "updated_at", "deadline", "decision_due"]
+
+    def _step(self, request, call, input_serializer=None):
+        record = self.get_object()
+        data = _valid(input_serializer, request) if input_serializer else {}
+        return _run(lambda: call(record, data), self, record)
+
+    @extend_schema(request=s.ApproveSerializer, responses=s.HandlingRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._step(request, lambda r, d: handling_services.approve(request.user, r, **d), s.ApproveSerializer)
+
+    @extend_schema(request=s.CarryOutSerializer, responses=s.HandlingRecordSerializer)
+    @action(detail=True, methods=["post"], url_path="carry-out")
+    def carry_out(self, request, pk=None):
+        return self._step(request, lambda r, d: handling_services.carry_out(request.user, r, **d), s.CarryOutSerializer)
+
+    @extend_schema(request=None, responses=s.HandlingRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(request, lambda r, d: handling_services.close(request.user, r))
+
+    @extend_schema(request=s.CancelSerializer, responses=s.HandlingRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._step(
+            request, lambda r, d: handling_services.cancel(request.user, r, reason=d["reason"]), s.CancelSerializer
+        )
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _run(call, view, obj):
+    """Run a service; its validation errors become a 400 with the same messages."""
+    try:
+        call()
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        raise ValidationError(detail) from None
+    obj.refresh_from_db()
+    return Response(view.get_serializer(obj).data)
+
+
+# -- history ------------------------------------------------------------------------------
+TRACKED = {
+    "premises": Premises,
+    "assets": Asset,
+    "needs": Need,
+    "declarations": Declaration,
+    "handling-records": HandlingRecord,
+    "agencies": Agency,
+    "admin-units": AdministrativeUnit,
+}
+
+
+class HistoryPagination(CursorPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = "-pgh_id"  # event ids grow with time
+
+
+class HistoryFilterSerializer(serializers.Serializer):
+    model = serializers.ChoiceField(choices=list(TRACKED), help_text="whose history")
+    object = serializers.IntegerField(required=False, help_text="the record's id")
+    action = serializers.ChoiceField(choices=["insert", "update", "delete"], required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    actor = serializers.CharField(required=False, help_text="username")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[HistoryFilterSerializer],
+        examples=[
+            _example(
+                "A status change",
+                {
+                    "model": "premises",
+                    "object_id": 12,
+                    "action": "update",
+                    "actor": "demo-finance",
+                    "before": {"status": "surplus"},
+                    "after": {"status": "under_handling"},
+                },
+            )
+        ],
+    )
+)
+class HistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every change to the records of one kind (`model`): object, action, actor, time,
+    and the values before and after (for a change, only what changed). Declarants see
+    the history of their unit's premises, assets and needs."""
+
+    serializer_class = s.HistorySerializer
+    pagination_class = HistoryPagination
+
+    def filters(self):
+        params = HistoryFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return params.validated_data
+
+    def get_queryset(self):
+        p = self.filters()
+        model = TRACKED[p["model"]]
+        user = self.request.user
+        events = model.events.rel.related_model.objects.select_related("pgh_context")
+        if not user.sees_everything:
+            if model not in (Premises, Asset, Need):
+                raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
+            events = events.filter(pgh_obj_id__in=model.objects.visible_to(user).values("pk"))
+        if "object" in p:
+            events = events.filter(pgh_obj_id=p["object"])
+        if "action" in p:
+            events = events.filter(pgh_label=p["action"])
+        if "since" in p:
+            events = events.filter(pgh_created_at__gte=p["since"])
+        if "until" in p:
+            events = events.filter(pgh_created_at__lte=p["until"])
+        if "actor" in p:
+            actor = User.objects.filter(username=p["actor"]).values_list("pk", flat=True).first()
+            events = events.filter(pgh_context__metadata__user=actor)
+        return events
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        previous = history.previous_events(page)
+        ids = {(e.pgh_context.metadata if e.pgh_context_id else {}).get("user") for e in page} - {None}
+        context = {
+            **self.get_serializer_context(),
+            "usernames": dict(User.objects.filter(pk__in=ids).values_list("pk", "username")),
+            "previous": previous,
+            "model": self.filters()["model"],
+        }
+        return self.get_paginated_response(s.HistorySerializer(page, many=True, context=context).data)
+
+
+# -- reports ------------------------------------------------------------------------------
+class ReportView(APIView):
+    """A report (`surplus`: handling progress of surplus houses and land; `assets`: assets
+    by commune and class) as JSON, live or `?as_of=YYYY-MM-DD`, within the user's scope."""
+
+    @extend_schema(
+        parameters=[
+            AS_OF,
+            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(reports.BUILDERS)),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        examples=[_example("Tables", {"title": "…", "as_of": None, "tables": [{"key": "by_form", "rows": []}]})],
+    )
+    def get(self, request, name):
+        if name not in reports.BUILDERS:
+            return Response({"detail": _("Unknown report.")}, status=status.HTTP_404_NOT_FOUND)
+        as_of = AsOfMixin.as_of(self)
+        report = reports.build(name, request.user, as_of)
+        return Response(
+            {
+                "title": report.title,
+                "as_of": report.as_of,
+                "tables": [
+                    {"key": t.key, "title": t.title, "columns": t.columns, "rows": t.rows, "total": t.total}
+                    for t in report.tables
+                ],
+            }
+        )
