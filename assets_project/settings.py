@@ -176,9 +176,10 @@ LEAFLET_CONFIG = {
 # reads for every signed-in user within their scope, writes through the web's services;
 # a request budget per user (so per token).
 REST_FRAMEWORK = {
+    # Token first: a caller without credentials gets 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
+from inventory.views import account
 from inventory.views import declarations as d
 from inventory.views import handling as h
 from inventory.views import home, reports
@@ -33,6 +34,9 @@ urlpatterns = [
     path("handling/<int:pk>/01-TSC-XLTS.xlsx", h.handling_request_xlsx, name="handling_request_xlsx"),
     path("handling/<int:pk>/02-TSC-BBGN/", h.handover_record, name="handover_record"),
     path("handling/<int:pk>/02-TSC-BBGN.pdf", h.handover_record, {"pdf": True}, name="handover_record_pdf"),
+    path("account/", account.account, name="account"),
+    path("account/token/", account.token_create, name="token_create"),
+    path("account/token/revoke/", account.token_revoke, name="token_revoke"),
     path("reports/", reports.report_index, name="report_index"),
     path("reports/<str:report>.<str:fmt>", reports.report_export, name="report_export"),
 ]

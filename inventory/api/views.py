@@ -84,6 +84,8 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
         queryset = self.filter_queryset(self.get_queryset())
+        if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
+            queryset = queryset.order_by(*self.paginator.get_ordering(request, queryset, self))
         if fmt == "csv":
             return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
         if fmt == "xlsx":

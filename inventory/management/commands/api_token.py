@@ -1,0 +1,26 @@
+"""manage.py api_token USERNAME [--revoke]: make (or replace) a user's API token and
+print it, or revoke it."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from inventory.models import User
+
+
+class Command(BaseCommand):
+    help = _("Make, replace or revoke a user's API token.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--revoke", action="store_true", help=_("Revoke the token instead."))
+
+    def handle(self, *args, username, revoke, **options):
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(_("No active user %(name)s.") % {"name": username})
+        removed = Token.objects.filter(user=user).delete()[0]
+        if revoke:
+            self.stdout.write(_("token revoked") if removed else _("the user had no token"))
+            return
+        self.stdout.write(Token.objects.create(user=user).key)
