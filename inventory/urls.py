@@ -1,10 +1,9 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account
+from inventory.views import account, home, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
-from inventory.views import home, reports
 
 app_name = "inventory"
 

@@ -1,6 +1,7 @@
 """FilterSets of the API: the fields a user filters by, plus spatial filters (a box, a
 polygon, a distance from a point) on the record's location."""
 
+import datetime as dt
 import math
 
 import django_filters as filters
@@ -10,6 +11,8 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from inventory.choices import (
     AgencyKind,
@@ -89,14 +92,38 @@ class NearField(forms.CharField):
         return Point(lon, lat, srid=4326), D(m=metres)
 
 
+class DateTimeField(forms.DateTimeField):
+    """ISO 8601 date-time, as UTC: an offset PostgreSQL does not take (beyond ±15:59)
+    or a year out of range is refused here, not by the database."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            value = value.astimezone(dt.UTC) if value.tzinfo else value
+        except OverflowError:
+            raise ValidationError(_("The date is out of range.")) from None
+        if not 1900 <= value.year <= 9999:
+            raise ValidationError(_("The date is out of range."))
+        return value
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = DateTimeField
+
+
+@extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class AreaFilter(filters.Filter):
     field_class = AreaField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class NearFilter(filters.Filter):
     field_class = NearField
 
@@ -167,7 +194,7 @@ class PremisesFilterSet(SpatialFilterSet):
     floor_area_max = filters.NumberFilter(field_name="floor_area", lookup_expr="lte")
     value_min = filters.NumberFilter(field_name="remaining_value", lookup_expr="gte")
     value_max = filters.NumberFilter(field_name="remaining_value", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Premises
@@ -187,7 +214,7 @@ class AssetFilterSet(SpatialFilterSet):
     agency = filters.NumberFilter(field_name="agency_id")
     cost_min = filters.NumberFilter(field_name="original_cost", lookup_expr="gte")
     cost_max = filters.NumberFilter(field_name="original_cost", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Asset
@@ -198,8 +225,8 @@ class DeclarationFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=DeclarationStatus.choices)
     kind = filters.ChoiceFilter(choices=DeclarationKind.choices)
     agency = filters.NumberFilter(field_name="agency_id")
-    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lte")
+    submitted_after = DateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = DateTimeFilter(field_name="submitted_at", lookup_expr="lte")
 
     class Meta:
         model = Declaration

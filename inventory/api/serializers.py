@@ -163,8 +163,8 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
 
 class NeedSerializer(serializers.ModelSerializer):
-    asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Need
@@ -173,8 +173,8 @@ class NeedSerializer(serializers.ModelSerializer):
 
 class HandlingRecordSerializer(serializers.ModelSerializer):
     form = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reason = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    priority_use = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
