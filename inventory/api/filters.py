@@ -178,7 +178,14 @@ class AgencyFilterSet(filters.FilterSet):
         fields = ["kind", "admin_unit", "is_active", "q"]
 
 
-class PremisesFilterSet(SpatialFilterSet):
+class IdRangeFilterSet(filters.FilterSet):
+    """`id_min`/`id_max`: a range of ids, e.g. to export or synchronise in slices."""
+
+    id_min = filters.NumberFilter(field_name="id", lookup_expr="gte")
+    id_max = filters.NumberFilter(field_name="id", lookup_expr="lte")
+
+
+class PremisesFilterSet(SpatialFilterSet, IdRangeFilterSet):
     q = filters.CharFilter(method=text_search(["code", "name", "address"]), label=_("Search"))
     code = filters.CharFilter()
     status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices)
@@ -201,7 +208,7 @@ class PremisesFilterSet(SpatialFilterSet):
         fields = []
 
 
-class AssetFilterSet(SpatialFilterSet):
+class AssetFilterSet(SpatialFilterSet, IdRangeFilterSet):
     location_field = "premises__location"
 
     q = filters.CharFilter(method=text_search(["code", "name", "plate_number"]), label=_("Search"))
