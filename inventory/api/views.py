@@ -57,6 +57,20 @@ def _example(name, value):
     return OpenApiExample(name, value=value, response_only=True)
 
 
+def _request_example(name, value):
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+def documented(name: str, example: dict, as_of: bool = False):
+    """The schema of a list viewset: its formats (and as_of) and one example, shown on
+    the list (inside a page) and on the single record."""
+    extra = [AS_OF] if as_of else []
+    return extend_schema_view(
+        list=extend_schema(parameters=[FORMAT, *extra], examples=[_example(name, example)]),
+        retrieve=extend_schema(parameters=extra, examples=[_example(name, example)]),
+    )
+
+
 class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A read-only list of one model: scope, filters, ordering, keyset pages, exports."""
 
@@ -162,12 +176,7 @@ class AsOfMixin:
         return obj
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT],
-        examples=[_example("A commune", {"id": 2, "level": "commune", "code": "16735", "name": "Phường Thành Vinh"})],
-    )
-)
+@documented("A commune", {"id": 2, "level": "commune", "code": "16735", "name": "Phường Thành Vinh"})
 class AdministrativeUnitViewSet(ListViewSet):
     """Administrative units: the province, the communes since 2025 and the former
     districts and communes (valid until 2025-06-30). Everyone signed in sees them all."""
@@ -183,12 +192,7 @@ class AdministrativeUnitViewSet(ListViewSet):
         return AdministrativeUnit.objects.all()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT],
-        examples=[_example("An agency", {"id": 1, "code": "DV-00001", "name": "UBND phường Thành Vinh"})],
-    )
-)
+@documented("An agency", {"id": 1, "code": "DV-00001", "name": "UBND phường Thành Vinh"})
 class AgencyViewSet(ListViewSet):
     """Agencies managing or using public assets (đơn vị quản lý, sử dụng)."""
 
@@ -199,17 +203,10 @@ class AgencyViewSet(ListViewSet):
     export_name = "agencies"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT, AS_OF],
-        examples=[
-            _example(
-                "A surplus premises",
-                {"id": 12, "code": "TS-000012", "name": "Trụ sở UBND xã Hưng Lộc (cũ)", "status": "surplus"},
-            )
-        ],
-    ),
-    retrieve=extend_schema(parameters=[AS_OF]),
+@documented(
+    "A surplus premises",
+    {"id": 12, "code": "TS-000012", "name": "Trụ sở UBND xã Hưng Lộc (cũ)", "status": "surplus"},
+    as_of=True,
 )
 class PremisesViewSet(AsOfMixin, ListViewSet):
     """Premises (cơ sở nhà, đất): headquarters and other public-service sites."""
@@ -223,13 +220,7 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
     ordering_fields = ["id", "code", "name", "updated_at", "floor_area", "remaining_value"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT, AS_OF],
-        examples=[_example("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"})],
-    ),
-    retrieve=extend_schema(parameters=[AS_OF]),
-)
+@documented("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"}, as_of=True)
 class AssetViewSet(AsOfMixin, ListViewSet):
     """Asset lines (tài sản); their place is the premises where they are kept."""
 
@@ -243,11 +234,7 @@ class AssetViewSet(AsOfMixin, ListViewSet):
     ordering_fields = ["id", "code", "name", "updated_at", "original_cost", "remaining_value"]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT], examples=[_example("A submitted declaration", {"id": 5, "status": "submitted"})]
-    )
-)
+@documented("A submitted declaration", {"id": 5, "status": "submitted"})
 class DeclarationViewSet(ListViewSet):
     """Declarations (kê khai) with their items; submit and review as on the web."""
 
@@ -261,13 +248,21 @@ class DeclarationViewSet(ListViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("items")
 
-    @extend_schema(request=None, responses=s.DeclarationSerializer)
+    @extend_schema(
+        request=None,
+        responses=s.DeclarationSerializer,
+        examples=[_example("Submitted", {"id": 5, "status": "submitted"})],
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         declaration = self.get_object()
         return _run(lambda: declaration_services.submit(request.user, declaration), self, declaration)
 
-    @extend_schema(request=s.ReviewSerializer, responses=s.DeclarationSerializer)
+    @extend_schema(
+        request=s.ReviewSerializer,
+        responses=s.DeclarationSerializer,
+        examples=[_request_example("Return for correction", {"approve": False, "comment": "Thiếu diện tích đất."})],
+    )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         declaration = self.get_object()
@@ -281,12 +276,7 @@ class DeclarationViewSet(ListViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT],
-        examples=[_example("A floor-area need", {"id": 1, "code": "NC-0001", "kind": "floor_area"})],
-    )
-)
+@documented("A floor-area need", {"id": 1, "code": "NC-0001", "kind": "floor_area"})
 class NeedViewSet(ListViewSet):
     """Needs declared by agencies (nhu cầu): floor area or asset items."""
 
@@ -298,12 +288,7 @@ class NeedViewSet(ListViewSet):
     export_name = "needs"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[FORMAT],
-        examples=[_example("A proposed transfer", {"id": 9, "form": "TRANSFER", "status": "proposed"})],
-    )
-)
+@documented("A proposed transfer", {"id": 9, "form": "TRANSFER", "status": "proposed"})
 class HandlingRecordViewSet(ListViewSet):
     """Handling records: proposed → approved → carried out → closed (or cancelled)."""
 
@@ -320,22 +305,41 @@ class HandlingRecordViewSet(ListViewSet):
         data = _valid(input_serializer, request) if input_serializer else {}
         return _run(lambda: call(record, data), self, record)
 
-    @extend_schema(request=s.ApproveSerializer, responses=s.HandlingRecordSerializer)
+    @extend_schema(
+        request=s.ApproveSerializer,
+        responses=s.HandlingRecordSerializer,
+        examples=[
+            _request_example(
+                "A decision",
+                {"decision_number": "215/QĐ-UBND", "decision_date": "2026-11-20", "decider": "Chủ tịch UBND tỉnh"},
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._step(request, lambda r, d: handling_services.approve(request.user, r, **d), s.ApproveSerializer)
 
-    @extend_schema(request=s.CarryOutSerializer, responses=s.HandlingRecordSerializer)
+    @extend_schema(
+        request=s.CarryOutSerializer,
+        responses=s.HandlingRecordSerializer,
+        examples=[_request_example("A hand-over", {"handover_number": "BB-12", "handover_date": "2026-11-24"})],
+    )
     @action(detail=True, methods=["post"], url_path="carry-out")
     def carry_out(self, request, pk=None):
         return self._step(request, lambda r, d: handling_services.carry_out(request.user, r, **d), s.CarryOutSerializer)
 
-    @extend_schema(request=None, responses=s.HandlingRecordSerializer)
+    @extend_schema(
+        request=None, responses=s.HandlingRecordSerializer, examples=[_example("Closed", {"id": 9, "status": "closed"})]
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._step(request, lambda r, d: handling_services.close(request.user, r))
 
-    @extend_schema(request=s.CancelSerializer, responses=s.HandlingRecordSerializer)
+    @extend_schema(
+        request=s.CancelSerializer,
+        responses=s.HandlingRecordSerializer,
+        examples=[_request_example("A reason", {"reason": "Đơn vị rút đề nghị."})],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._step(

@@ -334,7 +334,10 @@ def test_schema_and_docs(client):
     assert any("examples" in c for c in premises["responses"]["200"]["content"].values())
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            assert operation.get("description") or operation.get("summary") or path, (path, method)
+            assert operation.get("description"), (path, method)
+            bodies = [*operation.get("requestBody", {}).get("content", {}).values()]
+            bodies += [c for r in operation["responses"].values() for c in r.get("content", {}).values()]
+            assert any("examples" in body for body in bodies), f"no example for {method.upper()} {path}"
     page = client.get("/api/docs/")
     assert page.status_code == 200 and b"swagger-ui" in page.content and b"cdn" not in page.content.lower()
 
