@@ -210,6 +210,10 @@ SPECTACULAR_SETTINGS = {
 import pghistory  # noqa: E402
 
 PGHISTORY_DEFAULT_TRACKERS = None
+# History is append-only: PostgreSQL refuses UPDATE and DELETE on every event table
+# (a trigger on each); in production the application's role also lacks those
+# privileges (`manage.py protect_history`, docs/deployment.md).
+PGHISTORY_APPEND_ONLY = True
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)

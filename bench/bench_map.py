@@ -121,7 +121,7 @@ FROM (
            coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0) surplus_value,
            coalesce(sum(r.asset_value), 0) asset_value
     FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id
-    WHERE p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)
+    WHERE p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND p.deleted_at IS NULL
     GROUP BY 1, 2
   ) s
   ORDER BY s.gx, s.gy
@@ -138,7 +138,7 @@ SELECT count(*), coalesce(sum(p.floor_area), 0),
        coalesce(sum(r.surplus_asset_items), 0), coalesce(sum(r.surplus_asset_value), 0),
        {by_status}
 FROM inventory_premises p LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id
-WHERE {where}
+WHERE {where} AND p.deleted_at IS NULL
 """
 BY_STATUS = ", ".join(f"count(*) FILTER (WHERE p.status = '{s}')" for s in STATUSES)
 AREA_TOTALS_SQL = TOTALS_SQL.format(by_status=BY_STATUS, where="ST_Intersects(p.location, ST_GeomFromEWKT(%s))")

@@ -15,6 +15,7 @@ from inventory.models import AssetClass, DeclarationItem, Premises, PriorityUse
 from inventory.services import declarations as services
 from inventory.services import payload as P
 from inventory.services.attachments import PDF_MAGIC, upload_limit
+from inventory.versioning import parse_version
 
 RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
 
@@ -46,6 +47,10 @@ class DeclarationForm(forms.Form):
             self.fields["code"].disabled = True
         self.order_fields(self.field_order_for_target())
         self.payload: dict | None = None
+        # The version of the record this form shows; a change saved onto another is refused.
+        self.opened_version = parse_version(self.data.get("version")) if self.is_bound else None
+        if self.opened_version is None and record is not None:
+            self.opened_version = record.version
 
     def field_order_for_target(self) -> list[str]:
         order = []
@@ -228,7 +233,14 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class HandlingApproveForm(forms.Form):
+class VersionedForm(forms.Form):
+    """A form about a record that others may change meanwhile: it carries the version it
+    was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class HandlingApproveForm(VersionedForm):
     """The decision on a handling proposal (số, ngày quyết định, người quyết định)."""
 
     decision_number = forms.CharField(label=_("decision number"), max_length=60)
@@ -252,7 +264,7 @@ class HandlingApproveForm(forms.Form):
         return upload
 
 
-class HandlingCarryOutForm(forms.Form):
+class HandlingCarryOutForm(VersionedForm):
     """The hand-over (biên bản bàn giao, form 02/TSC-BBGN)."""
 
     handover_number = forms.CharField(label=_("hand-over record number"), max_length=60)
@@ -260,5 +272,5 @@ class HandlingCarryOutForm(forms.Form):
     notes = forms.CharField(label=_("hand-over notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HandlingCancelForm(forms.Form):
+class HandlingCancelForm(VersionedForm):
     reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,6 +1,7 @@
 """Reusable query logic. `visible_to(user)` is the one place that decides what a user
 may see: every view, export, tile and API endpoint goes through it."""
 
+from django.contrib.gis.db import models
 from django.contrib.gis.db.models import QuerySet
 from django.db.models import Q
 
@@ -79,3 +80,13 @@ class AssetQuerySet(ScopedQuerySet):
 
 class NeedQuerySet(ScopedQuerySet):
     pass
+
+
+def live_manager(queryset_class):
+    """The default manager of a soft-deleted model: live records only."""
+
+    class LiveManager(models.Manager.from_queryset(queryset_class)):
+        def get_queryset(self):
+            return super().get_queryset().filter(deleted_at__isnull=True)
+
+    return LiveManager()

@@ -74,7 +74,10 @@ def as_of_rows(model, as_of: dt.date) -> QuerySet:
         .distinct("pgh_obj_id")
         .values("pgh_id")
     )
-    return events.objects.filter(pgh_id__in=latest).exclude(pgh_label="delete")
+    rows = events.objects.filter(pgh_id__in=latest).exclude(pgh_label="delete")
+    if any(f.name == "deleted_at" for f in events._meta.fields):
+        rows = rows.filter(deleted_at__isnull=True)  # soft-deleted by then
+    return rows
 
 
 @dataclass

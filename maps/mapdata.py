@@ -150,14 +150,14 @@ def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None) -> tuple[str
     otherwise the queryset (the user's scope and the filters) is compiled by the ORM
     into one flat query, so scope, filters and box reach the planner together."""
     if queryset is None:
-        where, params = [], []
+        where, params = ["p.deleted_at IS NULL"], []
         if bbox is not None:
             where.append("p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
             params += bbox
         if area is not None:
             where.append("ST_Intersects(p.location, ST_GeomFromEWKB(%s))")
             params.append(bytes(area.ewkb))
-        return ALL_ROWS + (" WHERE " + " AND ".join(where) if where else ""), tuple(params)
+        return ALL_ROWS + " WHERE " + " AND ".join(where), tuple(params)
     if bbox is not None:
         queryset = queryset.filter(location__bboverlaps=Polygon.from_bbox(bbox))
     if area is not None:

@@ -96,3 +96,16 @@ def need(**kwargs):
     obj.full_clean()
     obj.save()
     return obj
+
+
+def backdate_history(table: str, days: int) -> None:
+    """Move a history table's events back in time, as if they were recorded earlier.
+    History is append-only (the application cannot change it); this test helper
+    switches the append-only triggers off for one statement as the superuser that the
+    tests connect as may (session_replication_role = replica)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(f"UPDATE {table} SET pgh_created_at = pgh_created_at - %s * interval '1 day'", [days])
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")

@@ -129,7 +129,7 @@ class PremisesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Premises
-        fields = [*PREMISES_FIELDS, "location"]
+        fields = [*PREMISES_FIELDS, "version", "location"]
 
 
 class AssetSerializer(serializers.ModelSerializer):
@@ -137,7 +137,7 @@ class AssetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Asset
-        fields = ASSET_FIELDS
+        fields = [*ASSET_FIELDS, "version"]
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
@@ -145,7 +145,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Declaration
-        fields = [*DECLARATION_FIELDS, "items"]
+        fields = [*DECLARATION_FIELDS, "version", "items"]
 
     def get_items(self, declaration) -> list[dict]:
         return [
@@ -168,7 +168,7 @@ class NeedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Need
-        fields = NEED_FIELDS
+        fields = [*NEED_FIELDS, "version"]
 
 
 class HandlingRecordSerializer(serializers.ModelSerializer):
@@ -179,7 +179,7 @@ class HandlingRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HandlingRecord
-        fields = [*HANDLING_FIELDS, "overdue"]
+        fields = [*HANDLING_FIELDS, "version", "overdue"]
 
     def get_overdue(self, record) -> bool:
         return record.overdue()

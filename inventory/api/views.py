@@ -39,6 +39,7 @@ from inventory.models import (
 )
 from inventory.services import declarations as declaration_services
 from inventory.services import handling as handling_services
+from inventory.versioning import StaleVersion, parse_version
 
 AS_OF = OpenApiParameter(
     "as_of",
@@ -94,6 +95,13 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def get_queryset(self):
         return self.base_queryset().select_related(*self.related)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        version = response.data.get("version") if isinstance(response.data, dict) else None
+        if version is not None:
+            response["ETag"] = f'"{version}"'  # send it back in If-Match to change the record
+        return response
 
     def list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
@@ -256,7 +264,8 @@ class DeclarationViewSet(ListViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         declaration = self.get_object()
-        return _run(lambda: declaration_services.submit(request.user, declaration), self, declaration)
+        version = expected_version(request)
+        return _run(lambda: declaration_services.submit(request.user, declaration, version), self, declaration)
 
     @extend_schema(
         request=s.ReviewSerializer,
@@ -267,9 +276,10 @@ class DeclarationViewSet(ListViewSet):
     def review(self, request, pk=None):
         declaration = self.get_object()
         data = _valid(s.ReviewSerializer, request)
+        version = expected_version(request)
         return _run(
             lambda: declaration_services.review_declaration(
-                request.user, declaration, data["approve"], data["comment"]
+                request.user, declaration, data["approve"], data["comment"], version
             ),
             self,
             declaration,
@@ -302,7 +312,8 @@ class HandlingRecordViewSet(ListViewSet):
 
     def _step(self, request, call, input_serializer=None):
         record = self.get_object()
-        data = _valid(input_serializer, request) if input_serializer else {}
+        data = dict(_valid(input_serializer, request)) if input_serializer else {}
+        data["expected_version"] = expected_version(request)
         return _run(lambda: call(record, data), self, record)
 
     @extend_schema(
@@ -333,7 +344,7 @@ class HandlingRecordViewSet(ListViewSet):
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._step(request, lambda r, d: handling_services.close(request.user, r))
+        return self._step(request, lambda r, d: handling_services.close(request.user, r, d["expected_version"]))
 
     @extend_schema(
         request=s.CancelSerializer,
@@ -343,7 +354,11 @@ class HandlingRecordViewSet(ListViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._step(
-            request, lambda r, d: handling_services.cancel(request.user, r, reason=d["reason"]), s.CancelSerializer
+            request,
+            lambda r, d: handling_services.cancel(
+                request.user, r, reason=d["reason"], expected_version=d["expected_version"]
+            ),
+            s.CancelSerializer,
         )
 
 
@@ -353,15 +368,30 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
+def expected_version(request):
+    """The version a write is based on: `If-Match: "<version>"` (the ETag of the record
+    as read) or `version` in the body; None when the caller gives neither."""
+    return parse_version(request.headers.get("If-Match") or request.data.get("version"))
+
+
 def _run(call, view, obj):
-    """Run a service; its validation errors become a 400 with the same messages."""
+    """Run a service; its validation errors become a 400 with the same messages, a
+    stale version a 412 that names the current one."""
     try:
         call()
+    except StaleVersion as exc:
+        response = Response(
+            {"detail": str(exc), "current_version": exc.record.version}, status=status.HTTP_412_PRECONDITION_FAILED
+        )
+        response["ETag"] = f'"{exc.record.version}"'
+        return response
     except DjangoValidationError as exc:
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         raise ValidationError(detail) from None
     obj.refresh_from_db()
-    return Response(view.get_serializer(obj).data)
+    response = Response(view.get_serializer(obj).data)
+    response["ETag"] = f'"{obj.version}"'
+    return response
 
 
 # -- history ------------------------------------------------------------------------------

@@ -7,13 +7,6 @@ import pgtrigger.migrations
 from django.db import migrations, models
 
 
-def fill_rollups(apps, schema_editor):
-    """Existing premises and assets enter the rollups once; triggers keep them current."""
-    from inventory.models.rollups import rebuild_rollups
-
-    rebuild_rollups()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("inventory", "0004_record_code_sequence"),
@@ -574,5 +567,4 @@ class Migration(migrations.Migration):
                 fields=("admin_unit", "legacy_unit", "status"), name="unit_rollup_key", nulls_distinct=False
             ),
         ),
-        migrations.RunPython(fill_rollups, migrations.RunPython.noop),
     ]

@@ -5,16 +5,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, AssetStatus, Condition
-from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.base import (
+    DemoFlagModel,
+    SoftDeleteModel,
+    TimeStampedModel,
+    VersionedModel,
+    no_hard_delete,
+    track_history,
+    versioned,
+)
 from inventory.models.rollups import asset_rollup_triggers
 from inventory.models.valued import ValuedModel, raise_if
-from inventory.querysets import AssetQuerySet
+from inventory.querysets import AssetQuerySet, live_manager
 
 __all__ = ["Asset"]
 
 
+@no_hard_delete
+@versioned
 @track_history()
-class Asset(ValuedModel, DemoFlagModel, TimeStampedModel):
+class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
     """A line of asset items of one class held by an agency (tài sản), e.g. one car or
     twelve identical computers. Its place is the premises where it is kept; the
     original cost is that of the whole line."""
@@ -45,7 +55,8 @@ class Asset(ValuedModel, DemoFlagModel, TimeStampedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = AssetQuerySet.as_manager()
+    objects = live_manager(AssetQuerySet)
+    all_objects = AssetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("asset")

@@ -1,6 +1,8 @@
 """Shared pieces of the inventory models."""
 
 import pghistory
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +42,67 @@ class DemoFlagModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class VersionedModel(models.Model):
+    """A record edited by several people: its `version` grows by one with every change
+    (a PostgreSQL trigger, so raw SQL counts too). A form or API write carries the
+    version it was based on; a stale one is refused (`inventory.versioning`) and
+    nothing is overwritten."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:  # the trigger counted this change: read the new number back
+            self.version = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+
+
+def versioned(model):
+    """Class decorator: the trigger that counts the versions of a VersionedModel."""
+    return pgtrigger.register(
+        pgtrigger.Trigger(
+            name="version_bump",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Update,
+            condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*"),
+            func="NEW.version := OLD.version + 1; RETURN NEW;",
+        )
+    )(model)
+
+
+class SoftDeleteModel(models.Model):
+    """A record that is never removed: deleting it records when, by whom and why, and
+    hides it (the default manager shows live records only; `all_objects` shows every
+    one). An administrator can restore it; its history stays either way. PostgreSQL
+    refuses to remove such a row outright unless it is demo data (`no_hard_delete`)."""
+
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delete_reason = models.TextField(_("reason for deleting"), blank=True, default="", db_default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def no_hard_delete(model):
+    """Class decorator: PostgreSQL refuses DELETE of a row that is not demo data."""
+    return pgtrigger.register(
+        pgtrigger.Protect(name="no_hard_delete", operation=pgtrigger.Delete, condition=pgtrigger.Q(old__is_demo=False))
+    )(model)

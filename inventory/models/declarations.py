@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
-from inventory.models.base import TimeStampedModel, track_history
+from inventory.models.base import TimeStampedModel, VersionedModel, track_history, versioned
 from inventory.querysets import ScopedQuerySet
 
 __all__ = ["Declaration", "DeclarationItem", "Notification"]
@@ -17,8 +17,9 @@ class DeclarationQuerySet(ScopedQuerySet):
         return self.filter(status=DeclarationStatus.SUBMITTED)
 
 
+@versioned
 @track_history()
-class Declaration(TimeStampedModel):
+class Declaration(VersionedModel, TimeStampedModel):
     """A declaration by an agency: a set of proposed new records and changes (items).
 
     Items that need the Finance department's approval (land and houses, cars, anything
@@ -89,6 +90,12 @@ class DeclarationItem(TimeStampedModel):
     action = models.CharField(_("action"), max_length=20, choices=ItemAction.choices)
     code = models.CharField(_("record code"), max_length=40)
     payload = models.JSONField(_("declared values"))
+    base_version = models.PositiveIntegerField(
+        _("version of the record declared on"),
+        null=True,
+        blank=True,
+        help_text=_("A change is approved only onto this version of the record; otherwise it conflicts."),
+    )
     premises = models.ForeignKey(
         "inventory.Premises", null=True, blank=True, on_delete=models.PROTECT, related_name="declaration_items"
     )

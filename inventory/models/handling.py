@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import HandlingStatus
-from inventory.models.base import TimeStampedModel, track_history
+from inventory.models.base import TimeStampedModel, VersionedModel, track_history, versioned
 from inventory.querysets import ScopedQuerySet
 
 __all__ = ["HandlingRecord"]
@@ -44,8 +44,9 @@ HANDOVER_DAYS = 30
 DECISION_DAYS = 20
 
 
+@versioned
 @track_history()
-class HandlingRecord(TimeStampedModel):
+class HandlingRecord(VersionedModel, TimeStampedModel):
     """A form of handling proposed, decided and carried out for a premises (whole, or a
     part of its floor area) or for a line of assets (all or some items): the form and
     reason from the legal lists, current and intended use, priority use, receiving

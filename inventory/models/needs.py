@@ -6,14 +6,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import NeedKind, NeedStatus, NeedUrgency
-from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.base import DemoFlagModel, TimeStampedModel, VersionedModel, track_history, versioned
 from inventory.querysets import NeedQuerySet
 
 __all__ = ["Need"]
 
 
+@versioned
 @track_history()
-class Need(DemoFlagModel, TimeStampedModel):
+class Need(VersionedModel, DemoFlagModel, TimeStampedModel):
     """An agency's declared need (nhu cầu): floor area (e.g. 300 m² of offices) or a
     number of items of an asset class (10 computers, 1 car), with purpose and urgency."""
 

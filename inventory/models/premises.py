@@ -6,10 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, BuildingGrade, Condition, PremisesStatus
-from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.base import (
+    DemoFlagModel,
+    SoftDeleteModel,
+    TimeStampedModel,
+    VersionedModel,
+    no_hard_delete,
+    track_history,
+    versioned,
+)
 from inventory.models.rollups import premises_rollup_triggers
 from inventory.models.valued import ValuedModel, raise_if
-from inventory.querysets import PremisesQuerySet
+from inventory.querysets import PremisesQuerySet, live_manager
 
 __all__ = ["Premises"]
 
@@ -25,8 +33,10 @@ LAND_USE_FIELDS = (
 )
 
 
+@no_hard_delete
+@versioned
 @track_history()
-class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
+class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
     """A site with land and usually a building: a headquarters (trụ sở) or another
     public-service site, placed by a point (SRID 4326) and optionally its land parcel.
 
@@ -107,7 +117,8 @@ class Premises(ValuedModel, DemoFlagModel, TimeStampedModel):
     storm_damaged = models.BooleanField(_("storm damage"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = PremisesQuerySet.as_manager()
+    objects = live_manager(PremisesQuerySet)
+    all_objects = PremisesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("premises")

@@ -105,7 +105,7 @@ ASSET_SUMS = (
     ("surplus_asset_items", "a.quantity", f"a.status = {SURPLUS_ASSET}"),
     ("surplus_asset_value", "coalesce(a.remaining_value, 0)", f"a.status = {SURPLUS_ASSET}"),
 )
-ASSET_KEY_COLUMNS = ("premises_id", "quantity", "original_cost", "remaining_value", "status")
+ASSET_KEY_COLUMNS = ("premises_id", "quantity", "original_cost", "remaining_value", "status", "deleted_at")
 UNIT_SUMS = (
     ("premises_count", "1", None),
     ("land_area", "coalesce(p.land_area, 0)", None),
@@ -125,6 +125,7 @@ PREMISES_KEY_COLUMNS = (
     "floor_area",
     "surplus_floor_area",
     "remaining_value",
+    "deleted_at",
 )
 UNIT_KEY = ("admin_unit_id", "legacy_unit_id", "status")
 UNIT_ASSET_COLUMNS = ("asset_items", "asset_value", "surplus_asset_items", "surplus_asset_value")
@@ -148,15 +149,18 @@ def _columns(spec) -> str:
 
 def _signed_rows(op: str, key_columns: tuple[str, ...]) -> str:
     """The rows a statement added (+1) and removed (-1), from its transition tables;
-    an UPDATE contributes only the rows whose rolled-up columns changed."""
+    an UPDATE contributes only the rows whose rolled-up columns changed. Soft-deleted
+    rows count for nothing, so deleting one removes it and restoring it adds it back."""
     if op == "INSERT":
-        return "SELECT n.*, 1 AS sign FROM new_rows n"
+        return "SELECT n.*, 1 AS sign FROM new_rows n WHERE n.deleted_at IS NULL"
     if op == "DELETE":
-        return "SELECT o.*, -1 AS sign FROM old_rows o"
-    changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in key_columns)
+        return "SELECT o.*, -1 AS sign FROM old_rows o WHERE o.deleted_at IS NULL"
+    changed = "(" + " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in key_columns) + ")"
     return (
-        f"SELECT n.*, 1 AS sign FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed} "
-        f"UNION ALL SELECT o.*, -1 AS sign FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed}"
+        f"SELECT n.*, 1 AS sign FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        f"WHERE {changed} AND n.deleted_at IS NULL "
+        f"UNION ALL SELECT o.*, -1 AS sign FROM old_rows o JOIN new_rows n ON n.id = o.id "
+        f"WHERE {changed} AND o.deleted_at IS NULL"
     )
 
 
@@ -233,11 +237,11 @@ def premises_rollup_triggers() -> list[pgtrigger.Trigger]:
 # -- rebuild and check ------------------------------------------------------------------
 FRESH_PREMISES_ROLLUP = (
     f"SELECT a.premises_id, {_sums(ASSET_SUMS)} FROM inventory_asset a "
-    "WHERE a.premises_id IS NOT NULL GROUP BY a.premises_id"
+    "WHERE a.premises_id IS NOT NULL AND a.deleted_at IS NULL GROUP BY a.premises_id"
 )
 FRESH_UNIT_ROLLUP = (
     f"SELECT p.admin_unit_id, p.legacy_unit_id, p.status, {_sums(UNIT_SUMS)} FROM inventory_premises p "
-    "LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id GROUP BY 1, 2, 3"
+    "LEFT JOIN inventory_premisesrollup r ON r.premises_id = p.id WHERE p.deleted_at IS NULL GROUP BY 1, 2, 3"
 )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget, Role
 from inventory.models import Agency, Declaration, DeclarationItem, Notification, Premises, User
 from inventory.services import payload as P
+from inventory.versioning import lock
 
 OPEN_ITEM_STATUSES = (ItemStatus.DRAFT, ItemStatus.RETURNED)
 # Premises first: assets may be placed in a premises declared in the same declaration.
@@ -107,10 +108,14 @@ def _record_for(target: str, code: str):
 
 
 @transaction.atomic
-def propose(actor, target: str, payload: dict, record=None) -> DeclarationItem | None:
+def propose(actor, target: str, payload: dict, record=None, expected_version=None) -> DeclarationItem | None:
     """Put a new record (record=None) or a change to `record` into the open declaration
     of its agency. A change that declares nothing new removes the draft item, if any,
-    and returns None. The payload is validated here whatever its source."""
+    and returns None. The payload is validated here whatever its source. A change made
+    on a form opened at `expected_version` of the record is refused (StaleVersion) if the
+    record has changed since; the item remembers the version it was declared on."""
+    if record is not None:
+        record = lock(P.MODELS[target], record.pk, expected_version)
     agency = P.Lookups().get("agency", str(payload.get("agency") or "")) or (record.agency if record else None)
     if agency is None:
         raise ValidationError({"agency": _("This field is required.")})
@@ -143,13 +148,15 @@ def propose(actor, target: str, payload: dict, record=None) -> DeclarationItem |
             code=code,
             payload=payload,
             action=ItemAction.UPDATE if record is not None else ItemAction.CREATE,
+            base_version=record.version if record is not None else None,
             **({target: record} if record is not None else {}),
         )
     if item.status not in OPEN_ITEM_STATUSES:
         raise ValidationError(_("This item was already reviewed."))
     item.payload = payload
     item.status = ItemStatus.DRAFT
-    item.save(update_fields=["payload", "status", "updated_at"])
+    item.base_version = record.version if record is not None else None
+    item.save(update_fields=["payload", "status", "base_version", "updated_at"])
     return item
 
 
@@ -174,10 +181,10 @@ def withdraw_item(actor, item: DeclarationItem) -> None:
 
 
 @transaction.atomic
-def submit(actor, declaration: Declaration) -> Declaration:
+def submit(actor, declaration: Declaration, expected_version=None) -> Declaration:
     """Submit (or resubmit) a declaration. Items that need approval wait for it; the
     others take effect now. Reviewers are notified."""
-    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    declaration = lock(Declaration, declaration.pk, expected_version)
     _check_declarant(actor, declaration.agency)
     if not declaration.editable:
         raise ValidationError(_("This declaration was already submitted."))
@@ -223,8 +230,12 @@ def submit(actor, declaration: Declaration) -> Declaration:
 
 
 def _apply(item: DeclarationItem, lookups: P.Lookups):
-    """Make the item's values the record's: create it or change it."""
-    instance = P.build(item.target, item.payload, base=item.record, lookups=lookups)
+    """Make the item's values the record's: create it or change it — only onto the
+    version it was declared on (StaleVersion otherwise: the other change is kept)."""
+    base = item.record
+    if base is not None and item.action == ItemAction.UPDATE:
+        base = lock(type(base), base.pk, item.base_version)
+    instance = P.build(item.target, item.payload, base=base, lookups=lookups)
     if item.target == ItemTarget.ASSET and instance.premises_id is None and item.payload.get("premises"):
         instance.premises = Premises.objects.filter(code=item.payload["premises"]).first()
         if instance.premises is None:
@@ -256,10 +267,12 @@ def review_item(actor, item: DeclarationItem, approve: bool, comment: str = "") 
 
 
 @transaction.atomic
-def review_declaration(actor, declaration: Declaration, approve: bool, comment: str = "") -> Declaration:
+def review_declaration(
+    actor, declaration: Declaration, approve: bool, comment: str = "", expected_version=None
+) -> Declaration:
     """Approve or return every waiting item of a declaration at once."""
     _check_reviewer(actor)
-    declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    declaration = lock(Declaration, declaration.pk, expected_version)
     if declaration.status != DeclarationStatus.SUBMITTED:
         raise ValidationError(_("This declaration is not waiting for review."))
     lookups = _lookups_for(declaration)

@@ -498,6 +498,7 @@ def _write(actor, planned, result: ImportResult) -> int:
         item = existing_items.get((declaration.pk, target, code))
         if item is not None:
             item.payload, item.status = payload, ItemStatus.DRAFT
+            item.base_version = record.version if record is not None else None
             to_update.append(item)
         else:
             if record is None:
@@ -509,6 +510,7 @@ def _write(actor, planned, result: ImportResult) -> int:
                     "code": code,
                     "payload": payload,
                     "action": ItemAction.UPDATE if record is not None else ItemAction.CREATE,
+                    "base_version": record.version if record is not None else None,
                     f"{target}_id": record.pk if record is not None else None,
                 }
             )
@@ -517,7 +519,7 @@ def _write(actor, planned, result: ImportResult) -> int:
         else:
             result.changed += 1
     copy_records(DeclarationItem, to_create)
-    DeclarationItem.objects.bulk_update(to_update, ["payload", "status"], batch_size=2000)
+    DeclarationItem.objects.bulk_update(to_update, ["payload", "status", "base_version"], batch_size=2000)
     return next(iter(declarations.values())).pk
 
 

@@ -29,6 +29,7 @@ from inventory.choices import (
 from inventory.models import Asset, HandlingForm, HandlingReason, HandlingRecord, Need, Premises, PriorityUse
 from inventory.models.handling import DECISION_DAYS, HANDOVER_DAYS
 from inventory.services.declarations import can_review
+from inventory.versioning import lock
 
 TRANSFER = "TRANSFER"
 CONVERT_FUNCTION = "CONVERT_FUNCTION"
@@ -213,8 +214,10 @@ def propose_transfer(actor, need: Need, *, premises=None, asset=None, floor_area
 
 
 # -- the steps after the proposal --------------------------------------------------------
-def _locked(record: HandlingRecord, to: str) -> HandlingRecord:
-    record = HandlingRecord.objects.select_for_update().get(pk=record.pk)
+def _locked(record: HandlingRecord, to: str, expected_version: int | None = None) -> HandlingRecord:
+    """The record locked, at the version the step was based on (StaleVersion if not),
+    in a state from which `to` may follow."""
+    record = lock(HandlingRecord, record.pk, expected_version)
     if to not in HANDLING_TRANSITIONS[record.status]:
         raise ValidationError(
             _("A handling record that is %(current)s cannot become %(target)s.")
@@ -224,10 +227,12 @@ def _locked(record: HandlingRecord, to: str) -> HandlingRecord:
 
 
 @transaction.atomic
-def approve(actor, record, *, decision_number: str, decision_date: dt.date, decider: str, document=None):
+def approve(
+    actor, record, *, decision_number: str, decision_date: dt.date, decider: str, document=None, expected_version=None
+):
     """The competent authority's decision: hand-over due within 30 days of it."""
     _require_review(actor)
-    record = _locked(record, HandlingStatus.APPROVED)
+    record = _locked(record, HandlingStatus.APPROVED, expected_version)
     errors = {}
     if not decision_number.strip():
         errors["decision_number"] = _("Give the decision number.")
@@ -251,11 +256,11 @@ def approve(actor, record, *, decision_number: str, decision_date: dt.date, deci
 
 
 @transaction.atomic
-def carry_out(actor, record, *, handover_number: str, handover_date: dt.date, notes: str = ""):
+def carry_out(actor, record, *, handover_number: str, handover_date: dt.date, notes: str = "", expected_version=None):
     """The hand-over (form 02/TSC-BBGN) has taken place: the supply leaves the surplus
     pool (to the receiving agency for a transfer) and the need is met."""
     _require_review(actor)
-    record = _locked(record, HandlingStatus.CARRIED_OUT)
+    record = _locked(record, HandlingStatus.CARRIED_OUT, expected_version)
     errors = {}
     if not handover_number.strip():
         errors["handover_number"] = _("Give the hand-over record number.")
@@ -336,10 +341,10 @@ def _hand_over_asset(record):
 
 
 @transaction.atomic
-def close(actor, record):
+def close(actor, record, expected_version=None):
     """Accounts and declarations updated: nothing more to do."""
     _require_review(actor)
-    record = _locked(record, HandlingStatus.CLOSED)
+    record = _locked(record, HandlingStatus.CLOSED, expected_version)
     record.status = HandlingStatus.CLOSED
     record.closed_on = timezone.localdate()
     record.save()
@@ -347,10 +352,10 @@ def close(actor, record):
 
 
 @transaction.atomic
-def cancel(actor, record, *, reason: str):
+def cancel(actor, record, *, reason: str, expected_version=None):
     """Withdraw a proposal: what it reserved is free again, and the need is open."""
     _require_review(actor)
-    record = _locked(record, HandlingStatus.CANCELLED)
+    record = _locked(record, HandlingStatus.CANCELLED, expected_version)
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the proposal is cancelled.")})
     record.status = HandlingStatus.CANCELLED

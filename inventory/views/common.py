@@ -47,3 +47,14 @@ def pdf_response(request, template: str, context: dict, filename: str) -> HttpRe
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def conflict_response(request, error, yours: dict | None = None, labels: dict | None = None, **context):
+    """The conflict page (409): the other person's change beside the refused one."""
+    from django.shortcuts import render
+
+    from inventory.versioning import describe
+
+    return render(
+        request, "inventory/conflict.html", {"conflict": describe(error, yours, labels), **context}, status=409
+    )

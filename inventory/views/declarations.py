@@ -25,7 +25,15 @@ from inventory.services import declarations as services
 from inventory.services import excel
 from inventory.services import payload as P
 from inventory.services.exports import form_04a, form_04c
-from inventory.views.common import paginate, require_declarant, require_reviewer, scoped, xlsx_response
+from inventory.versioning import StaleVersion, parse_version
+from inventory.views.common import (
+    conflict_response,
+    paginate,
+    require_declarant,
+    require_reviewer,
+    scoped,
+    xlsx_response,
+)
 
 LISTS = {
     ItemTarget.PREMISES: (Premises, PremisesFilterSet, ("agency", "admin_unit")),
@@ -181,7 +189,11 @@ def _form_page(request, target, record=None, item=None):
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
             try:
-                saved = services.propose(request.user, target, form.payload, record=record)
+                saved = services.propose(
+                    request.user, target, form.payload, record=record, expected_version=form.opened_version
+                )
+            except StaleVersion as exc:
+                return conflict_response(request, exc, form.payload, _labels(form), retry_url=request.get_full_path())
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
@@ -205,6 +217,10 @@ def _form_page(request, target, record=None, item=None):
             "item": item,
         },
     )
+
+
+def _labels(form) -> dict:
+    return {name: field.label for name, field in form.fields.items()}
 
 
 def _record_url(target, record):
@@ -252,7 +268,9 @@ def declaration_submit(request, pk):
     declaration = scoped(Declaration, request.user, pk=pk)
     require_declarant(request.user)
     try:
-        declaration = services.submit(request.user, declaration)
+        declaration = services.submit(request.user, declaration, parse_version(request.POST.get("version")))
+    except StaleVersion as exc:
+        return conflict_response(request, exc, retry_url=reverse("inventory:declaration_detail", args=[pk]))
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -275,6 +293,17 @@ def _review(request, decide, back_to: int):
         return redirect("inventory:declaration_detail", back_to)
     try:
         decide(form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"])
+    except StaleVersion as exc:
+        # Either the declaration moved on, or a record changed after it was declared:
+        # show the other change beside the declared one; the reviewer can return the item.
+        item = _stale_item(back_to, exc)
+        return conflict_response(
+            request,
+            exc,
+            item.payload if item else None,
+            return_item=item,
+            retry_url=reverse("inventory:declaration_detail", args=[back_to]),
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -288,8 +317,25 @@ def declaration_review(request, pk):
     """Approve or return every waiting item of a declaration."""
     require_reviewer(request.user)
     declaration = scoped(Declaration, request.user, pk=pk)
+    version = parse_version(request.POST.get("version"))
     return _review(
-        request, lambda approve, comment: services.review_declaration(request.user, declaration, approve, comment), pk
+        request,
+        lambda approve, comment: services.review_declaration(request.user, declaration, approve, comment, version),
+        pk,
+    )
+
+
+def _stale_item(declaration_pk, error):
+    """The waiting item of the declaration about the record that changed, if any."""
+    target = type(error.record)._meta.model_name
+    if target not in ItemTarget.values:
+        return None
+    return (
+        DeclarationItem.objects.filter(
+            declaration_id=declaration_pk, status=ItemStatus.PENDING, **{target: error.record}
+        )
+        .order_by("pk")
+        .first()
     )
 
 

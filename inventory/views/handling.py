@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,8 @@ from inventory.models import HandlingRecord
 from inventory.services import exports
 from inventory.services import handling as services
 from inventory.services.declarations import can_review
-from inventory.views.common import paginate, pdf_response, require_reviewer, scoped, xlsx_response
+from inventory.versioning import StaleVersion, parse_version
+from inventory.views.common import conflict_response, paginate, pdf_response, require_reviewer, scoped, xlsx_response
 
 RELATED = ("premises", "asset__asset_class", "form", "reason", "receiving_agency", "need", "priority_use")
 
@@ -53,13 +55,14 @@ def handling_list(request):
 
 
 def _detail(request, record, status=200, **forms):
+    opened = {"initial": {"version": record.version}}
     context = {
         "record": record,
         "overdue": record.overdue(),
         "may_review": can_review(request.user),
-        "approve_form": forms.get("approve_form") or HandlingApproveForm(),
-        "carry_out_form": forms.get("carry_out_form") or HandlingCarryOutForm(),
-        "cancel_form": forms.get("cancel_form") or HandlingCancelForm(),
+        "approve_form": forms.get("approve_form") or HandlingApproveForm(**opened),
+        "carry_out_form": forms.get("carry_out_form") or HandlingCarryOutForm(**opened),
+        "cancel_form": forms.get("cancel_form") or HandlingCancelForm(**opened),
         "history": with_actors(record.events.order_by("-pgh_id").select_related("pgh_context")[:50]),
     }
     return render(request, "inventory/handling/handling_detail.html", context, status=status)
@@ -78,6 +81,12 @@ def _step(request, pk, form_class, form_name, action):
     if form.is_valid():
         try:
             action(record, form.cleaned_data)
+        except StaleVersion as exc:
+            yours = {k: v for k, v in form.cleaned_data.items() if k != "version" and not hasattr(v, "read")}
+            labels = {name: field.label for name, field in form.fields.items()}
+            return conflict_response(
+                request, exc, yours, labels, retry_url=reverse("inventory:handling_detail", args=[pk])
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -105,6 +114,7 @@ def handling_approve(request, pk):
             decision_date=data["decision_date"],
             decider=data["decider"],
             document=data.get("decision_document") or None,
+            expected_version=data.get("version"),
         ),
     )
 
@@ -123,6 +133,7 @@ def handling_carry_out(request, pk):
             handover_number=data["handover_number"],
             handover_date=data["handover_date"],
             notes=data["notes"],
+            expected_version=data.get("version"),
         ),
     )
 
@@ -133,7 +144,9 @@ def handling_close(request, pk):
     require_reviewer(request.user)
     record = scoped(HandlingRecord, request.user, pk=pk)
     try:
-        services.close(request.user, record)
+        services.close(request.user, record, parse_version(request.POST.get("version")))
+    except StaleVersion as exc:
+        return conflict_response(request, exc, retry_url=reverse("inventory:handling_detail", args=[pk]))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -148,7 +161,9 @@ def handling_cancel(request, pk):
         pk,
         HandlingCancelForm,
         "cancel_form",
-        lambda record, data: services.cancel(request.user, record, reason=data["reason"]),
+        lambda record, data: services.cancel(
+            request.user, record, reason=data["reason"], expected_version=data.get("version")
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from inventory.choices import HandlingStatus, PremisesStatus
 from inventory.models import Asset, Declaration, HandlingRecord, Need, Premises
 from inventory.services import handling as handling_services
 from tests import factories as f
+from tests.factories import backdate_history
 
 pytestmark = pytest.mark.django_db
 LISTS = ["admin-units", "agencies", "premises", "assets", "declarations", "needs", "handling-records"]
@@ -272,8 +273,7 @@ def test_a_change_on_the_web_appears_in_history_with_its_actor(client_as, demo_u
 
 def test_as_of_returns_the_earlier_value(client_as):
     premises = Premises.objects.order_by("pk").first()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE inventory_premisesevent SET pgh_created_at = pgh_created_at - interval '2 days'")
+    backdate_history("inventory_premisesevent", days=2)
     old_name = premises.name
     premises.name = "Tên mới sau khi sáp nhập"
     premises.save()

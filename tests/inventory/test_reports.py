@@ -16,6 +16,7 @@ from inventory.choices import PremisesStatus, Role
 from inventory.models import Premises
 from inventory.services import handling as services
 from tests import factories as f
+from tests.factories import backdate_history
 
 pytestmark = pytest.mark.django_db
 POOL = "('surplus', 'partly_surplus', 'under_handling', 'handled')"
@@ -104,8 +105,7 @@ def test_a_report_as_of_yesterday_gives_the_figures_before_todays_change(demo_us
     finance = demo_user("demo-finance")
     # Everything recorded so far is moved back two days, as if the data had been there since.
     for model in ("premises", "handlingrecord", "asset"):
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE inventory_{model}event SET pgh_created_at = pgh_created_at - interval '2 days'")
+        backdate_history(f"inventory_{model}event", days=2)
     before = reports.surplus_report(finance)
     before_assets = reports.asset_report(finance)
     target = Premises.objects.filter(status=PremisesStatus.IN_USE_HQ).first()

@@ -7,9 +7,10 @@ from django.db import connection
 
 from inventory import demo
 from inventory.bulk import copy_rows
-from inventory.choices import AssetStatus, PremisesStatus
+from inventory.choices import AssetStatus, PremisesStatus, Role
 from inventory.models import Asset, Premises, PremisesRollup, UnitRollup
 from inventory.models.rollups import rebuild_rollups, rollup_mismatches
+from inventory.services import deletion
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,12 @@ def test_orm_writes_move_totals_between_premises_and_units():
     b.save()
     unit_row = UnitRollup.objects.get(admin_unit=b.admin_unit, legacy_unit=None, status=PremisesStatus.HANDLED)
     assert unit_row.asset_items >= 9 and unit_row.premises_count >= 1
-    asset.delete()
-    assert _rolled(b.pk) == _direct(b.pk)
+    before = _rolled(b.pk)
+    deletion.soft_delete(f.user(Role.FINANCE), asset, "Nhập trùng")
+    assert _rolled(b.pk)[1] == before[1] - 9  # a deleted line counts for nothing
+    assert rollup_mismatches() == []
+    deletion.restore(f.user(Role.ADMIN), Asset.all_objects.get(pk=asset.pk))
+    assert _rolled(b.pk) == before
     assert rollup_mismatches() == []
 
 
@@ -91,6 +96,8 @@ def test_raw_sql_and_copy_are_rolled_up_too():
         cursor.execute(
             "UPDATE inventory_asset SET status = 'in_use' WHERE premises_id = %s AND code LIKE 'T-COPY-1%%'", [p.pk]
         )
+        # Only demo rows may be removed outright (no_hard_delete): these become demo rows.
+        cursor.execute("UPDATE inventory_asset SET is_demo = true WHERE code LIKE %s", ["T-COPY-2%"])
         cursor.execute("DELETE FROM inventory_asset WHERE premises_id = %s AND code LIKE 'T-COPY-2%%'", [p.pk])
     assert _rolled(p.pk) == _direct(p.pk)
     Premises.objects.filter(pk=p.pk).update(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=100)

@@ -1,0 +1,60 @@
+"""Deleting premises and assets without destroying evidence (DESIGN §3, History): a
+delete records when, by whom and why and hides the record; an administrator can restore
+it; a record that a handling decision refers to cannot be deleted at all."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.choices import HandlingStatus, Role
+from inventory.models import Asset, HandlingRecord, Premises
+from inventory.versioning import lock
+
+DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+
+
+def can_delete(user) -> bool:
+    return user.is_authenticated and (user.role in (Role.FINANCE, Role.ADMIN) or user.is_superuser)
+
+
+def can_restore(user) -> bool:
+    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
+
+
+@transaction.atomic
+def soft_delete(actor, record, reason: str, expected_version: int | None = None):
+    """Hide a premises or asset line, with the reason; refused while a handling decision
+    refers to it, or (a premises) while asset lines are still kept there."""
+    if not can_delete(actor):
+        raise PermissionDenied(_("Only the Finance department and administrators delete records."))
+    record = lock(type(record), record.pk, expected_version)
+    if record.deleted_at is not None:
+        raise ValidationError(_("%(record)s is already deleted.") % {"record": record})
+    if not reason.strip():
+        raise ValidationError({"delete_reason": _("Say why the record is deleted.")})
+    field = "premises" if isinstance(record, Premises) else "asset"
+    if HandlingRecord.objects.filter(**{field: record}, status__in=DECIDED).exists():
+        raise ValidationError(
+            _("%(record)s is referred to by a handling decision and cannot be deleted.") % {"record": record}
+        )
+    if isinstance(record, Premises) and Asset.objects.filter(premises=record).exists():
+        raise ValidationError(
+            _("Asset lines are still kept at %(record)s: move or delete them first.") % {"record": record}
+        )
+    record.deleted_at, record.deleted_by, record.delete_reason = timezone.now(), actor, reason.strip()
+    record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def restore(actor, record):
+    """Bring a deleted record back, as it was."""
+    if not can_restore(actor):
+        raise PermissionDenied(_("Only administrators restore deleted records."))
+    record = lock(type(record), record.pk, None)
+    if record.deleted_at is None:
+        raise ValidationError(_("%(record)s is not deleted.") % {"record": record})
+    record.deleted_at, record.deleted_by, record.delete_reason = None, None, ""
+    record.save(update_fields=["deleted_at", "deleted_by", "delete_reason", "updated_at"])
+    return record
