@@ -8,9 +8,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from inventory.admin import administrators_only
+
 admin.site.site_header = _("Public premises and assets of Nghệ An")
 admin.site.site_title = _("Asset inventory")
 admin.site.index_title = _("Administration")
+admin.site.has_permission = administrators_only
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

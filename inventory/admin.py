@@ -1,15 +1,146 @@
 """Django admin for every inventory model; geometry edited on a Leaflet map."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
+from inventory.choices import Role
 from inventory.models.premises import LAND_USE_FIELDS
+from inventory.services import deletion
+from inventory.versioning import StaleVersion, lock
+from inventory.views.common import conflict_response
 
 VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
+
+
+def administrators_only(request) -> bool:
+    """The admin site is for administrators (role Administrator, or superusers)."""
+    user = request.user
+    return user.is_active and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
+
+
+class VersionedAdminMixin:
+    """Two administrators editing the same record: the second save, made on a form
+    opened at an older version, shows the conflict page and overwrites nothing."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        fields = kwargs.pop("fields", None)
+        if fields is None and self.fieldsets:
+            fields = flatten_fieldsets(self.fieldsets)
+        if fields is not None:  # the model form gets model fields only
+            readonly = self.get_readonly_fields(request, obj)
+            fields = [f for f in fields if f != "opened_version" and f not in readonly]
+        form = super().get_form(request, obj, fields=fields, **kwargs)
+
+        class VersionedForm(form):
+            opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                if self.instance.pk and not self.is_bound:
+                    self.fields["opened_version"].initial = self.instance.version
+
+        return VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [list(f) for f in super().get_fieldsets(request, obj)]
+        if not any("opened_version" in options.get("fields", ()) for _name, options in fieldsets):
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": (*options.get("fields", ()), "opened_version")})
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            lock(type(obj), obj.pk, form.cleaned_data.get("opened_version"))
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as exc:
+            yours = {k: v for k, v in request.POST.items() if not k.startswith(("csrf", "_", "opened_version"))}
+            return conflict_response(request, exc, yours, retry_url=request.get_full_path())
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("deleted")), ("all", _("all"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(deleted_at__isnull=True)
+
+
+class SoftDeleteAdminMixin:
+    """Premises and assets are never removed from the admin: "Delete with a reason"
+    hides them (Finance, administrators), "Restore" brings them back (administrators)."""
+
+    actions = ["delete_with_reason", "restore_records"]
+
+    def get_queryset(self, request):
+        return self.model.all_objects.get_queryset()
+
+    def get_list_filter(self, request):
+        return (DeletedFilter, *super().get_list_filter(request))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # see delete_with_reason
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Delete the selected records, with a reason"))
+    def delete_with_reason(self, request, queryset):
+        reason = request.POST.get("delete_reason", "").strip()
+        if "confirm" not in request.POST or not reason:
+            return TemplateResponse(
+                request,
+                "admin/inventory/delete_with_reason.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "records": queryset,
+                    "opts": self.model._meta,
+                    "action": "delete_with_reason",
+                    "missing_reason": "confirm" in request.POST,
+                },
+            )
+        done = 0
+        for record in queryset:
+            try:
+                deletion.soft_delete(request.user, record, reason)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)s record(s) deleted; an administrator can restore them.") % {"n": done})
+        return None
+
+    @admin.action(description=_("Restore the selected deleted records"))
+    def restore_records(self, request, queryset):
+        done = 0
+        for record in queryset.filter(deleted_at__isnull=False):
+            try:
+                deletion.restore(request.user, record)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)s record(s) restored.") % {"n": done})
 
 
 class DemoFilterMixin:
@@ -133,7 +264,7 @@ class PriorityUseAdmin(ReferenceAdmin):
 
 
 @admin.register(models.Premises)
-class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
+class PremisesAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, LeafletGeoAdmin):
     list_display = (
         "code",
         "name",
@@ -188,7 +319,7 @@ class PremisesAdmin(DemoFilterMixin, LeafletGeoAdmin):
 
 
 @admin.register(models.Asset)
-class AssetAdmin(DemoFilterMixin, admin.ModelAdmin):
+class AssetAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -210,7 +341,7 @@ class AssetAdmin(DemoFilterMixin, admin.ModelAdmin):
 
 
 @admin.register(models.Need)
-class NeedAdmin(DemoFilterMixin, admin.ModelAdmin):
+class NeedAdmin(VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
     list_display = ("code", "agency", "kind", "asset_class", "floor_area", "quantity", "urgency", "status", "demo")
     list_filter = ("kind", "urgency", "status", "priority_use", "is_demo")
     search_fields = ("code", "agency__name", "purpose")
@@ -239,7 +370,7 @@ class DeclarationItemInline(admin.TabularInline):
 
 
 @admin.register(models.Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Declarations are made and reviewed on the declaration pages; the admin shows them."""
 
     list_display = ("pk", "agency", "kind", "status", "submitted_at", "reviewed_at", "reviewed_by")
@@ -280,7 +411,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.HandlingRecord)
-class HandlingRecordAdmin(admin.ModelAdmin):
+class HandlingRecordAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Corrections only: the steps (and the statuses that follow them) go through the
     handling pages, so the status is read-only here."""
 

@@ -51,6 +51,10 @@ class DeclarationForm(forms.Form):
         self.opened_version = parse_version(self.data.get("version")) if self.is_bound else None
         if self.opened_version is None and record is not None:
             self.opened_version = record.version
+        # ... and of the declared change it shows (0: none yet), which others may also edit.
+        self.opened_item_version = parse_version(self.data.get("item_version")) if self.is_bound else None
+        if self.opened_item_version is None and not self.is_bound:
+            self.opened_item_version = item.version if item is not None else 0
 
     def field_order_for_target(self) -> list[str]:
         order = []

@@ -77,8 +77,9 @@ class DeclarationItemQuerySet(ScopedQuerySet):
     unit_path = "declaration__agency__admin_unit"
 
 
+@versioned
 @track_history()
-class DeclarationItem(TimeStampedModel):
+class DeclarationItem(VersionedModel, TimeStampedModel):
     """One proposed new record or change, kept as the field values the declarant gave
     (`payload`), until it takes effect on the record itself (`premises`, `asset` or
     `need`, set once the record exists)."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget, Role
 from inventory.models import Agency, Declaration, DeclarationItem, Notification, Premises, User
 from inventory.services import payload as P
-from inventory.versioning import lock
+from inventory.versioning import StaleVersion, lock
 
 OPEN_ITEM_STATUSES = (ItemStatus.DRAFT, ItemStatus.RETURNED)
 # Premises first: assets may be placed in a premises declared in the same declaration.
@@ -108,7 +108,9 @@ def _record_for(target: str, code: str):
 
 
 @transaction.atomic
-def propose(actor, target: str, payload: dict, record=None, expected_version=None) -> DeclarationItem | None:
+def propose(
+    actor, target: str, payload: dict, record=None, expected_version=None, expected_item_version=None
+) -> DeclarationItem | None:
     """Put a new record (record=None) or a change to `record` into the open declaration
     of its agency. A change that declares nothing new removes the draft item, if any,
     and returns None. The payload is validated here whatever its source. A change made
@@ -136,7 +138,10 @@ def propose(actor, target: str, payload: dict, record=None, expected_version=Non
     instance = P.build(target, payload, base=record, lookups=lookups)
     P.validate(instance, target)
 
-    item = declaration.items.filter(target=target, code=code).first()
+    item = declaration.items.select_for_update().filter(target=target, code=code).first()
+    if expected_item_version is not None and (item.version if item else 0) != expected_item_version:
+        # Someone else declared a change to this record since the form was opened.
+        raise StaleVersion(item or record, expected_item_version)
     if record is not None and P.same(P.to_payload(record, target), payload, target):
         if item is not None and item.status in OPEN_ITEM_STATUSES:
             item.delete()

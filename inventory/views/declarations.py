@@ -190,7 +190,12 @@ def _form_page(request, target, record=None, item=None):
         if form.is_valid():
             try:
                 saved = services.propose(
-                    request.user, target, form.payload, record=record, expected_version=form.opened_version
+                    request.user,
+                    target,
+                    form.payload,
+                    record=record,
+                    expected_version=form.opened_version,
+                    expected_item_version=form.opened_item_version,
                 )
             except StaleVersion as exc:
                 return conflict_response(request, exc, form.payload, _labels(form), retry_url=request.get_full_path())
