@@ -26,6 +26,10 @@ def administrators_only(request) -> bool:
     return user.is_active and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
 
 
+class MapAdmin(LeafletGeoAdmin):
+    """Geometry on a Leaflet map (django-leaflet gives its script the request's CSP nonce)."""
+
+
 class VersionedAdminMixin:
     """Two administrators editing the same record: the second save, made on a form
     opened at an older version, shows the conflict page and overwrites nothing."""
@@ -152,7 +156,7 @@ class DemoFilterMixin:
 
 
 @admin.register(models.AdministrativeUnit)
-class AdministrativeUnitAdmin(LeafletGeoAdmin):
+class AdministrativeUnitAdmin(MapAdmin):
     list_display = ("name", "code", "level", "type_name", "parent", "area_km2", "valid_to", "has_boundary")
     list_filter = (
         "level",
@@ -264,7 +268,7 @@ class PriorityUseAdmin(ReferenceAdmin):
 
 
 @admin.register(models.Premises)
-class PremisesAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, LeafletGeoAdmin):
+class PremisesAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
     list_display = (
         "code",
         "name",

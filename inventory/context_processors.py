@@ -12,3 +12,9 @@ def roles(request):
         "can_review": can_review(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
+
+
+def csp_nonce(request):
+    """`csp_nonce`: the nonce that lets an inline script run under the content security
+    policy (the name django-leaflet's templates use)."""
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}

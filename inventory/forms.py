@@ -8,7 +8,6 @@ from django.contrib.gis import forms as gis_forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
-from leaflet.forms.widgets import LeafletWidget
 
 from inventory.choices import ItemAction, ItemTarget
 from inventory.models import AssetClass, DeclarationItem, Premises, PriorityUse
@@ -16,6 +15,7 @@ from inventory.services import declarations as services
 from inventory.services import payload as P
 from inventory.services.attachments import PDF_MAGIC, upload_limit
 from inventory.versioning import parse_version
+from inventory.widgets import MapWidget
 
 RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
 
@@ -40,7 +40,7 @@ class DeclarationForm(forms.Form):
             elif name in RELATED_FIELDS:
                 self.fields[name] = self.related_field(name)
             elif name == "location":
-                self.fields[name] = gis_forms.PointField(label=_("location"), srid=4326, widget=LeafletWidget())
+                self.fields[name] = gis_forms.PointField(label=_("location"), srid=4326, widget=MapWidget())
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Leave empty for a new record: a code is given.")
         if record is not None or (item is not None and item.action == ItemAction.UPDATE):
@@ -168,7 +168,7 @@ class PremisesForm(DeclarationForm):
         unit = self.user.admin_unit
         if unit is not None:
             # Open the map on the user's own commune, close enough to place a building.
-            self.fields["location"].widget = LeafletWidget(
+            self.fields["location"].widget = MapWidget(
                 attrs={"settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14}}
             )
         self.needs_confirmation = False

@@ -1,8 +1,8 @@
 """Admin of the maps app."""
 
 from django.contrib import admin
-from leaflet.admin import LeafletGeoAdmin
 
+from inventory.admin import MapAdmin
 from maps import models
 
 
@@ -22,7 +22,7 @@ class HazardLayerAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.HazardFeature)
-class HazardFeatureAdmin(LeafletGeoAdmin):
+class HazardFeatureAdmin(MapAdmin):
     list_display = ("label", "layer")
     list_filter = ("layer__kind", "layer")
     search_fields = ("label",)
@@ -38,7 +38,7 @@ class SitingCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SitingStudy)
-class SitingStudyAdmin(LeafletGeoAdmin):
+class SitingStudyAdmin(MapAdmin):
     list_display = ("name", "version", "shelving", "created_by", "created_at")
     search_fields = ("name",)
     readonly_fields = ("criteria", "results", "created_by", "created_at")

@@ -16,6 +16,12 @@ def login(browser, live_url, username):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Everything must work under the content security policy: keep what it refuses.
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(live_url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -43,7 +49,7 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     page.click(".leaflet-draw-draw-marker")
     box = page.locator(".leaflet-container").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.querySelector('#id_location').value.includes('Point')")
+    page.wait_for_function("() => document.querySelector('#id_location').value.includes('Point')")
     shot(page, "premises-form-with-pin")
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=declaration-status]")

@@ -20,7 +20,7 @@ def _summary(page, key, table="summary-table"):
 
 
 def _ready(page):
-    page.wait_for_function("document.body.dataset.mapState === 'ready'")
+    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
 
 
 def _sql(query, params=()):
@@ -58,6 +58,7 @@ def test_the_map_shows_the_demo_data_and_a_filter_changes_the_totals(browser, li
     assert link.get_attribute("href") == f"/declarations/premises/{target.pk}/"
     assert target.code in page.locator(".leaflet-popup-content").inner_text()
     shot(page, "popup")
+    assert page.csp_violations == []
     context.close()
 
 
@@ -76,7 +77,7 @@ def test_a_drawn_rectangle_reports_the_sql_totals_of_its_area(browser, live_url,
     page.mouse.move(x0 + 150, y0 + 100, steps=5)
     page.mouse.move(x0 + 300, y0 + 220, steps=5)
     page.mouse.up()
-    page.wait_for_function("document.body.dataset.areaState === 'ready'")
+    page.wait_for_function("() => document.body.dataset.areaState === 'ready'")
     shot(page, "drawn")
     area = page.evaluate("JSON.stringify(window.reviewMapArea())")
     count, floor = _sql(
@@ -88,6 +89,7 @@ def test_a_drawn_rectangle_reports_the_sql_totals_of_its_area(browser, live_url,
     assert _summary(page, "count", "area-table") == count
     assert _summary(page, "floor_area", "area-table") == int(floor)
     assert json.loads(area)["type"] == "Polygon"
+    assert page.csp_violations == []
     context.close()
 
 
@@ -113,4 +115,5 @@ def test_a_need_goes_to_an_approved_transfer_through_the_reallocation_page(brows
     assert record.status == HandlingStatus.APPROVED and record.decision_number == "215/QĐ-UBND"
     assert record.form.code in ("TRANSFER", "CONVERT_FUNCTION") and record.receiving_agency_id == need.agency_id
     assert page.locator("[data-testid=handling-status]").inner_text() == record.get_status_display()
+    assert page.csp_violations == []
     context.close()
