@@ -14,7 +14,7 @@ DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint stop setup system-packages venv db migrate messages reference demo bench logins
+.PHONY: help run test lint stop setup system-packages venv db migrate messages reference demo bench logins backup restore
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -22,6 +22,8 @@ help:
 	@echo "make lint   ruff, manage.py check, makemigrations --check"
 	@echo "make bench  run the benchmarks under bench/ and print one table"
 	@echo "make stop   stop the project-local PostgreSQL cluster"
+	@echo "make backup             pg_dump + uploaded files into backups/<time>/"
+	@echo "make restore FILE=DIR   restore a backup into an empty database (see README)"
 
 system-packages:
 	@bash scripts/system-packages.sh
@@ -82,3 +84,12 @@ bench: setup
 
 stop:
 	@bash scripts/pg.sh stop
+
+backup: venv db
+	@$(MANAGE) backup
+
+# Into an empty database: e.g. `make stop; mv .data .data.old; make db; make restore FILE=backups/<time>`.
+restore: venv db
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/<time>"; exit 2)
+	@$(MANAGE) restore "$(FILE)"
+	@$(MANAGE) migrate --no-input -v 0
