@@ -63,6 +63,14 @@ class Declaration(VersionedModel, TimeStampedModel):
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
         ordering = ["-created_at"]
+        constraints = [
+            # One declaration open for changes per agency, even when two people start at once.
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(status__in=["draft", "returned"]),
+                name="one_open_declaration_per_agency",
+            )
+        ]
 
     def __str__(self):
         return _("Declaration no. %(pk)s – %(agency)s") % {"pk": self.pk, "agency": self.agency}

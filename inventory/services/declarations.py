@@ -5,7 +5,7 @@ acting user, run in one transaction; history records each change with that user.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -87,11 +87,17 @@ def open_declaration(actor, agency: Agency) -> Declaration:
     )
     if declaration is None:
         approved_before = Declaration.objects.filter(agency=agency, status=DeclarationStatus.APPROVED).exists()
-        declaration = Declaration.objects.create(
-            agency=agency,
-            created_by=actor,
-            kind=DeclarationKind.SUPPLEMENTARY if approved_before else DeclarationKind.FIRST_TIME,
-        )
+        try:
+            with transaction.atomic():
+                declaration = Declaration.objects.create(
+                    agency=agency,
+                    created_by=actor,
+                    kind=DeclarationKind.SUPPLEMENTARY if approved_before else DeclarationKind.FIRST_TIME,
+                )
+        except IntegrityError:  # someone else opened it at the same moment: use theirs
+            declaration = Declaration.objects.select_for_update().get(
+                agency=agency, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+            )
     return declaration
 
 
