@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0007_declaration_item_version'),
+        ("inventory", "0007_declaration_item_version"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='declaration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'returned'])), fields=('agency',), name='one_open_declaration_per_agency'),
+            model_name="declaration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "returned"])),
+                fields=("agency",),
+                name="one_open_declaration_per_agency",
+            ),
         ),
     ]

@@ -25,11 +25,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--role", required=True, help=_("The role the application connects as."))
+        parser.add_argument(
+            "--password", help=_("Create the role (a login, not a superuser) with this password if it is missing.")
+        )
 
-    def handle(self, *args, role, **options):
+    def handle(self, *args, role, password, **options):
         with connection.cursor() as cursor:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
             row = cursor.fetchone()
+            if row is None and password:
+                cursor.cursor.execute(
+                    sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s").format(
+                        sql.Identifier(role)
+                    ),
+                    [password],
+                )
+                row = (False,)
             if row is None:
                 raise CommandError(_("No database role %(role)s.") % {"role": role})
             if row[0]:
