@@ -72,6 +72,8 @@ def main():
             "gthread",
             "--threads",
             "8",
+            "--keep-alive",
+            "75",
             "--log-level",
             "warning",
         ],
@@ -86,6 +88,7 @@ def main():
             except OSError:
                 time.sleep(0.3)
         items_before = DeclarationItem.objects.filter(payload__purpose__startswith=marker).count()
+        drafts_before = list(Declaration.objects.filter(agency=agency).values_list("pk", flat=True))
         stats_prefix = Path(tempfile.mkdtemp(prefix="assets-load-")) / "load"
         saved_log = stats_prefix.with_name("saved.txt")
         run = subprocess.run(
@@ -133,8 +136,10 @@ def main():
             f"p50 {row['50%']:>5} ms  p95 {row['95%']:>5} ms",
             flush=True,
         )
-    # Leave the bench database as it was: the test's declaration items go.
+    # Leave the bench database as it was: the test's declaration items go, and the draft
+    # declaration if the test opened it.
     DeclarationItem.objects.filter(payload__purpose__startswith=marker).delete()
+    Declaration.objects.filter(agency=agency, status="draft", items__isnull=True).exclude(pk__in=drafts_before).delete()
     if failures or held != answered or open_declarations != 1:
         print(run.stdout[-3000:], run.stderr[-3000:])
         raise SystemExit(

@@ -47,6 +47,7 @@ from inventory.models import (
     AgencySuccession,
     Asset,
     AssetClass,
+    Declaration,
     HandlingForm,
     HandlingRecord,
     Need,
@@ -150,6 +151,7 @@ def clear_demo(progress=None) -> dict[str, int]:
         HandlingRecord.objects.filter(
             Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
         ),
+        Declaration.objects.filter(agency__is_demo=True),  # with their items
         User.objects.filter(username__in=DEMO_USERNAMES),
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),

@@ -10,6 +10,7 @@ from inventory.models.base import (
     SoftDeleteModel,
     TimeStampedModel,
     VersionedModel,
+    deleted_index,
     no_hard_delete,
     track_history,
     versioned,
@@ -62,7 +63,11 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
         ordering = ["code"]
-        indexes = [models.Index(fields=["premises", "status"]), models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["premises", "status"]),
+            models.Index(fields=["agency", "status"]),
+            deleted_index("asset_deleted"),
+        ]
         triggers = asset_rollup_triggers()
 
     def __str__(self):

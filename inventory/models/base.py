@@ -81,7 +81,7 @@ class SoftDeleteModel(models.Model):
     one). An administrator can restore it; its history stays either way. PostgreSQL
     refuses to remove such a row outright unless it is demo data (`no_hard_delete`)."""
 
-    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("deleted by"),
@@ -95,6 +95,12 @@ class SoftDeleteModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def deleted_index(name: str) -> models.Index:
+    """Only the few deleted rows are indexed (for the administrators' "deleted" list): an
+    index over every live row's NULL would mislead the planner on live queries."""
+    return models.Index(fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name=name)
 
     @property
     def is_deleted(self) -> bool:

@@ -11,6 +11,7 @@ from inventory.models.base import (
     SoftDeleteModel,
     TimeStampedModel,
     VersionedModel,
+    deleted_index,
     no_hard_delete,
     track_history,
     versioned,
@@ -124,7 +125,7 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
         verbose_name = _("premises")
         verbose_name_plural = _("premises")
         ordering = ["code"]
-        indexes = [models.Index(fields=["admin_unit", "status"])]
+        indexes = [models.Index(fields=["admin_unit", "status"]), deleted_index("premises_deleted")]
         triggers = premises_rollup_triggers()
 
     def __str__(self):
