@@ -48,6 +48,7 @@ from inventory.models import (
     Asset,
     AssetClass,
     Declaration,
+    DeclarationItem,
     HandlingForm,
     HandlingRecord,
     Need,
@@ -151,7 +152,8 @@ def clear_demo(progress=None) -> dict[str, int]:
         HandlingRecord.objects.filter(
             Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
         ),
-        Declaration.objects.filter(agency__is_demo=True),  # with their items
+        DeclarationItem.objects.filter(declaration__agency__is_demo=True),
+        Declaration.objects.filter(agency__is_demo=True),
         User.objects.filter(username__in=DEMO_USERNAMES),
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),
