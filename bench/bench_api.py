@@ -13,33 +13,13 @@
 
 import base64
 import json
-import statistics
 import subprocess
 import sys
-import time
 
-from common import ROOT, report, use_bench_database
+from common import ROOT, paired, report, use_bench_database
 
 REPEAT = 7
 PROPERTIES = None  # filled from the serializer's field list
-
-
-def timed(call):
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
-
-
-def paired(ours, baseline):
-    ours(), baseline()
-    ratios, a_times, b_times = [], [], []
-    for _ in range(REPEAT):
-        a, result_a = timed(ours)
-        b, result_b = timed(baseline)
-        ratios.append(a / b)
-        a_times.append(a)
-        b_times.append(b)
-    return statistics.median(ratios), statistics.median(a_times), statistics.median(b_times), result_a, result_b
 
 
 def export_peak_rss(fmt: str, rows: int):
@@ -127,7 +107,7 @@ def main():
         return cursor.fetchone()[0]
 
     ratio, ours_s, base_s, ours_body, base_body = paired(
-        lambda: call(premises_list, {"format": "geojson", "page_size": 1000}), baseline
+        lambda: call(premises_list, {"format": "geojson", "page_size": 1000}), baseline, REPEAT
     )
     ours_fc, base_fc = json.loads(ours_body), json.loads(base_body)
     assert [f["id"] for f in ours_fc["features"]] == [f["id"] for f in base_fc["features"]]
@@ -141,7 +121,7 @@ def main():
     cursor_token = base64.b64encode(f"p={deep_id}".encode()).decode()
     first = lambda: call(asset_list, {"page_size": 100})  # noqa: E731
     deep = lambda: call(asset_list, {"page_size": 100, "cursor": cursor_token})  # noqa: E731
-    ratio, deep_s, first_s, deep_body, _first_body = paired(deep, first)
+    ratio, deep_s, first_s, deep_body, _first_body = paired(deep, first, REPEAT)
     assert json.loads(deep_body)["results"][0]["id"] > deep_id
     report(
         f"asset page 90% deep ({total:,} asset lines) against the first page", deep_s, first_s, "s", 1.5, ratio=ratio

@@ -26,7 +26,7 @@ import os
 import statistics
 import time
 
-from common import ROOT, report, use_bench_database
+from common import ROOT, paired, report, use_bench_database
 
 SITES = int(os.environ.get("BENCH_MAP_SITES", "243"))
 REPEAT = int(os.environ.get("BENCH_MAP_REPEAT", "7"))
@@ -184,31 +184,6 @@ def same_features(a, b):
     return True
 
 
-def timed(call):
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
-
-
-def paired(ours, baseline):
-    """Median of REPEAT paired ratios, with the median times; one warm-up each."""
-    ours(), baseline()
-    ratios, our_times, base_times = [], [], []
-    for _ in range(REPEAT):
-        a, our_result = timed(ours)
-        b, base_result = timed(baseline)
-        ratios.append(a / b)
-        our_times.append(a)
-        base_times.append(b)
-    return (
-        statistics.median(ratios),
-        statistics.median(our_times),
-        statistics.median(base_times),
-        our_result,
-        base_result,
-    )
-
-
 def explain(cursor, sql, params):
     cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
     return "\n".join(row[0] for row in cursor.fetchall())
@@ -273,7 +248,7 @@ def main():
             cursor.execute(sql, sql_params)
             return cursor.fetchone()[0].encode()
 
-        ratio, ours_s, base_s, payload, base_payload = paired(ours, baseline)
+        ratio, ours_s, base_s, payload, base_payload = paired(ours, baseline, REPEAT)
         assert same_features(json.loads(payload), json.loads(base_payload)), f"payloads differ at zoom {zoom}"
         assert len(payload) <= MAX_BYTES, f"{len(payload)} bytes at zoom {zoom}"
         features = len(json.loads(payload)["features"])
@@ -293,7 +268,7 @@ def main():
             cursor.execute(BOX_TOTALS_SQL, bbox)
             return cursor.fetchone()
 
-        t_ratio, t_ours, t_base, t_payload, t_row = paired(totals, totals_sql)
+        t_ratio, t_ours, t_base, t_payload, t_row = paired(totals, totals_sql, REPEAT)
         assert [t_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in t_row[:9]]
         stack = full_stack("/maps/totals.json", {"bbox": params["bbox"]})
         rows.append(("totals", zoom, t_ratio, t_ours, t_base, len(json.dumps(t_payload)), t_payload["count"], stack))
@@ -327,7 +302,7 @@ def main():
         cursor.execute(AREA_TOTALS_SQL, [area_ewkt])
         return cursor.fetchone()
 
-    a_ratio, a_ours, a_base, a_payload, a_row = paired(area_totals, area_sql)
+    a_ratio, a_ours, a_base, a_payload, a_row = paired(area_totals, area_sql, REPEAT)
     assert [a_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in a_row[:9]]
     plans.append((f"drawn polygon ({district.name})", explain(cursor, AREA_TOTALS_SQL, [area_ewkt])))
     cursor.execute(

@@ -85,3 +85,32 @@ class Timer:
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.started
+
+
+def timed(call):
+    """(seconds, result) of one call."""
+    started = time.perf_counter()
+    result = call()
+    return time.perf_counter() - started, result
+
+
+def paired(ours, baseline, repeat: int):
+    """Ours and the baseline measured in turn, `repeat` times after one warm-up each:
+    (median of the paired ratios, median of ours, median of the baseline, last results)."""
+    import statistics
+
+    ours(), baseline()
+    ratios, our_times, base_times = [], [], []
+    for _ in range(repeat):
+        a, our_result = timed(ours)
+        b, base_result = timed(baseline)
+        ratios.append(a / b)
+        our_times.append(a)
+        base_times.append(b)
+    return (
+        statistics.median(ratios),
+        statistics.median(our_times),
+        statistics.median(base_times),
+        our_result,
+        base_result,
+    )
