@@ -62,6 +62,21 @@ def is_overdue(status: str, decision_due, deadline, today: dt.date) -> bool:
     return False
 
 
+def parse_as_of(text: str | None) -> dt.date | None:
+    """The day of an `as_of` parameter (YYYY-MM-DD), None when not given; ValueError with
+    a translated message for a malformed or future date. Used by the pages and the API."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("The date must be written as YYYY-MM-DD.")) from None
+    if value > timezone.localdate():
+        raise ValueError(_("A report cannot be made for a future date."))
+    return value
+
+
 def as_of_rows(model, as_of: dt.date) -> QuerySet:
     """The rows of `model` as they stood at the end of `as_of`, from history: each
     object's last event of that day or before, unless that event is its deletion.

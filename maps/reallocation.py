@@ -83,15 +83,20 @@ def _condition_rank():
     return Case(*(When(Q(condition=c), then=Value(r)) for c, r in CONDITION_RANK.items()), output_field=IntegerField())
 
 
+def _promised(supply: str, amount: str):
+    """For each row of supply (`premises` or `asset`): the amount (`floor_area` or
+    `quantity`) that open handling records have promised, as a subquery; and the ids of
+    the supply promised as a whole (records without an amount)."""
+    open_records = HandlingRecord.objects.filter(status__in=OPEN)
+    total = open_records.filter(**{supply: OuterRef("pk")}).values(supply).annotate(total=Sum(amount)).values("total")
+    # (not NULL: a NOT IN over a list holding NULL would exclude every row)
+    whole = open_records.filter(**{f"{amount}__isnull": True, f"{supply}__isnull": False}).values(supply)
+    return total, whole
+
+
 def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
     needed = need.floor_area or Decimal(0)
-    promised = (
-        HandlingRecord.objects.filter(premises=OuterRef("pk"), status__in=OPEN)
-        .values("premises")
-        .annotate(total=Sum("floor_area"))
-        .values("total")
-    )
-    whole_promised = HandlingRecord.objects.filter(premises=OuterRef("pk"), status__in=OPEN, floor_area__isnull=True)
+    promised, whole_promised = _promised("premises", "floor_area")
     zero = Value(Decimal(0), output_field=AREA)
     queryset = (queryset if queryset is not None else Premises.objects.all()).filter(
         status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
@@ -110,7 +115,7 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
             )
         )
         .exclude(Q(available__lte=0))
-        .exclude(pk__in=whole_promised.values("premises"))
+        .exclude(pk__in=whole_promised)
         .annotate(
             covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()),
             condition_rank=_condition_rank(),
@@ -125,13 +130,7 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
 
 def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
     needed = need.quantity or 0
-    promised = (
-        HandlingRecord.objects.filter(asset=OuterRef("pk"), status__in=OPEN)
-        .values("asset")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    whole_promised = HandlingRecord.objects.filter(asset=OuterRef("pk"), status__in=OPEN, quantity__isnull=True)
+    promised, whole_promised = _promised("asset", "quantity")
     queryset = (queryset if queryset is not None else Asset.objects.all()).filter(
         status=AssetStatus.SURPLUS,
         asset_class=need.asset_class,
@@ -139,7 +138,7 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
         condition__in=list(CONDITION_RANK),
     )
     rows = (
-        queryset.exclude(pk__in=whole_promised.values("asset"))
+        queryset.exclude(pk__in=whole_promised)
         .annotate(available=F("quantity") - Coalesce(Subquery(promised, output_field=IntegerField()), 0))
         .filter(available__gt=0)
         .annotate(

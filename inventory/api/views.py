@@ -3,11 +3,8 @@ keyset pagination; spatial lists also answer GeoJSON (written by PostGIS); every
 exports as CSV and XLSX with the same filters. Writes are actions that call the same
 services as the web pages, which decide who may do what."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -137,20 +134,19 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return HttpResponse(text, content_type="application/geo+json")
 
 
+def as_of_param(request):
+    """The `as_of` day of an API request, or None; a bad one is a 400 naming it."""
+    try:
+        return reports.parse_as_of(request.query_params.get("as_of"))
+    except ValueError as exc:
+        raise ValidationError({"as_of": str(exc)}) from None
+
+
 class AsOfMixin:
     """`?as_of=YYYY-MM-DD`: the records from history, as they stood at the end of that day."""
 
     def as_of(self):
-        text = self.request.query_params.get("as_of")
-        if not text:
-            return None
-        try:
-            value = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValidationError({"as_of": _("The date must be written as YYYY-MM-DD.")}) from None
-        if value > timezone.localdate():
-            raise ValidationError({"as_of": _("A report cannot be made for a future date.")})
-        return value
+        return as_of_param(self.request)
 
     def base_queryset(self):
         as_of = self.as_of()
@@ -506,7 +502,7 @@ class ReportView(APIView):
     def get(self, request, name):
         if name not in reports.BUILDERS:
             return Response({"detail": _("Unknown report.")}, status=status.HTTP_404_NOT_FOUND)
-        as_of = AsOfMixin.as_of(self)
+        as_of = as_of_param(request)
         report = reports.build(name, request.user, as_of)
         return Response(
             {

@@ -2,14 +2,12 @@
 or as of a past date (?as_of=YYYY-MM-DD), always within the user's scope."""
 
 import csv
-import datetime as dt
 import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -18,16 +16,11 @@ from inventory.views.common import xlsx_response
 
 
 def _as_of(request):
-    """(date or None, error message or None) from ?as_of=."""
-    text = request.GET.get("as_of", "").strip()
-    if not text:
-        return None, None
+    """(date or None, error message or None) from ?as_of=; today means the live figures."""
     try:
-        value = dt.date.fromisoformat(text)
-    except ValueError:
-        return None, _("The date must be written as YYYY-MM-DD.")
-    if value > timezone.localdate():
-        return None, _("A report cannot be made for a future date.")
+        value = reports.parse_as_of(request.GET.get("as_of"))
+    except ValueError as exc:
+        return None, str(exc)
     return (None if value == timezone.localdate() else value), None
 
 

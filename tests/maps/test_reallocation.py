@@ -51,6 +51,10 @@ def test_premises_are_ranked_by_cover_then_condition_then_distance_then_leftover
     f_site = site("T-RANK-F", 3, 800, status=PremisesStatus.PARTLY_SURPLUS, surplus=Decimal(400))
     site("T-RANK-G", 0.2, 500, status=PremisesStatus.IN_USE_HQ)  # not surplus
     services.propose_transfer(f.user(Role.FINANCE), f.need(), premises=f_site, floor_area=Decimal(150))  # 250 left
+    # An open record for an asset line (no premises) must not hide any premises.
+    services.propose(
+        f.user(Role.FINANCE), services.Proposal(form_code="LIQUIDATE"), asset=f.asset(status=AssetStatus.SURPLUS)
+    )
 
     assert origin_of(need) == ORIGIN
     found = premises_candidates(need, queryset=Premises.objects.filter(code__startswith="T-RANK"))
