@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.response import TemplateResponse
@@ -12,10 +13,12 @@ from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
 from inventory.choices import Role
+from inventory.forms import LonLatGeometryField
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
 from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
+from inventory.widgets import MapWidget
 
 VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
 
@@ -27,7 +30,16 @@ def administrators_only(request) -> bool:
 
 
 class MapAdmin(LeafletGeoAdmin):
-    """Geometry on a Leaflet map (django-leaflet gives its script the request's CSP nonce)."""
+    """Geometry on a Leaflet map (django-leaflet gives its script the request's CSP nonce),
+    its coordinates checked like every other input (`LonLatGeometryField`) and a stored
+    out-of-range geometry shown as an empty map, never written out as text."""
+
+    widget = MapWidget
+
+    def formfield_for_dbfield(self, db_field, request=None, **kwargs):
+        if isinstance(db_field, GeometryField):
+            kwargs["form_class"] = LonLatGeometryField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class VersionedAdminMixin:

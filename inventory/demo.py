@@ -47,6 +47,7 @@ from inventory.models import (
     AgencySuccession,
     Asset,
     AssetClass,
+    Attachment,
     Declaration,
     DeclarationItem,
     HandlingForm,
@@ -152,6 +153,7 @@ def clear_demo(progress=None) -> dict[str, int]:
         HandlingRecord.objects.filter(
             Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
         ),
+        Attachment.objects.filter(premises__is_demo=True),
         DeclarationItem.objects.filter(declaration__agency__is_demo=True),
         Declaration.objects.filter(agency__is_demo=True),
         User.objects.filter(username__in=DEMO_USERNAMES),

@@ -20,6 +20,25 @@ from inventory.widgets import MapWidget
 RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
 
 
+class LonLatGeometryField(gis_forms.GeometryField):
+    """A geometry in longitude/latitude whose coordinates are checked
+    (`payload.lonlat_geometry`) before it is used for anything else; the geometry type
+    is the model field's (the admin) or the subclass's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("srid", 4326)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return P.lonlat_geometry(value)
+
+
+class LonLatPointField(LonLatGeometryField):
+    geom_type = "POINT"
+
+
 class DeclarationForm(forms.Form):
     """A record as its agency declares it: scalar fields from the model, related
     records chosen by code among those the user may declare for."""
@@ -40,7 +59,7 @@ class DeclarationForm(forms.Form):
             elif name in RELATED_FIELDS:
                 self.fields[name] = self.related_field(name)
             elif name == "location":
-                self.fields[name] = gis_forms.PointField(label=_("location"), srid=4326, widget=MapWidget())
+                self.fields[name] = LonLatPointField(label=_("location"), widget=MapWidget())
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Leave empty for a new record: a code is given.")
         if record is not None or (item is not None and item.action == ItemAction.UPDATE):
@@ -121,6 +140,7 @@ class DeclarationForm(forms.Form):
             agency = P.Lookups().get("agency", payload["agency"])
             payload["code"] = services.new_code(self.target, agency)
         lookups = P.Lookups(
+            unit_id=self.user.admin_unit_id,
             pending_premises=dict(
                 DeclarationItem.objects.visible_to(self.user)
                 .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)
@@ -181,8 +201,12 @@ class PremisesForm(DeclarationForm):
             except ArithmeticError:
                 point = None
             if point:
-                self.cleaned_data["location"] = gis_forms.PointField(srid=4326).clean(point)
                 self.errors.pop("location", None)
+                try:
+                    self.cleaned_data["location"] = LonLatPointField().clean(point)
+                except ValidationError as exc:
+                    self.cleaned_data.pop("location", None)
+                    self.add_error("location", exc)
         if not self.cleaned_data.get("location") and "location" not in self.errors:
             self.add_error("location", _("Place the premises on the map or type its coordinates."))
         return super().clean()

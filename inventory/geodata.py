@@ -1,14 +1,34 @@
-"""Reading vector geodata files (GeoJSON, Shapefile, any format GDAL reads) into
-WGS 84 geometries, with the checks every import needs: a readable file, features, the
-expected geometry types, non-empty and valid geometries. Nothing is written here."""
+"""Geometry that comes from outside, checked before anything is built from it.
+
+`check_lonlat()` is the one rule for coordinates: every one finite and within
+longitude −180…180 and latitude −90…90. It runs on every path a geometry comes in by
+(forms, Excel rows, API and map parameters, layer and boundary files) before the
+geometry is transformed, validated, written or turned into text — GEOS 3.11's WKT
+writer overflows its buffer on a coordinate like 1e300 and aborts the process. The
+database holds the same rule as a CHECK constraint on every geometry column
+(`lonlat_ok()`, migration 0010), so nothing out of range is ever stored.
+
+`read_features()` reads vector files (GeoJSON, zipped Shapefile, GeoPackage,
+FlatGeobuf) into WGS 84 geometries with the checks every import needs: only those
+drivers (a VRT or any other format that may fetch a URL or read another file is never
+opened), GDAL's and PROJ's network access off, features of the expected types,
+non-empty, in range and valid. Nothing is written here."""
 
 from __future__ import annotations
 
+import ctypes
+import math
+import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException, SpatialReference
+from django.contrib.gis.gdal.driver import Driver
+from django.contrib.gis.gdal.libgdal import lgdal
+from django.contrib.gis.gdal.prototypes import ds as capi
 from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 WGS84 = SpatialReference(4326)
@@ -19,6 +39,132 @@ LINES = frozenset({"LineString", "MultiLineString"})
 
 class GeodataError(ValueError):
     """The file cannot be imported; nothing was written."""
+
+
+def coordinates(geom):
+    """Every (x, y) of a GEOS geometry, without making text of it."""
+    kind = geom.geom_type
+    if kind == "Point":
+        if not geom.empty:
+            yield geom.coords[:2]
+    elif kind in ("LineString", "LinearRing"):
+        yield from (c[:2] for c in geom.coords)
+    elif kind == "Polygon":
+        for ring in geom:
+            yield from (c[:2] for c in ring.coords)
+    else:  # Multi* and collections
+        for part in geom:
+            yield from coordinates(part)
+
+
+def lonlat_problem(geom) -> str | None:
+    """Why the geometry's coordinates are not longitude/latitude, or None."""
+    for x, y in coordinates(geom):
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return _("The coordinates must be numbers (not NaN or infinity).")
+        if not (-180 <= x <= 180 and -90 <= y <= 90):
+            return _("The coordinates are out of range: longitude −180…180, latitude −90…90.")
+    return None
+
+
+# Projected coordinates (metres) beyond this are no place on Earth; PROJ may not return
+# from reprojecting them (an inverse Mercator of 1e300 spins).
+PROJECTED_LIMIT = 1e8
+
+
+def reprojectable(geom) -> bool:
+    """True when every coordinate is a finite number of bounded size: safe to hand to PROJ."""
+    return all(math.isfinite(c) and abs(c) <= PROJECTED_LIMIT for xy in coordinates(geom) for c in xy)
+
+
+def check_lonlat(geom) -> None:
+    """Raise ValidationError unless every coordinate of `geom` is a finite longitude
+    (−180…180) and latitude (−90…90). Call it before the geometry is used in any way."""
+    problem = lonlat_problem(geom)
+    if problem:
+        raise ValidationError(problem, code="coordinates")
+
+
+# Formats a file may be read as; anything else (VRT, WFS, CSV with a URL, ...) is refused
+# before GDAL opens it, so no driver that follows links is ever used on an upload.
+ACCEPTED_DRIVERS = ("GeoJSON", "ESRI Shapefile", "GPKG", "FlatGeobuf")
+# No network for GDAL or PROJ in this process: an upload cannot make the server fetch.
+_NETWORK_OFF = {
+    "GDAL_HTTP_PROXY": "127.0.0.1:9",  # discard port: any HTTP GDAL would try fails at once
+    "GDAL_HTTP_TIMEOUT": "1",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none",
+}
+os.environ.setdefault("PROJ_NETWORK", "OFF")
+
+
+def _network_off() -> None:
+    for key, value in _NETWORK_OFF.items():
+        lgdal.CPLSetConfigOption(key.encode(), value.encode())
+
+
+def open_vector(path) -> DataSource:
+    """The file as a GDAL data source, opened only by the accepted drivers."""
+    _network_off()
+    Driver.ensure_registered()
+    path = Path(path)
+    if str(path).startswith("/vsi"):
+        raise GDALException("virtual paths are not read")
+    allowed = (ctypes.c_char_p * (len(ACCEPTED_DRIVERS) + 1))(*(d.encode() for d in ACCEPTED_DRIVERS), None)
+    try:
+        handle = capi.open_ds(str(path).encode(), capi.GDAL_OF_READONLY | capi.GDAL_OF_VECTOR, allowed, None, None)
+    except GDALException:
+        handle = None
+    if not handle:
+        raise GDALException("not an accepted vector file")
+    return DataSource(handle, ds_driver=capi.get_dataset_driver(handle))
+
+
+# Unpacking a zipped Shapefile: what it may hold at most, uncompressed.
+ZIP_MAX_BYTES = 200 * 1024 * 1024
+ZIP_MAX_MEMBERS = 200
+ZIP_MAX_RATIO = 200
+
+
+def unpack_upload(path: Path, folder: Path) -> Path:
+    """The file to read from an uploaded file: itself, or the Shapefile (or other
+    accepted file) inside a zip, unpacked into `folder` within size bounds checked from
+    the archive's directory before anything is unpacked."""
+    if not zipfile.is_zipfile(path):
+        return path
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            total = sum(m.file_size for m in members)
+            if len(members) > ZIP_MAX_MEMBERS or total > ZIP_MAX_BYTES:
+                raise GeodataError(
+                    _("The zip file is too large when unpacked (at most %(mb)s MB and %(n)s files).")
+                    % {"mb": ZIP_MAX_BYTES // (1024 * 1024), "n": ZIP_MAX_MEMBERS}
+                )
+            for member in members:
+                if member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1) and member.file_size > 1024 * 1024:
+                    raise GeodataError(_("The zip file is compressed suspiciously well; it is not read."))
+            names = []
+            for member in members:
+                name = Path(member.filename)
+                if name.is_absolute() or ".." in name.parts:
+                    continue
+                target = folder / "unzipped" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                written = 0
+                with archive.open(member) as source, target.open("wb") as out:
+                    while chunk := source.read(1024 * 1024):
+                        written += len(chunk)
+                        if written > member.file_size:  # the directory lied about the size
+                            raise GeodataError(_("The zip file is damaged."))
+                        out.write(chunk)
+                names.append(target)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise GeodataError(_("The zip file is damaged.")) from exc
+    for suffix in (".shp", ".gpkg", ".geojson", ".json", ".fgb"):
+        found = sorted(p for p in names if p.suffix.lower() == suffix)
+        if found:
+            return found[0]
+    raise GeodataError(_("The zip file holds no Shapefile (.shp)."))
 
 
 @dataclass
@@ -37,10 +183,11 @@ def read_features(
     if not path.exists():
         raise GeodataError(_("File not found: %(path)s") % {"path": path})
     try:
-        source = DataSource(str(path))
+        source = open_vector(path)
     except GDALException as exc:
         raise GeodataError(
-            _("%(path)s is not a geodata file GDAL can read (GeoJSON, Shapefile...).") % {"path": path.name}
+            _("%(path)s is not a geodata file that is accepted (GeoJSON, zipped Shapefile, GeoPackage, FlatGeobuf).")
+            % {"path": path.name}
         ) from exc
     if source.layer_count < 1:
         raise GeodataError(_("%(path)s holds no layer.") % {"path": path.name})
@@ -65,12 +212,22 @@ def read_features(
             )
         if ogr.srs is None:
             ogr.srs = srs
-        ogr.transform(WGS84)
+        try:
+            ogr.transform(WGS84)
+        except GDALException as exc:
+            raise GeodataError(
+                _("Feature %(i)s (%(label)s) cannot be reprojected to WGS 84.") % {"i": index, "label": label}
+            ) from exc
         if ogr.coord_dim == 3:
             ogr.coord_dim = 2
         geom = GEOSGeometry(ogr.wkb, srid=4326)
         if geom.empty:
             raise GeodataError(_("Feature %(i)s (%(label)s) has an empty geometry.") % {"i": index, "label": label})
+        problem = lonlat_problem(geom)
+        if problem:
+            raise GeodataError(
+                _("Feature %(i)s (%(label)s): %(problem)s") % {"i": index, "label": label, "problem": problem}
+            )
         if not geom.valid:
             raise GeodataError(
                 _("Feature %(i)s (%(label)s) is not a valid geometry: %(reason)s.")

@@ -11,7 +11,6 @@ The unfiltered province view reads the unit rollups (`inventory.models.rollups`)
 the premises or asset rows; filtered views read premises rows and their asset rollup.
 """
 
-import math
 from decimal import Decimal
 
 from django.contrib.gis.gdal import GDALException
@@ -21,6 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from inventory.choices import PremisesStatus
+from inventory.geodata import lonlat_problem
 
 UNIT_ZOOM_MAX = 10  # at or below this zoom: one feature per new commune
 CELL_PX = 64  # grid cell of the clusters, in screen pixels
@@ -271,9 +271,9 @@ def parse_area(text: str) -> GEOSGeometry:
     if geometry.srid not in (None, 4326):
         raise ValueError(_("The area must be in longitude and latitude (EPSG:4326)."))
     geometry.srid = 4326
-    w, s, e, n = geometry.extent
-    if not all(math.isfinite(v) for v in (w, s, e, n)) or not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
-        raise ValueError(_("The area is outside longitude −180…180 and latitude −90…90."))
+    problem = lonlat_problem(geometry)
+    if problem:
+        raise ValueError(problem)
     if not geometry.valid:
         raise ValueError(_("The area's outline crosses itself; draw it again."))
     return geometry

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AttachmentKind
-from inventory.models.base import track_history
+from inventory.models.base import no_hard_delete_unless_demo, track_history
 
 __all__ = ["Attachment"]
 
@@ -14,6 +14,7 @@ def attachment_path(instance, filename):
     return f"premises/{instance.premises_id}/{instance.kind}/{filename}"
 
 
+@no_hard_delete_unless_demo(premises_id="inventory_premises")
 @track_history()
 class Attachment(models.Model):
     """A photo (re-encoded, with a thumbnail) or a document (PDF) of a premises. The

@@ -97,18 +97,48 @@ class SoftDeleteModel(models.Model):
         abstract = True
 
 
-def deleted_index(name: str) -> models.Index:
-    """Only the few deleted rows are indexed (for the administrators' "deleted" list): an
-    index over every live row's NULL would mislead the planner on live queries."""
-    return models.Index(fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name=name)
-
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
 
+def deleted_index(name: str) -> models.Index:
+    """Only the few deleted rows are indexed (for the administrators' "deleted" list): an
+    index over every live row's NULL would mislead the planner on live queries."""
+    return models.Index(fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name=name)
+
+
 def no_hard_delete(model):
-    """Class decorator: PostgreSQL refuses DELETE of a row that is not demo data."""
+    """Class decorator: PostgreSQL refuses DELETE of a row that is not demo data, and
+    refuses to turn a real row into demo data (which would open the way to deleting it).
+    TRUNCATE of every table of the register is refused by migration 0010."""
     return pgtrigger.register(
-        pgtrigger.Protect(name="no_hard_delete", operation=pgtrigger.Delete, condition=pgtrigger.Q(old__is_demo=False))
+        pgtrigger.Protect(name="no_hard_delete", operation=pgtrigger.Delete, condition=pgtrigger.Q(old__is_demo=False)),
+        pgtrigger.Protect(
+            name="demo_flag_fixed",
+            operation=pgtrigger.Update,
+            condition=pgtrigger.Q(old__is_demo__df=pgtrigger.F("new__is_demo")),
+        ),
     )(model)
+
+
+def no_hard_delete_unless_demo(**parents: str):
+    """Class decorator for a row that belongs to demo data through its parents (no flag
+    of its own): PostgreSQL refuses DELETE unless one of the parents it names is demo
+    data. `parents` maps a foreign-key column to the parent's table, e.g.
+    premises_id="inventory_premises"; the parents' own flag cannot change (no_hard_delete)."""
+    demo_parent = " OR ".join(
+        # identifiers given in code by the models, never user input
+        f"EXISTS (SELECT 1 FROM {table} WHERE id = OLD.{column} AND is_demo)"  # noqa: S608
+        for column, table in parents.items()
+    )
+    trigger = pgtrigger.Trigger(
+        name="no_hard_delete",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func=(
+            f"IF {demo_parent} THEN RETURN OLD; END IF; "
+            "RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME; "
+        ),
+    )
+    return pgtrigger.register(trigger)

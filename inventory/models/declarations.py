@@ -11,6 +11,9 @@ from inventory.querysets import ScopedQuerySet
 
 __all__ = ["Declaration", "DeclarationItem", "Notification"]
 
+# Item statuses still undecided: being written, returned for correction, or waiting.
+OPEN_OR_PENDING = [ItemStatus.DRAFT, ItemStatus.RETURNED, ItemStatus.PENDING]
+
 
 class DeclarationQuerySet(ScopedQuerySet):
     def open_for_review(self):
@@ -137,7 +140,20 @@ class DeclarationItem(VersionedModel, TimeStampedModel):
         verbose_name_plural = _("declaration items")
         ordering = ["declaration", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["declaration", "target", "code"], name="one_item_per_record"),
+            # One open item per record in a declaration; closed ones (approved, in effect)
+            # stay beside a later change to the same record.
+            models.UniqueConstraint(
+                fields=["declaration", "target", "code"],
+                condition=models.Q(status__in=OPEN_OR_PENDING),
+                name="one_open_item_per_record",
+            ),
+            # A code chosen for a new record is held by one declaration until it is
+            # decided: two units cannot both be waiting to create the same code.
+            models.UniqueConstraint(
+                fields=["target", "code"],
+                condition=models.Q(action=ItemAction.CREATE, status__in=OPEN_OR_PENDING),
+                name="one_new_record_per_code",
+            ),
         ]
 
     def __str__(self):

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import HandlingStatus
-from inventory.models.base import TimeStampedModel, VersionedModel, track_history, versioned
+from inventory.models.base import (
+    TimeStampedModel,
+    VersionedModel,
+    no_hard_delete_unless_demo,
+    track_history,
+    versioned,
+)
 from inventory.querysets import ScopedQuerySet
 
 __all__ = ["HandlingRecord"]
@@ -44,6 +50,9 @@ HANDOVER_DAYS = 30
 DECISION_DAYS = 20
 
 
+@no_hard_delete_unless_demo(
+    premises_id="inventory_premises", asset_id="inventory_asset", need_id="inventory_need"
+)
 @versioned
 @track_history()
 class HandlingRecord(VersionedModel, TimeStampedModel):

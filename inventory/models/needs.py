@@ -6,12 +6,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import NeedKind, NeedStatus, NeedUrgency
-from inventory.models.base import DemoFlagModel, TimeStampedModel, VersionedModel, track_history, versioned
+from inventory.models.base import (
+    DemoFlagModel,
+    TimeStampedModel,
+    VersionedModel,
+    no_hard_delete,
+    track_history,
+    versioned,
+)
 from inventory.querysets import NeedQuerySet
 
 __all__ = ["Need"]
 
 
+@no_hard_delete
 @versioned
 @track_history()
 class Need(VersionedModel, DemoFlagModel, TimeStampedModel):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget, Role
-from inventory.models import Agency, Declaration, DeclarationItem, Notification, Premises, User
+from inventory.models import Agency, Declaration, DeclarationItem, Notification, User
+from inventory.models.declarations import OPEN_OR_PENDING
 from inventory.services import payload as P
 from inventory.versioning import StaleVersion, lock
 
@@ -109,8 +110,33 @@ def pending_elsewhere(target: str, code: str, exclude_declaration=None) -> Decla
     return items.select_related("declaration").first()
 
 
-def _record_for(target: str, code: str):
-    return P.MODELS[target].objects.filter(code=code).first()
+def open_declarations(actor):
+    """The declarations the user's agencies have open for changes."""
+    return Declaration.objects.filter(
+        agency__in=declarable_agencies(actor), status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+    )
+
+
+def codes_taken(target: str, codes, exclude_declarations=()) -> dict[str, str]:
+    """The codes, among `codes` for new records, that cannot be given to one: held by a
+    record (deleted ones too: a code is never reused) or by a new record still being
+    declared in a declaration other than `exclude_declarations` (the user's own open
+    ones), see `one_new_record_per_code`. {code: the reason, for the user}."""
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    model = P.MODELS[target]
+    manager = getattr(model, "all_objects", model.objects)
+    taken = dict.fromkeys(
+        manager.filter(code__in=codes).values_list("code", flat=True), _("A record with this code exists already.")
+    )
+    declared = DeclarationItem.objects.filter(
+        target=target, code__in=codes, action=ItemAction.CREATE, status__in=OPEN_OR_PENDING
+    )
+    declared = declared.exclude(declaration__in=exclude_declarations)
+    for code in declared.values_list("code", flat=True):
+        taken.setdefault(code, _("This code is already being declared for another new record; choose another code."))
+    return taken
 
 
 @transaction.atomic
@@ -131,8 +157,10 @@ def propose(
     if record is not None and not P.MODELS[target].objects.visible_to(actor).filter(pk=record.pk).exists():
         raise PermissionDenied(_("You may only declare for the agencies of your own unit."))
     code = record.code if record is not None else payload.get("code")
-    if record is None and _record_for(target, code) is not None:
-        raise ValidationError({"code": _("A record with this code exists already.")})
+    if record is None:
+        taken = codes_taken(target, [code], [declaration])
+        if code in taken:
+            raise ValidationError({"code": taken[code]})
     waiting = pending_elsewhere(target, code, exclude_declaration=declaration)
     if waiting is not None:
         raise ValidationError(
@@ -144,7 +172,7 @@ def propose(
     instance = P.build(target, payload, base=record, lookups=lookups)
     P.validate(instance, target)
 
-    item = declaration.items.select_for_update().filter(target=target, code=code).first()
+    item = declaration.items.select_for_update().filter(target=target, code=code, status__in=OPEN_ITEM_STATUSES).first()
     if expected_item_version is not None and (item.version if item else 0) != expected_item_version:
         # Someone else declared a change to this record since the form was opened.
         raise StaleVersion(item or record, expected_item_version)
@@ -162,8 +190,6 @@ def propose(
             base_version=record.version if record is not None else None,
             **({target: record} if record is not None else {}),
         )
-    if item.status not in OPEN_ITEM_STATUSES:
-        raise ValidationError(_("This item was already reviewed."))
     item.payload = payload
     item.status = ItemStatus.DRAFT
     item.base_version = record.version if record is not None else None
@@ -176,7 +202,7 @@ def _lookups_for(declaration: Declaration, preload: bool = False) -> P.Lookups:
     pending = declaration.items.filter(
         target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True
     ).values_list("code", "payload")
-    return P.Lookups(preload=preload, pending_premises=dict(pending))
+    return P.Lookups(unit_id=declaration.agency.admin_unit_id, preload=preload, pending_premises=dict(pending))
 
 
 @transaction.atomic
@@ -248,12 +274,19 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
         base = lock(type(base), base.pk, item.base_version)
     instance = P.build(item.target, item.payload, base=base, lookups=lookups)
     if item.target == ItemTarget.ASSET and instance.premises_id is None and item.payload.get("premises"):
-        instance.premises = Premises.objects.filter(code=item.payload["premises"]).first()
+        instance.premises = lookups.get("premises", item.payload["premises"])
         if instance.premises is None:
             raise ValidationError(
                 _("Approve the premises %(code)s first: this asset is in it.") % {"code": item.payload["premises"]}
             )
     P.validate(instance, item.target)
+    if base is None:
+        taken = codes_taken(item.target, [instance.code], [item.declaration_id])
+        if instance.code in taken:
+            raise ValidationError(
+                _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
+                % {"code": instance.code, "reason": taken[instance.code]}
+            )
     instance.save()
     setattr(item, item.target, instance)
     if item.target == ItemTarget.PREMISES:
@@ -322,6 +355,7 @@ def _settle(actor, declaration: Declaration) -> None:
         declaration.save()
         return
     returned = items.filter(status=ItemStatus.RETURNED).count()
+    merged = _take_in_open_draft(declaration) if returned else None
     declaration.status = DeclarationStatus.RETURNED if returned else DeclarationStatus.APPROVED
     declaration.reviewed_by, declaration.reviewed_at = actor, timezone.now()
     declaration.save()
@@ -330,12 +364,35 @@ def _settle(actor, declaration: Declaration) -> None:
             "pk": declaration.pk,
             "n": returned,
         }
+        if merged:
+            message += " " + _("The draft no. %(draft)s you had started is now part of it (%(n)s item(s)).") % merged
     else:
         message = _("Declaration no. %(pk)s was approved.") % {"pk": declaration.pk}
     recipients = {declaration.created_by_id, declaration.submitted_by_id} - {None}
     notify(
         User.objects.filter(pk__in=recipients), message, reverse("inventory:declaration_detail", args=[declaration.pk])
     )
+
+
+def _take_in_open_draft(declaration: Declaration) -> dict | None:
+    """A returned declaration becomes the agency's one open declaration: a draft the
+    agency started while it was under review is folded into it (its items move over,
+    unchanged; the emptied draft is removed, its history kept), so nothing entered is
+    lost and there are never two open declarations (`one_open_declaration_per_agency`).
+    The items cannot collide: a record waiting for review cannot be drafted elsewhere."""
+    draft = (
+        Declaration.objects.select_for_update()
+        .filter(agency_id=declaration.agency_id, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+        .exclude(pk=declaration.pk)
+        .first()
+    )
+    if draft is None:
+        return None
+    merged = {"draft": draft.pk, "n": draft.items.update(declaration=declaration)}
+    if draft.note:
+        declaration.note = "\n".join(n for n in (declaration.note, draft.note) if n)
+    draft.delete()
+    return merged
 
 
 def notify(users, message: str, url: str = "") -> None:

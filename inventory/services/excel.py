@@ -367,7 +367,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     workbook = _open(upload)
     result = ImportResult()
     default_agency = actor.agency or services.declarable_agencies(actor).first()
-    lookups = P.Lookups(preload=True, memo={})
+    lookups = P.Lookups(unit_id=actor.admin_unit_id, preload=True, memo={})
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
@@ -384,9 +384,10 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
         # codes it does not hold are looked for among other units' records.
         existing = P.payloads(model.objects.visible_to(actor), target)
         unknown = [c for c in codes if c not in existing]
-        foreign = set(model.objects.filter(code__in=unknown).values_list("code", flat=True)) if unknown else set()
+        open_declarations = services.open_declarations(actor)
+        taken = services.codes_taken(target, unknown, open_declarations)
         if target == ItemTarget.PREMISES:
-            lookups.pending_premises.update({c: {} for c in unknown if c not in foreign})
+            lookups.pending_premises.update({c: {} for c in unknown if c not in taken})
             lookups.pending_premises.update(
                 dict(
                     DeclarationItem.objects.visible_to(actor)
@@ -398,12 +399,8 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
         to_check = []
         for number, cells, payload, row_errors in rows:
             code = payload.get("code")
-            if code in foreign:
-                row_errors.append(
-                    RowError(
-                        SHEETS[target], number, header(target, "code"), _("This code belongs to another unit's record.")
-                    )
-                )
+            if code in taken:
+                row_errors.append(RowError(SHEETS[target], number, header(target, "code"), taken[code]))
             if not payload.get("agency") and default_agency is not None:
                 payload["agency"] = default_agency.code
             if payload.get("agency") and payload["agency"] not in own_agencies:
@@ -488,7 +485,8 @@ def _write(actor, planned, result: ImportResult) -> int:
         declaration = declarations.get(agency.pk)
         if declaration is None:
             declaration = declarations[agency.pk] = services.open_declaration(actor, agency)
-            existing_items.update({(declaration.pk, i.target, i.code): i for i in declaration.items.all()})
+            open_items = declaration.items.filter(status__in=services.OPEN_ITEM_STATUSES)
+            existing_items.update({(declaration.pk, i.target, i.code): i for i in open_items})
         code = payload["code"]
         if record is not None and waiting.get(code) not in (None, declaration.pk):
             raise ValidationError(

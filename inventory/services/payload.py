@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.gis.db.models import Extent, GeometryField
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from inventory import geodata
 from inventory.choices import AssetCategory, ItemTarget, UnitLevel
 from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Need, Premises, PriorityUse
 
@@ -167,6 +169,7 @@ def serialize(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, GEOSGeometry):
+        geodata.check_lonlat(value)  # GEOS's WKT writer must never see an unchecked coordinate
         return f"SRID={value.srid or 4326};{value.wkt}"
     if isinstance(value, models.Model):
         return value.code
@@ -200,10 +203,20 @@ def payloads(queryset, target: str) -> dict[str, tuple[int, dict]]:
     return result
 
 
+# Related records a declaration may name only within its own unit: an agency or a
+# premises of another commune is an unknown code to it. Lists (classes, uses) are shared.
+UNIT_SCOPED = frozenset({"agency", "premises"})
+
+
 @dataclass
 class Lookups:
-    """Related records by code, loaded once for many rows (Excel) or lazily (forms)."""
+    """Related records by code, loaded once for many rows (Excel) or lazily (forms).
 
+    `unit_id` is the administrative unit the declaration belongs to: agencies and
+    premises are looked up only among that unit's (None: among all, for reading back
+    what is stored)."""
+
+    unit_id: int | None = None
     preload: bool = False
     cache: dict[str, dict[str, models.Model]] = field(default_factory=dict)
     pending_premises: dict[str, dict] = field(default_factory=dict)
@@ -211,16 +224,21 @@ class Lookups:
     # repeats values (classes, units, statuses...) and each is worked out once.
     memo: dict | None = None
 
+    def _queryset(self, name: str):
+        queryset = RELATED[name].objects.all()
+        if name in UNIT_SCOPED and self.unit_id is not None:
+            queryset = queryset.filter(queryset.belongs_to(self.unit_id))
+        return queryset
+
     def get(self, name: str, code: str):
-        model = RELATED[name]
         table = self.cache.get(name)
         if table is None and self.preload:
-            table = self.cache[name] = {obj.code: obj for obj in model.objects.all()}
+            table = self.cache[name] = {obj.code: obj for obj in self._queryset(name)}
         if table is not None and code in table:
             return table[code]
         if self.preload:
             return None
-        obj = model.objects.filter(code=code).first()
+        obj = self._queryset(name).filter(code=code).first()
         if obj is not None:
             self.cache.setdefault(name, {})[code] = obj
         return obj
@@ -232,13 +250,7 @@ def _convert(field_: models.Field, raw):
             return False
         return "" if isinstance(field_, models.CharField | models.TextField) else None
     if isinstance(field_, GeometryField):
-        try:
-            geom = raw if isinstance(raw, GEOSGeometry) else GEOSGeometry(str(raw))
-        except (GEOSException, ValueError, TypeError) as exc:
-            raise ValidationError(_("Not a valid location.")) from exc
-        if geom.srid is None:
-            geom.srid = 4326
-        return geom
+        return lonlat_geometry(raw)
     if isinstance(field_, models.BooleanField):
         if isinstance(raw, str):
             return raw.strip().lower() in {"1", "true", "yes", "on", "có", "x"}
@@ -253,6 +265,26 @@ def _convert(field_: models.Field, raw):
     if isinstance(field_, models.DateField) and isinstance(raw, dt.datetime):
         return raw.date()
     return field_.to_python(raw)
+
+
+def lonlat_geometry(raw) -> GEOSGeometry:
+    """A location given as text (EWKT, WKT, GeoJSON, hex WKB) or a geometry, in
+    longitude/latitude (SRID 4326): checked (`check_lonlat`) before anything else is done
+    with it; another SRID is reprojected only once its numbers are bounded."""
+    try:
+        geom = raw if isinstance(raw, GEOSGeometry) else GEOSGeometry(str(raw))
+    except (GEOSException, GDALException, ValueError, TypeError) as exc:
+        raise ValidationError(_("Not a valid location.")) from exc
+    if geom.srid not in (None, 4326):
+        if not geodata.reprojectable(geom):
+            raise ValidationError(_("The coordinates are out of range: longitude −180…180, latitude −90…90."))
+        try:
+            geom.transform(4326)
+        except (GEOSException, GDALException) as exc:
+            raise ValidationError(_("Not a valid location.")) from exc
+    geodata.check_lonlat(geom)
+    geom.srid = 4326
+    return geom
 
 
 def _convert_memo(field_: models.Field, raw, memo: dict | None):
@@ -393,8 +425,9 @@ def validate(
 
 def _validate_location(instance, errors, province, extent) -> None:
     point = instance.location
-    if not (-180 <= point.x <= 180 and -90 <= point.y <= 90):
-        errors["location"] = [_("The coordinates are out of range: longitude −180…180, latitude −90…90.")]
+    problem = geodata.lonlat_problem(point)
+    if problem:  # a record built from a base whose location was not checked here
+        errors["location"] = [problem]
         return
     if province is None:
         province = AdministrativeUnit.objects.filter(

@@ -2,7 +2,6 @@
 
 import json
 import tempfile
-import zipfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory.choices import SURPLUS_PREMISES_STATUSES
-from inventory.geodata import GeodataError
+from inventory.geodata import GeodataError, unpack_upload
 from inventory.models import AdministrativeUnit, Premises
 from inventory.services.declarations import can_review
 from inventory.services.handling import propose_handling
@@ -241,22 +240,15 @@ def layer_list(request):
 
 
 def _import_upload(user, data):
-    """Write the upload to a temporary folder (a zipped Shapefile is unpacked) and import it."""
+    """Write the upload to a temporary folder (a zipped Shapefile is unpacked, within
+    bounds) and import it."""
     upload = data["file"]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                names = [n for n in archive.namelist() if not n.startswith(("/", "..")) and ".." not in n]
-                archive.extractall(folder, members=names)
-            shapefiles = sorted(Path(folder).rglob("*.shp"))
-            if not shapefiles:
-                raise GeodataError(_("The zip file holds no Shapefile (.shp)."))
-            path = shapefiles[0]
-        return import_layer(path, data["kind"], data["name"], actor=user)
+        return import_layer(unpack_upload(path, Path(folder)), data["kind"], data["name"], actor=user)
 
 
 @login_required

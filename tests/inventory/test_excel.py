@@ -188,4 +188,4 @@ def test_another_units_code_is_refused(declarant):
     sheet.cell(2, 1).value = other.code
     result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
     assert not result.written
-    assert any("another unit" in str(e) for e in result.errors)
+    assert any("exists already" in str(e) for e in result.errors)

@@ -192,7 +192,8 @@ def committed(django_db_blocker):
     with django_db_blocker.unblock():
         yield made
         # Test rows only: removed outright, past the guards that keep real records.
-        with pgtrigger.ignore("inventory.Premises:no_hard_delete"):
+        guards = ("Premises", "HandlingRecord", "Need")
+        with pgtrigger.ignore(*(f"inventory.{model}:no_hard_delete" for model in guards)):
             HandlingRecord.objects.filter(premises__in=[o for o in made if isinstance(o, Premises)]).delete()
             HandlingRecord.objects.filter(need__in=[o for o in made if isinstance(o, Need)]).delete()
             for obj in reversed(made):

@@ -149,7 +149,8 @@ def test_bad_map_requests_get_a_clear_error(client_as, params, message):
         ("not geojson", "not a GeoJSON polygon"),
         ('{"type": "Point", "coordinates": [105, 18]}', "must be a polygon"),
         ('{"type": "Polygon", "coordinates": [[[105,18],[106,19],[106,18],[105,19],[105,18]]]}', "crosses itself"),
-        ('{"type": "Polygon", "coordinates": [[[105,18],[306,18],[306,19],[105,18]]]}', "outside"),
+        ('{"type": "Polygon", "coordinates": [[[105,18],[306,18],[306,19],[105,18]]]}', "out of range"),
+        ('{"type": "Polygon", "coordinates": [[[105,18],[1e300,18],[106,19],[105,18]]]}', "out of range"),
     ],
 )
 def test_bad_drawn_areas_get_a_clear_error(client_as, area, message):

@@ -1,0 +1,78 @@
+"""Rules PostgreSQL keeps itself, whatever writes to it (the application, raw SQL, a
+restore script): coordinates in range on every geometry column, and no TRUNCATE of
+the register. Written as SQL for the migrations that install them; the tests read the
+catalogue to check that every table and geometry column has them."""
+
+# Every coordinate finite and within longitude −180…180, latitude −90…90 (NaN fails
+# BETWEEN in PostgreSQL). A point is checked directly; other shapes point by point, as
+# a bounding box does not see a NaN between finite coordinates.
+LONLAT_FUNCTION = """
+CREATE OR REPLACE FUNCTION lonlat_ok(g geometry) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN g IS NULL THEN true
+    WHEN GeometryType(g) = 'POINT' THEN
+      ST_IsEmpty(g) OR (ST_X(g) BETWEEN -180 AND 180 AND ST_Y(g) BETWEEN -90 AND 90)
+    ELSE NOT EXISTS (
+      SELECT 1 FROM ST_DumpPoints(g) AS d
+      WHERE NOT (ST_X(d.geom) BETWEEN -180 AND 180 AND ST_Y(d.geom) BETWEEN -90 AND 90))
+  END
+$$;
+"""
+DROP_LONLAT_FUNCTION = "DROP FUNCTION IF EXISTS lonlat_ok(geometry);"
+
+
+def lonlat_constraint_name(table: str, column: str) -> str:
+    return f"{table}_{column}_lonlat"
+
+
+def add_lonlat_checks(columns: list[tuple[str, str]]) -> str:
+    """CHECK (lonlat_ok(column)) on each (table, column): new rows are checked at once
+    (NOT VALID), and the existing rows too where they all pass; a database that already
+    holds an out-of-range row keeps it (shown as an empty map, never as text) until an
+    administrator corrects it, and then `VALIDATE CONSTRAINT` can be run."""
+    statements = []
+    for table, column in columns:
+        name = lonlat_constraint_name(table, column)
+        statements.append(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK (lonlat_ok({column})) NOT VALID;\n"
+            f"DO $$ BEGIN ALTER TABLE {table} VALIDATE CONSTRAINT {name}; "
+            f"EXCEPTION WHEN check_violation THEN RAISE WARNING '{table}.{column} holds coordinates out of range'; "
+            f"END $$;"
+        )
+    return "\n".join(statements)
+
+
+def drop_lonlat_checks(columns: list[tuple[str, str]]) -> str:
+    return "\n".join(
+        f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {lonlat_constraint_name(table, column)};"
+        for table, column in columns
+    )
+
+
+REFUSE_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'TRUNCATE of % is refused: records are deleted one by one, with history', TG_TABLE_NAME
+    USING ERRCODE = 'restrict_violation';
+END $$;
+"""
+DROP_REFUSE_TRUNCATE_FUNCTION = "DROP FUNCTION IF EXISTS refuse_truncate();"
+TRUNCATE_TRIGGER = "refuse_truncate"
+
+# Tables PostgreSQL rebuilds from others (`rebuild_rollups()`): emptying them loses nothing.
+DERIVED_TABLES = frozenset({"inventory_premisesrollup", "inventory_unitrollup"})
+
+
+def refuse_truncate(tables: list[str]) -> str:
+    return "\n".join(
+        f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table};\n"
+        f"CREATE TRIGGER {TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate();"
+        for table in tables
+        if table not in DERIVED_TABLES
+    )
+
+
+def allow_truncate(tables: list[str]) -> str:
+    return "\n".join(f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table};" for table in tables)
