@@ -226,6 +226,12 @@ def test_history_is_insert_only_for_the_application_role():
                 cursor.execute("SET LOCAL pgtrigger.ignore = '{inventory_premisesevent:append_only}'")
                 cursor.execute(statement)
             assert "permission denied" in str(caught.value)
+        for table in ("inventory_premises", "inventory_asset", "inventory_need", "inventory_handlingrecord",
+                      "inventory_attachment"):
+            with pytest.raises(DatabaseError) as caught, transaction.atomic():
+                cursor.execute(f"SET LOCAL pgtrigger.ignore = '{{{table}:no_hard_delete}}'")
+                cursor.execute(f"DELETE FROM {table} WHERE id = (SELECT min(id) FROM {table})")
+            assert "permission denied" in str(caught.value)
         cursor.execute(
             "UPDATE inventory_premises SET notes = notes WHERE id = (SELECT min(id) FROM inventory_premises)"
         )

@@ -1,5 +1,9 @@
 """manage.py protect_history --role ROLE: give the application's database role what it
-needs on every table, but no UPDATE, DELETE or TRUNCATE on the history (event) tables.
+needs on every table, but no UPDATE, DELETE or TRUNCATE on the history (event) tables,
+no DELETE on the records that are only ever deleted softly (those with a
+`no_hard_delete` trigger: premises, assets, needs, handling records, attachments) and
+no TRUNCATE anywhere. The triggers stop everyone else; privileges also stop the
+application's role from telling the triggers to step aside (`pgtrigger.ignore`).
 
 Run it as the owner of the tables (the role that runs migrations), after migrating; the
 application then connects as ROLE (a role that is not a superuser and does not own the
@@ -7,11 +11,18 @@ tables). PostgreSQL itself then refuses any change to history by the application
 of the append-only triggers on each event table."""
 
 import pghistory.models
+import pgtrigger
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 from psycopg2 import sql
+
+
+def soft_delete_tables() -> list[str]:
+    """Tables whose rows the application never deletes outright."""
+    guarded = {model._meta.db_table for model, trigger in pgtrigger.registered() if trigger.name == "no_hard_delete"}
+    return sorted(guarded)
 
 
 def event_tables() -> list[str]:
@@ -57,6 +68,8 @@ class Command(BaseCommand):
                 raw.execute(
                     sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident)
                 )
+            for table in soft_delete_tables():
+                raw.execute(sql.SQL("REVOKE DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), ident))
         self.stdout.write(
             _("%(role)s may read and write the records; %(n)s history tables are insert-only for it.")
             % {"role": role, "n": len(tables)}
