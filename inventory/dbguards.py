@@ -6,20 +6,22 @@ catalogue to check that every table and geometry column has them."""
 # Every coordinate finite and within longitude −180…180, latitude −90…90 (NaN fails
 # BETWEEN in PostgreSQL). A point is checked directly; other shapes point by point, as
 # a bounding box does not see a NaN between finite coordinates.
+# PostGIS's functions are named with their schema: pg_restore runs with an empty
+# search_path, and the CHECK calls this function on every restored row.
 LONLAT_FUNCTION = """
-CREATE OR REPLACE FUNCTION lonlat_ok(g geometry) RETURNS boolean
+CREATE OR REPLACE FUNCTION public.lonlat_ok(g public.geometry) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE
     WHEN g IS NULL THEN true
-    WHEN GeometryType(g) = 'POINT' THEN
-      ST_IsEmpty(g) OR (ST_X(g) BETWEEN -180 AND 180 AND ST_Y(g) BETWEEN -90 AND 90)
+    WHEN public.GeometryType(g) = 'POINT' THEN
+      public.ST_IsEmpty(g) OR (public.ST_X(g) BETWEEN -180 AND 180 AND public.ST_Y(g) BETWEEN -90 AND 90)
     ELSE NOT EXISTS (
-      SELECT 1 FROM ST_DumpPoints(g) AS d
-      WHERE NOT (ST_X(d.geom) BETWEEN -180 AND 180 AND ST_Y(d.geom) BETWEEN -90 AND 90))
+      SELECT 1 FROM public.ST_DumpPoints(g) AS d
+      WHERE NOT (public.ST_X(d.geom) BETWEEN -180 AND 180 AND public.ST_Y(d.geom) BETWEEN -90 AND 90))
   END
 $$;
 """
-DROP_LONLAT_FUNCTION = "DROP FUNCTION IF EXISTS lonlat_ok(geometry);"
+DROP_LONLAT_FUNCTION = "DROP FUNCTION IF EXISTS public.lonlat_ok(public.geometry);"
 
 
 def lonlat_constraint_name(table: str, column: str) -> str:
@@ -51,13 +53,13 @@ def drop_lonlat_checks(columns: list[tuple[str, str]]) -> str:
 
 
 REFUSE_TRUNCATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION public.refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'TRUNCATE of % is refused: records are deleted one by one, with history', TG_TABLE_NAME
     USING ERRCODE = 'restrict_violation';
 END $$;
 """
-DROP_REFUSE_TRUNCATE_FUNCTION = "DROP FUNCTION IF EXISTS refuse_truncate();"
+DROP_REFUSE_TRUNCATE_FUNCTION = "DROP FUNCTION IF EXISTS public.refuse_truncate();"
 TRUNCATE_TRIGGER = "refuse_truncate"
 
 # Tables PostgreSQL rebuilds from others (`rebuild_rollups()`): emptying them loses nothing.
@@ -68,7 +70,7 @@ def refuse_truncate(tables: list[str]) -> str:
     return "\n".join(
         f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table};\n"
         f"CREATE TRIGGER {TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION refuse_truncate();"
+        f"FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_truncate();"
         for table in tables
         if table not in DERIVED_TABLES
     )

@@ -146,12 +146,13 @@ def test_two_communes_cannot_both_declare_the_same_new_code(declarant, other_dec
             other_declarant,
             code="TS-CHUNG-01",
             location="SRID=4326;POINT(105.70 18.80)",
+            confirm_location="on",
         ),
         user=other_declarant,
     )
-    if form.is_valid():
-        with pytest.raises(ValidationError, match="already being declared"):
-            services.propose(other_declarant, ItemTarget.PREMISES, form.payload)
+    assert form.is_valid(), form.errors
+    with pytest.raises(ValidationError, match="already being declared"):
+        services.propose(other_declarant, ItemTarget.PREMISES, form.payload)
     assert DeclarationItem.objects.filter(code="TS-CHUNG-01").count() == 1
     # The first one goes through review to the end.
     services.submit(declarant, first.declaration)
