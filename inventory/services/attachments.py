@@ -51,7 +51,7 @@ def reencode_photo(upload, stem: str) -> tuple[ContentFile, ContentFile]:
                 raise ValidationError(NOT_A_PHOTO, code="type")
             width, height = image.size
             if width * height > limit:
-                raise ValidationError(TOO_LARGE, code="pixels", params={"mp": limit // 1_000_000})
+                raise ValidationError(TOO_LARGE, code="pixels", params={"mp": f"{limit / 1_000_000:g}"})
             image.load()
             image = image.convert("RGB")
             buffer = io.BytesIO()
@@ -64,7 +64,7 @@ def reencode_photo(upload, stem: str) -> tuple[ContentFile, ContentFile]:
     except UnidentifiedImageError as exc:
         raise ValidationError(NOT_A_PHOTO, code="type") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(TOO_LARGE, code="pixels", params={"mp": limit // 1_000_000}) from exc
+        raise ValidationError(TOO_LARGE, code="pixels", params={"mp": f"{limit / 1_000_000:g}"}) from exc
     except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, struct.error...
         raise ValidationError(UNREADABLE, code="damaged") from exc
     return ContentFile(buffer.getvalue(), name=f"{stem}.jpg"), ContentFile(thumb.getvalue(), name=f"{stem}-thumb.jpg")
