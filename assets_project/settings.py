@@ -152,10 +152,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / ".data" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # not served: uploaded files are read only through inventory.views.files
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
+# Behind nginx (docker/nginx.conf), the file views only check scope and answer with
+# X-Accel-Redirect to this internal location, which sends the file; without it, Django
+# streams the file itself.
+FILES_X_ACCEL = env_bool("FILES_X_ACCEL", False)
+FILES_X_ACCEL_PREFIX = "/protected-files/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files get unguessable names and are served only through scoped views.
+    "default": {"BACKEND": "inventory.storage.PrivateFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -272,6 +278,11 @@ APPROVAL_THRESHOLD_VND = int(os.environ.get("APPROVAL_THRESHOLD_VND", "500000000
 COMMUNE_DISTANCE_WARNING_M = int(os.environ.get("COMMUNE_DISTANCE_WARNING_M", "5000"))
 WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Photos: the most pixels a photo may declare (Pillow's Image.MAX_IMAGE_PIXELS is set to
+# it too). Decoding needs up to 4 bytes per pixel and a copy for re-encoding, so 40 million
+# pixels (a 48-megapixel camera's photo is larger: it must be scaled down first) keep a
+# worker under about 300 MB.
+ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "40000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).

@@ -1,7 +1,5 @@
 """Top-level URLs: wiring only."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -27,6 +25,4 @@ urlpatterns = [
     path("ogc/", include("inventory.api.ogc_urls")),
     path("", include("inventory.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/: uploaded files are served only by the scoped views of inventory.views.files.

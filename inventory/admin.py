@@ -1,5 +1,7 @@
 """Django admin for every inventory model; geometry edited on a Leaflet map."""
 
+import posixpath
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -8,6 +10,9 @@ from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -83,6 +88,31 @@ class VersionedAdminMixin:
         except StaleVersion as exc:
             yours = {k: v for k, v in request.POST.items() if not k.startswith(("csrf", "_", "opened_version"))}
             return conflict_response(request, exc, yours, retry_url=request.get_full_path())
+
+
+class StoredFilesMixin:
+    """Uploaded files are shown as links to their scoped views (nothing serves MEDIA_ROOT,
+    so a file field's own link would lead nowhere); on an existing record the stored file
+    is not replaced here."""
+
+    file_links: dict[str, str] = {}  # file field → URL name of its view, taking the record's pk
+
+    def get_exclude(self, request, obj=None):
+        exclude = super().get_exclude(request, obj) or ()
+        return (*exclude, *self.file_links) if obj else exclude
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "stored_files") if obj else readonly
+
+    @admin.display(description=_("files"))
+    def stored_files(self, obj):
+        links = [
+            (reverse(url_name, args=[obj.pk]), posixpath.basename(getattr(obj, field).name))
+            for field, url_name in self.file_links.items()
+            if getattr(obj, field)
+        ]
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', links) if links else "—"
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -417,7 +447,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(StoredFilesMixin, admin.ModelAdmin):
+    file_links = {"file": "inventory:attachment_file", "thumbnail": "inventory:attachment_thumbnail"}
     list_display = ("premises", "kind", "title", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind", "content_type")
     search_fields = ("premises__code", "premises__name", "title")
@@ -427,10 +458,11 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.HandlingRecord)
-class HandlingRecordAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class HandlingRecordAdmin(StoredFilesMixin, VersionedAdminMixin, admin.ModelAdmin):
     """Corrections only: the steps (and the statuses that follow them) go through the
     handling pages, so the status is read-only here."""
 
+    file_links = {"decision_document": "inventory:decision_document"}
     list_display = ("subject", "form", "status", "intended_use", "decision_number", "deadline", "created_at")
     list_filter = ("status", "form", "priority_use")
     search_fields = ("premises__code", "premises__name", "asset__code", "asset__name", "decision_number")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, home, reports
+from inventory.views import account, files, home, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -21,7 +21,10 @@ urlpatterns = [
     path("declarations/premises/<int:pk>/attachments/", d.attachment_upload, name="attachment_upload"),
     path("declarations/excel/template/", d.excel_template, name="excel_template"),
     path("declarations/excel/upload/", d.excel_upload, name="excel_upload"),
-    path("declarations/excel/rejected/<str:token>/", d.excel_rejected, name="excel_rejected"),
+    path("declarations/excel/rejected/<str:token>/", files.rejected_workbook, name="excel_rejected"),
+    path("files/attachments/<int:pk>/", files.attachment_file, name="attachment_file"),
+    path("files/attachments/<int:pk>/thumbnail/", files.attachment_thumbnail, name="attachment_thumbnail"),
+    path("handling/<int:pk>/decision/", files.decision_document, name="decision_document"),
     path("declarations/export/<str:form_code>.xlsx", d.export_form, name="export_form"),
     path("notifications/", d.notifications, name="notifications"),
     path("handling/", h.handling_list, name="handling_list"),

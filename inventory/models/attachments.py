@@ -1,5 +1,7 @@
 """Photos and documents attached to premises."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,8 @@ __all__ = ["Attachment"]
 
 
 def attachment_path(instance, filename):
+    """The folder says what the file is; the storage (`inventory.storage`) adds a random
+    token folder, so that the full name cannot be guessed."""
     return f"premises/{instance.premises_id}/{instance.kind}/{filename}"
 
 
@@ -18,7 +22,8 @@ def attachment_path(instance, filename):
 @track_history()
 class Attachment(models.Model):
     """A photo (re-encoded, with a thumbnail) or a document (PDF) of a premises. The
-    type is checked from the content, not the name; removal keeps the history row."""
+    type is checked from the content, not the name; removal keeps the history row.
+    Files are served only by `inventory.views.files`, to those who may see the premises."""
 
     premises = models.ForeignKey(
         "inventory.Premises", verbose_name=_("premises"), on_delete=models.PROTECT, related_name="attachments"
@@ -38,4 +43,9 @@ class Attachment(models.Model):
         ordering = ["-uploaded_at"]
 
     def __str__(self):
-        return self.title or self.file.name
+        return self.title or self.filename
+
+    @property
+    def filename(self) -> str:
+        """The file's own name, without its folders (nor the random token among them)."""
+        return posixpath.basename(self.file.name)

@@ -1,6 +1,7 @@
 """Photos and documents of premises: checked by content, photos re-encoded."""
 
 import io
+import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, UnidentifiedImageError
 
 from inventory.choices import AttachmentKind
@@ -21,6 +23,51 @@ PDF_MAGIC = b"%PDF-"
 
 def upload_limit() -> int:
     return getattr(settings, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def pixel_limit() -> int:
+    return getattr(settings, "ATTACHMENT_MAX_PIXELS", 40_000_000)
+
+
+NOT_A_PHOTO = _lazy("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")
+UNREADABLE = _lazy("The photo cannot be read: the file is damaged or is not a photo.")
+TOO_LARGE = _lazy("The photo has too many pixels (at most %(mp)s million): scale it down and attach it again.")
+
+
+def reencode_photo(upload, stem: str) -> tuple[ContentFile, ContentFile]:
+    """The photo re-encoded as JPEG, and its thumbnail; or a ValidationError.
+
+    A small file can declare a huge image (a PNG of zeros compresses a thousandfold):
+    the size in the header is checked before anything is decoded, and Pillow's own
+    limit is set to the same value. The decoders meet hostile files: whatever they
+    raise is a refusal, never a server error."""
+    limit = pixel_limit()
+    Image.MAX_IMAGE_PIXELS = limit
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)  # reads the header only
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise ValidationError(NOT_A_PHOTO, code="type")
+            width, height = image.size
+            if width * height > limit:
+                raise ValidationError(TOO_LARGE, code="pixels", params={"mp": f"{limit / 1_000_000:g}"})
+            image.load()
+            image = image.convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=88)  # re-encoding drops anything hidden in the file
+            image.thumbnail(THUMBNAIL_SIZE)
+            thumb = io.BytesIO()
+            image.save(thumb, "JPEG", quality=80)
+    except ValidationError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise ValidationError(NOT_A_PHOTO, code="type") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(TOO_LARGE, code="pixels", params={"mp": f"{limit / 1_000_000:g}"}) from exc
+    except Exception as exc:  # decoders raise OSError, SyntaxError, ValueError, struct.error...
+        raise ValidationError(UNREADABLE, code="damaged") from exc
+    return ContentFile(buffer.getvalue(), name=f"{stem}.jpg"), ContentFile(thumb.getvalue(), name=f"{stem}-thumb.jpg")
 
 
 @transaction.atomic
@@ -38,21 +85,7 @@ def attach(actor, premises: Premises, upload, title: str = "") -> Attachment:
         content = ContentFile(upload.read(), name=f"{stem}.pdf")
         thumbnail = None
     else:
-        try:
-            image = Image.open(upload)
-            image.load()
-        except (UnidentifiedImageError, OSError) as exc:
-            raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")) from exc
-        if image.format not in {"JPEG", "PNG", "WEBP"}:
-            raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF documents can be attached."))
-        image = image.convert("RGB")
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=88)  # re-encoding drops anything hidden in the file
-        content = ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
-        image.thumbnail(THUMBNAIL_SIZE)
-        thumb = io.BytesIO()
-        image.save(thumb, "JPEG", quality=80)
-        thumbnail = ContentFile(thumb.getvalue(), name=f"{stem}-thumb.jpg")
+        content, thumbnail = reencode_photo(upload, stem)
         kind, content_type = AttachmentKind.PHOTO, "image/jpeg"
     attachment = Attachment(
         premises=premises, kind=kind, title=title, content_type=content_type, size=content.size, uploaded_by=actor

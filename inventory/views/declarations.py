@@ -3,13 +3,13 @@ department reviews it. Every object is fetched through the user's scope; every a
 goes through `inventory.services`."""
 
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from inventory.views.common import (
     scoped,
     xlsx_response,
 )
+from inventory.views.files import rejected_workbook_name
 
 LISTS = {
     ItemTarget.PREMISES: (Premises, PremisesFilterSet, ("agency", "admin_unit")),
@@ -383,9 +384,6 @@ def excel_template(request):
     return xlsx_response(excel.template(request.user), f"ke-khai-{request.user.admin_unit.code}.xlsx")
 
 
-REJECTED_DIR = "imports/rejected"
-
-
 @login_required
 def excel_upload(request):
     require_declarant(request.user)
@@ -402,10 +400,12 @@ def excel_upload(request):
             form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         else:
             if result.rejected_rows and result.written:
-                token = secrets.token_hex(8)
-                path = Path(settings.MEDIA_ROOT) / REJECTED_DIR / f"{request.user.pk}-{token}.xlsx"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(excel.rejected_workbook(result))
+                # Declared data: kept under a name only this user can ask for, and served
+                # only to this user (inventory.views.files.rejected_workbook).
+                token = secrets.token_hex(16)
+                default_storage.save(
+                    rejected_workbook_name(request.user.pk, token), ContentFile(excel.rejected_workbook(result))
+                )
                 request.session["rejected_workbook"] = token
             if result.written:
                 messages.success(
@@ -422,15 +422,6 @@ def excel_upload(request):
             "rejected_token": request.session.get("rejected_workbook"),
         },
     )
-
-
-@login_required
-def excel_rejected(request, token):
-    require_declarant(request.user)
-    path = Path(settings.MEDIA_ROOT) / REJECTED_DIR / f"{request.user.pk}-{token}.xlsx"
-    if not token.isalnum() or not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="dong-bi-tu-choi.xlsx")
 
 
 @login_required

@@ -80,4 +80,4 @@ def test_thumbnails_show_on_the_premises_page(client_as, declarant):
     assert response.status_code == 302
     page = client.get(reverse("inventory:premises_detail", args=[premises.pk])).content.decode()
     attachment = premises.attachments.get()
-    assert attachment.thumbnail.url in page
+    assert reverse("inventory:attachment_thumbnail", args=[attachment.pk]) in page  # never a /media/ path

@@ -1,0 +1,123 @@
+"""Uploaded files (photos and documents of premises, decision documents, rejected rows
+of a workbook), served only to those who may see the record they belong to.
+
+Nothing serves MEDIA_ROOT directly. A file is reached by its record's id, through the
+record's `visible_to(user)`: a user sees a file exactly when they may see the record.
+Anyone else, the anonymous, and a program with an unknown or revoked API token get
+404, as for a file that does not exist. Behind nginx (`FILES_X_ACCEL`), the view only
+decides and nginx sends the bytes from an internal location."""
+
+import posixpath
+import re
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from inventory.choices import AttachmentKind
+from inventory.models import Attachment, HandlingRecord, Premises
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Only the user's own browser may keep a copy, and only for a while.
+CACHE_CONTROL = "private, max-age=600"
+REJECTED_DIR = "imports/rejected"
+REJECTED_TOKEN = re.compile(r"[0-9a-f]{16,64}")
+
+
+def requester(request):
+    """Who asks: the user of an API token if the request carries one (a program), else
+    the session's user. An unknown or revoked token is a 404, never a fallback to the
+    session, so a revoked token cannot read anything."""
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed as exc:
+        raise Http404 from exc
+    return found[0] if found else request.user
+
+
+def stored_file_response(name: str, *, filename: str, content_type: str, as_attachment: bool) -> HttpResponse:
+    """The stored file `name` (relative to MEDIA_ROOT) as a response, or 404.
+
+    With FILES_X_ACCEL nginx sends the file (X-Accel-Redirect to its internal location,
+    which passes on the type, disposition and cache headers set here)."""
+    try:
+        path = default_storage.path(name) if name else None
+    except SuspiciousFileOperation:
+        path = None
+    if not path or not default_storage.exists(name):
+        raise Http404
+    if settings.FILES_X_ACCEL:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.FILES_X_ACCEL_PREFIX + quote(name)
+    else:
+        response = FileResponse(open(path, "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = CACHE_CONTROL
+    patch_vary_headers(response, ("Cookie", "Authorization"))
+    return response
+
+
+def _attachment(request, pk) -> Attachment:
+    premises = Premises.objects.visible_to(requester(request))  # live premises only
+    return get_object_or_404(Attachment.objects.filter(premises__in=premises), pk=pk)
+
+
+@require_safe
+def attachment_file(request, pk):
+    """A photo (shown in the browser) or a document (downloaded) of a premises."""
+    attachment = _attachment(request, pk)
+    return stored_file_response(
+        attachment.file.name,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        as_attachment=attachment.kind != AttachmentKind.PHOTO,
+    )
+
+
+@require_safe
+def attachment_thumbnail(request, pk):
+    attachment = _attachment(request, pk)
+    return stored_file_response(
+        attachment.thumbnail.name,
+        filename=posixpath.basename(attachment.thumbnail.name),
+        content_type="image/jpeg",
+        as_attachment=False,
+    )
+
+
+@require_safe
+def decision_document(request, pk):
+    """The signed decision (PDF) of a handling record, downloaded."""
+    record = get_object_or_404(HandlingRecord.objects.visible_to(requester(request)), pk=pk)
+    return stored_file_response(
+        record.decision_document.name,
+        # Checked as a PDF on upload: downloaded as one, whatever name it came with.
+        filename=posixpath.splitext(posixpath.basename(record.decision_document.name))[0] + ".pdf",
+        content_type="application/pdf",
+        as_attachment=True,
+    )
+
+
+def rejected_workbook_name(user_pk: int, token: str) -> str:
+    """Where the rejected rows of a user's upload are kept: only that user can name it."""
+    return f"{REJECTED_DIR}/{user_pk}-{token}.xlsx"
+
+
+@require_safe
+def rejected_workbook(request, token):
+    """The rejected rows of the user's own last workbook upload, downloaded."""
+    user = requester(request)
+    if not user.is_authenticated or not REJECTED_TOKEN.fullmatch(token):
+        raise Http404
+    return stored_file_response(
+        rejected_workbook_name(user.pk, token), filename="dong-bi-tu-choi.xlsx", content_type=XLSX, as_attachment=True
+    )
