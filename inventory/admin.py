@@ -23,7 +23,7 @@ from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
 from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
-from inventory.widgets import MapWidget
+from inventory.widgets import AdminMapWidget
 
 VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
 
@@ -39,7 +39,7 @@ class MapAdmin(LeafletGeoAdmin):
     its coordinates checked like every other input (`LonLatGeometryField`) and a stored
     out-of-range geometry shown as an empty map, never written out as text."""
 
-    widget = MapWidget
+    widget = AdminMapWidget
 
     def formfield_for_dbfield(self, db_field, request=None, **kwargs):
         if isinstance(db_field, GeometryField):

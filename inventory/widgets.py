@@ -1,5 +1,6 @@
 """Form widgets."""
 
+from leaflet.admin import LeafletAdminWidget
 from leaflet.forms.widgets import LeafletWidget
 
 from inventory.geodata import lonlat_problem, reprojectable
@@ -29,3 +30,7 @@ class MapWidget(LeafletWidget):
         context = super().get_context(name, value, attrs)
         context["csp_nonce"] = current_csp_nonce()
         return context
+
+
+class AdminMapWidget(MapWidget, LeafletAdminWidget):
+    """The same map in the admin, with the scripts and styles the admin page includes."""
