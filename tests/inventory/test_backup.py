@@ -178,7 +178,7 @@ def test_a_backup_taken_while_records_are_written_restores_and_passes_its_check(
 
     # What the restore holds is one moment of the writer's work: exactly its first needs, in order.
     with _connect(target) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT code FROM inventory_need WHERE code LIKE 'LOAD-%%' ORDER BY code")
+        cursor.execute("SELECT code FROM inventory_need WHERE code LIKE 'LOAD-%' ORDER BY code")
         codes = [row[0] for row in cursor.fetchall()]
     conn.close()
     assert codes == [f"LOAD-{n:06d}" for n in range(1, saved + 1)]
