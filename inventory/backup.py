@@ -4,6 +4,7 @@ so a restore can be checked against what was saved."""
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -77,34 +78,71 @@ def file_checksums(root: Path) -> dict:
     }
 
 
-def backup(target_dir: Path, alias: str = "default") -> Path:
-    """Write <target_dir>/<timestamp>/ with db.dump, media.tar.gz and manifest.json."""
-    config = connections[alias].settings_dict
+def backup(target_dir: Path, alias: str = "default", config: dict | None = None) -> Path:
+    """Write <target_dir>/<timestamp>/ with db.dump, media.tar.gz and manifest.json.
+
+    The database may be written to while this runs. The dump and the manifest's row counts
+    and checksums therefore come from one snapshot: a read-only REPEATABLE READ transaction
+    exports its snapshot, computes the checksums and stays open while `pg_dump --snapshot`
+    dumps exactly what that transaction sees. The file checksums are those of the bytes put
+    into the archive, so a file written meanwhile cannot make the manifest disagree with it.
+    `config` (Django style) names another database than the connection `alias`."""
+    config = config or connections[alias].settings_dict
     folder = Path(target_dir) / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=False)
     args, env = _pg_env(config)
     dump = folder / "db.dump"
-    result = subprocess.run(
-        ["pg_dump", *args, "-Fc", "--no-owner", "-f", str(dump), config["NAME"]],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    conn = _connect(config)
+    try:
+        conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        with conn.cursor() as cursor:
+            # The first statement fixes the transaction's snapshot; export that one.
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            tables = table_checksums(cursor)
+        result = subprocess.run(
+            ["pg_dump", *args, "-Fc", "--no-owner", f"--snapshot={snapshot}", "-f", str(dump), config["NAME"]],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        conn.rollback()
+        conn.close()
     if result.returncode:
         raise BackupError(result.stderr.strip())
-    media = Path(settings.MEDIA_ROOT)
-    with tarfile.open(folder / "media.tar.gz", "w:gz") as archive:
-        if media.exists():
-            archive.add(media, arcname=".")
-    with connections[alias].cursor() as cursor:
-        manifest = {
-            "made_at": dt.datetime.now(dt.UTC).isoformat(),
-            "database": config["NAME"],
-            "tables": table_checksums(cursor),
-            "files": file_checksums(media),
-        }
+    files = archive_media(Path(settings.MEDIA_ROOT), folder / "media.tar.gz")
+    manifest = {
+        "made_at": dt.datetime.now(dt.UTC).isoformat(),
+        "database": config["NAME"],
+        "tables": tables,
+        "files": files,
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder
+
+
+def archive_media(root: Path, target: Path) -> dict:
+    """Write every file under `root` into the gzipped tar `target`; return {relative path:
+    sha256} of the bytes archived (each file is read once, for both)."""
+    files = {}
+    with tarfile.open(target, "w:gz") as archive:
+        if not root.exists():
+            return files
+        for path in sorted(root.rglob("*")):
+            if not path.is_file():
+                continue
+            try:
+                mtime = path.stat().st_mtime
+                data = path.read_bytes()
+            except FileNotFoundError:  # removed since the listing: not part of this backup
+                continue
+            name = str(path.relative_to(root))
+            info = tarfile.TarInfo(f"./{name}")
+            info.size, info.mtime, info.mode = len(data), int(mtime), 0o644
+            archive.addfile(info, io.BytesIO(data))
+            files[name] = hashlib.sha256(data).hexdigest()
+    return files
 
 
 def restore(folder: Path, config: dict, media_root: Path) -> dict:
@@ -141,18 +179,7 @@ def restore(folder: Path, config: dict, media_root: Path) -> dict:
 
 def verify(manifest: dict, config: dict, media_root: Path) -> None:
     """The restored rows and files are those the backup saved (BackupError otherwise)."""
-    import psycopg2
-
-    with (
-        psycopg2.connect(
-            dbname=config["NAME"],
-            host=config.get("HOST") or "127.0.0.1",
-            port=config.get("PORT") or 5432,
-            user=config.get("USER") or None,
-            password=config.get("PASSWORD") or None,
-        ) as conn,
-        conn.cursor() as cursor,
-    ):
+    with _connect(config) as conn, conn.cursor() as cursor:
         restored = table_checksums(cursor)
     conn.close()
     differing = [t for t, v in manifest["tables"].items() if restored.get(t) != v]

@@ -1,6 +1,7 @@
 """Small template filters of the map pages."""
 
 from django import template
+from django.urls import reverse
 
 register = template.Library()
 
@@ -15,3 +16,13 @@ def dictget(mapping, key):
 def div1000(value):
     """Metres to kilometres."""
     return (value or 0) / 1000
+
+
+@register.filter
+def layer_sources(layers):
+    """[{name, kind, url}] of hazard layers, for a map script to read with json_script (the
+    names stay data: the script sets them as text)."""
+    return [
+        {"name": layer.name, "kind": layer.kind, "url": reverse("maps:layer_geojson", args=[layer.pk])}
+        for layer in layers
+    ]

@@ -1,7 +1,9 @@
 /* Review map: loads the map data and the side summary for the viewport and filters,
-   and the totals of a drawn area. The server does the aggregation (maps/mapdata.py). */
+   and the totals of a drawn area. The server does the aggregation (maps/mapdata.py).
+   Popups, tooltips, icons and tables are DOM nodes from map_text.js: names are text. */
 (function () {
   "use strict";
+  var T = window.mapText;
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var legend = JSON.parse(document.getElementById("map-legend").textContent);
   var colours = {}, statusLabels = {};
@@ -13,11 +15,6 @@
   var map, dataLayer, drawnLayer, drawnArea = null, generation = 0;
 
   function fmt(value) { return value === null || value === undefined ? "—" : number.format(value); }
-  function esc(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-    });
-  }
   function filterParams() {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) { if (value !== "") { params.append(key, value); } });
@@ -30,31 +27,44 @@
             clamp(b.getEast(), -179.9, 180), clamp(b.getNorth(), -89.9, 90)].map(function (v) { return v.toFixed(5); }).join(",");
   }
   function rows(table, totals, keys) {
-    table.innerHTML = keys.map(function (key) {
-      return '<tr><td>' + esc(L_[key]) + '</td><td class="num" data-key="' + key + '">' + fmt(totals[key]) + '</td></tr>';
-    }).join("") + Object.keys(totals.by_status || {}).map(function (status) {
-      return '<tr><td><span class="dot" style="background:' + colours[status] + '"></span>' + esc(statusLabels[status]) +
-        '</td><td class="num" data-status="' + status + '">' + fmt(totals.by_status[status]) + '</td></tr>';
-    }).join("");
+    var body = [];
+    keys.forEach(function (key) {
+      var tr = document.createElement("tr");
+      tr.append(T.cell(L_[key]), T.cell(fmt(totals[key]), {"class": "num", "data-key": key}));
+      body.push(tr);
+    });
+    Object.keys(totals.by_status || {}).forEach(function (status) {
+      var tr = document.createElement("tr"), dot = document.createElement("span"), label = document.createElement("td");
+      dot.className = "dot";
+      dot.style.background = colours[status] || "";
+      label.append(dot, statusLabels[status] || status);
+      tr.append(label, T.cell(fmt(totals.by_status[status]), {"class": "num", "data-status": status}));
+      body.push(tr);
+    });
+    table.replaceChildren.apply(table, body);
   }
   var SUMMARY_KEYS = ["count", "floor_area", "surplus_count", "surplus_area", "surplus_value", "asset_items", "asset_value", "surplus_asset_value"];
 
   function popupFor(p) {
-    var html;
     if (p.kind === "premises") {
-      html = '<strong>' + esc(p.name) + '</strong><br>' + esc(p.code) + ' · ' + esc(statusLabels[p.status] || p.status) +
-        '<br>' + esc(L_.floor_area) + ': ' + fmt(p.floor_area) +
-        (p.surplus_area ? '<br>' + esc(L_.surplus_area) + ': ' + fmt(p.surplus_area) : '') +
-        '<br>' + esc(L_.remaining_value) + ': ' + fmt(p.remaining_value) +
-        '<br>' + esc(L_.asset_value) + ': ' + fmt(p.asset_value) +
-        '<br><a href="' + config.premises.replace("/0/", "/" + p.id + "/") + '">' + esc(L_.open) + '</a>';
-    } else {
-      html = (p.name ? '<strong>' + esc(p.name) + '</strong><br>' : '') +
-        esc(L_.count) + ': ' + fmt(p.count) + '<br>' + esc(L_.floor_area) + ': ' + fmt(p.floor_area) +
-        '<br>' + esc(L_.surplus_count) + ': ' + fmt(p.surplus_count) + '<br>' + esc(L_.surplus_area) + ': ' + fmt(p.surplus_area) +
-        '<br>' + esc(L_.surplus_value) + ': ' + fmt(p.surplus_value);
+      return T.popup([
+        {strong: p.name},
+        p.code + " · " + (statusLabels[p.status] || p.status),
+        L_.floor_area + ": " + fmt(p.floor_area),
+        p.surplus_area ? L_.surplus_area + ": " + fmt(p.surplus_area) : null,
+        L_.remaining_value + ": " + fmt(p.remaining_value),
+        L_.asset_value + ": " + fmt(p.asset_value),
+        {href: config.premises.replace("/0/", "/" + encodeURIComponent(p.id) + "/"), text: L_.open}
+      ]);
     }
-    return html;
+    return T.popup([
+      p.name ? {strong: p.name} : null,
+      L_.count + ": " + fmt(p.count),
+      L_.floor_area + ": " + fmt(p.floor_area),
+      L_.surplus_count + ": " + fmt(p.surplus_count),
+      L_.surplus_area + ": " + fmt(p.surplus_area),
+      L_.surplus_value + ": " + fmt(p.surplus_value)
+    ]);
   }
   function pointToLayer(feature, latlng) {
     var p = feature.properties;
@@ -63,12 +73,12 @@
     }
     var size = Math.round(22 + Math.min(30, Math.sqrt(p.count) * 2.2));
     var icon = L.divIcon({className: "cluster-icon" + (p.surplus_count ? " has-surplus" : ""), iconSize: [size, size],
-      html: '<span>' + fmt(p.count) + '</span>'});
+      html: T.text(fmt(p.count))});
     return L.marker(latlng, {icon: icon, title: p.name || String(p.count)});
   }
   function onEach(feature, layer) {
     var p = feature.properties;
-    layer.bindPopup(popupFor(p));
+    layer.bindPopup(function () { return popupFor(p); });
     if (p.kind === "cluster") {
       layer.on("dblclick", function () { map.setView(layer.getLatLng(), map.getZoom() + 2); });
     }
@@ -115,7 +125,7 @@
       var layer = L.geoJSON(null, {
         style: {color: index === 0 ? "#0b3d6e" : "#8d6e63", weight: index === 0 ? 1.5 : 1, fill: false, dashArray: index === 0 ? null : "4 3"},
         pointToLayer: function (f, latlng) { return L.circleMarker(latlng, {radius: 3, color: "#0b3d6e", weight: 1}); },
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name); }
+        onEachFeature: function (f, l) { l.bindTooltip(T.text(f.properties.name)); }
       });
       var loaded = false;
       layer.on("add", function () {
