@@ -36,7 +36,7 @@ def test_the_map_shows_the_demo_data_and_a_filter_changes_the_totals(browser, li
     page.wait_for_selector("#review-map .cluster-icon")
     shot(page, "province")
     # One circle per commune with premises, and the province totals.
-    communes = _sql("SELECT count(DISTINCT admin_unit_id) FROM inventory_premises")[0]
+    communes = _sql("SELECT count(DISTINCT admin_unit_id) FROM inventory_premises WHERE deleted_at IS NULL")[0]
     assert page.locator("#review-map .cluster-icon").count() == communes
     assert _summary(page, "count") == Premises.objects.count()
     page.select_option("#id_status", ["surplus"])
@@ -82,7 +82,7 @@ def test_a_drawn_rectangle_reports_the_sql_totals_of_its_area(browser, live_url,
     area = page.evaluate("JSON.stringify(window.reviewMapArea())")
     count, floor = _sql(
         "SELECT count(*), coalesce(round(sum(floor_area)), 0) FROM inventory_premises "
-        "WHERE ST_Intersects(location, ST_GeomFromGeoJSON(%s))",
+        "WHERE deleted_at IS NULL AND ST_Intersects(location, ST_GeomFromGeoJSON(%s))",
         [area],
     )
     assert count > 0
