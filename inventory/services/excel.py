@@ -188,6 +188,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: dict[str, list[tuple[int, list]]] = field(default_factory=dict)
+    # New rows identical to new records already declared: (sheet, row, code, declaration)
+    already_declared: list[tuple[str, int, str, int]] = field(default_factory=list)
     written: bool = False
     declaration_id: int | None = None
 
@@ -469,7 +471,7 @@ NUMBER_BOUND = Decimal(10) ** 18
 MIN_EXPONENT = -20  # decimal places
 
 
-def _number(value) -> Decimal:
+def _number(value, bound: Decimal = NUMBER_BOUND, out_of_range: str | None = None) -> Decimal:
     """The number in a cell, or ValueError: not a number, NaN or infinite (Excel files
     written by other programs may hold them), or out of any sensible range."""
     if isinstance(value, bool):
@@ -481,8 +483,8 @@ def _number(value) -> Decimal:
         raise ValueError(_("Enter a number.")) from exc
     if not number.is_finite():
         raise ValueError(_("Enter a number (not NaN or infinity)."))
-    if abs(number) >= NUMBER_BOUND:
-        raise ValueError(_("The number is too large."))
+    if abs(number) >= bound:
+        raise ValueError(out_of_range or _("The number is too large."))
     if number.as_tuple().exponent < MIN_EXPONENT:
         raise ValueError(_("The number has too many decimal places."))
     return number
@@ -492,10 +494,8 @@ def _coordinate(bound: int):
     def parse(value):
         if _blank(value):
             return None
-        number = _number(value)
-        if abs(number) > bound:
-            raise ValueError(_("Enter a value between -%(bound)s and %(bound)s.") % {"bound": bound})
-        return number
+        message = _("Enter a value between -%(bound)s and %(bound)s.") % {"bound": bound}
+        return _number(value, Decimal(bound).next_plus(), message)
 
     return parse
 
@@ -574,6 +574,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
+    new_rows: list[tuple[str, int, dict]] = []  # rows without code among the planned
     try:
         budget = _Budget()
         sheets = {target: list(_read_sheet(workbook, target, budget)) for target in SHEETS}
@@ -639,13 +640,72 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
                 result.rejected_rows.setdefault(target, []).append((number, cells))
                 continue
             planned.append((target, payload, record))
+            if record is None and not payload.get("code"):
+                new_rows.append((target, number, payload))
 
     if result.errors and not keep_valid_rows:
         return result
+    repeated = _already_declared(actor, new_rows, sheets, result)
+    planned = [row for row in planned if id(row[1]) not in repeated]
     if planned:
         result.declaration_id = _write(actor, planned, result)
     result.written = True
     return result
+
+
+def _declared_key(target: str, payload: dict) -> tuple:
+    """What a new record declares, codes aside, in a form where equal values compare
+    equal (600 and "600.00", a location to about a centimetre)."""
+    return tuple(P.normalised(target, name, payload.get(name)) for name in P.FIELDS[target] if name != "code")
+
+
+def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]:
+    """The new rows (without code) that repeat a new record already declared, so that
+    uploading the same file twice does not declare its new records twice. A row matches
+    a declared new record of the user's unit with the same values whose code the file
+    does not hold (a record the file lists by its code is that row, not this one); each
+    declared record answers for one row, so ten identical computers declared once and
+    uploaded again are ten repeats, and an eleventh row is new. Returns id()s of the
+    repeated payloads and lists them in the result."""
+    if not new_rows:
+        return set()
+    file_codes = {p["code"] for rows in sheets.values() for _n, _c, p, _e in rows if p.get("code")}
+    declared: dict[tuple, list[tuple[str, int]]] = {}
+    items = (
+        DeclarationItem.objects.visible_to(actor)
+        .filter(action=ItemAction.CREATE, target__in={target for target, _n, _p in new_rows})
+        .exclude(code__in=file_codes)
+        .order_by("code")
+        .values_list("target", "code", "declaration_id", "payload")
+    )
+    for target, code, declaration_id, payload in items:
+        declared.setdefault((target, _declared_key(target, payload)), []).append((code, declaration_id))
+    repeated = set()
+    for target, number, payload in new_rows:
+        matches = declared.get((target, _declared_key(target, payload)))
+        if matches:
+            code, declaration_id = matches.pop(0)
+            repeated.add(id(payload))
+            result.already_declared.append((SHEETS[target], number, code, declaration_id))
+    return repeated
+
+
+def already_declared_message(result: ImportResult, shown: int = 20) -> str:
+    """For the user: which rows were already declared and were not added again."""
+    rows = [
+        _("sheet “%(sheet)s” row %(row)s (%(code)s, declaration no. %(pk)s)")
+        % {"sheet": sheet, "row": row, "code": code, "pk": pk}
+        for sheet, row, code, pk in result.already_declared
+    ]
+    more = len(rows) - shown
+    text = _(
+        "%(n)s new rows were already declared and were not added again: %(rows)s. "
+        "To declare another identical item, make its row differ (for example in its notes)."
+    ) % {
+        "n": len(rows),
+        "rows": "; ".join(rows[:shown]) + (_(" and %(more)s more") % {"more": more} if more > 0 else ""),
+    }
+    return text
 
 
 def _check_row(target, number, payload, record, lookups, extent_cache) -> list[RowError]:
