@@ -255,6 +255,8 @@ def _refuse_archive(upload) -> None:
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")):
                 _count_markup(archive, info)
+    except WorkbookError:
+        raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
     finally:
@@ -483,7 +485,7 @@ def _number(value, bound: Decimal = NUMBER_BOUND, out_of_range: str | None = Non
         raise ValueError(_("Enter a number.")) from exc
     if not number.is_finite():
         raise ValueError(_("Enter a number (not NaN or infinity)."))
-    if abs(number) >= bound:
+    if number.copy_abs() >= bound:
         raise ValueError(out_of_range or _("The number is too large."))
     if number.as_tuple().exponent < MIN_EXPONENT:
         raise ValueError(_("The number has too many decimal places."))

@@ -276,16 +276,16 @@ def test_cells_beyond_the_limit_are_refused_while_reading(declarant, settings):
     heading_end = original.index("</row>") + len("</row>")
     many = "".join(f'<row r="{r}">' + "<c/>" * 50 + "</row>" for r in range(2, 100))
     xml = original[:heading_end] + many + original[original.index("</sheetData>") :]
-    xml = re.sub(r'<dimension ref="[^"]*"/>', "", xml)  # nothing declared
+    xml = re.sub(r'<dimension ref="[^"]*" ?/>', "", xml)  # nothing declared
     refused_within(declarant, rebuilt(content, {part: xml.encode()}), "more than 2000 cells")
 
 
 def test_a_sheet_declaring_more_rows_than_allowed_is_refused_before_reading(declarant, settings):
-    settings.WORKBOOK_MAX_ROWS = 50
+    settings.WORKBOOK_MAX_ROWS = 1000
     content = excel.template(declarant)
     part = premises_sheet_part(content)
     xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
-    xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:AZ100000"/>', xml)
+    xml = re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:AZ100000"/>', xml)
     refused_within(declarant, rebuilt(content, {part: xml.encode()}), "100000 rows")
 
 
