@@ -1,6 +1,7 @@
 """Every API list as CSV or XLSX with the same filters, streamed with flat memory:
 rows come from a server-side cursor in chunks; CSV goes out as it is written, XLSX is
-written row by row (openpyxl write-only mode) to a temporary file that is then streamed."""
+written row by row (openpyxl write-only mode) to a temporary file that is then streamed.
+Values go through `inventory.spreadsheets`: text stays text, never a live formula."""
 
 import csv
 import tempfile
@@ -10,6 +11,7 @@ from django.db.models.functions import Cast
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
+from inventory import spreadsheets
 from inventory.api.renderers import XLSX
 
 CHUNK = 2000
@@ -38,9 +40,9 @@ def csv_response(queryset, fields, filename: str, geometry: str | None = None) -
     writer = csv.writer(_Echo())
 
     def stream():
-        yield "\ufeff" + writer.writerow(columns)  # BOM: Excel reads Vietnamese text as UTF-8
+        yield "\ufeff" + writer.writerow(spreadsheets.csv_row(columns))  # BOM: Excel reads Vietnamese text as UTF-8
         for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(spreadsheets.csv_row(row))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -51,16 +53,10 @@ def xlsx_response(queryset, fields, filename: str, geometry: str | None = None) 
     columns, rows = _rows(queryset, fields, geometry)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
-    sheet.append(columns)
+    spreadsheets.append(sheet, columns)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        spreadsheets.append(sheet, row)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
-
-
-def _cell(value):
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
-    return value

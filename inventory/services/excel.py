@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
+import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +21,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.functions import iterparse
 
+from inventory import spreadsheets
 from inventory.bulk import copy_records
 from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
@@ -80,9 +87,9 @@ def template(user) -> bytes:
     def list_range(key: str, values: list[str]) -> str:
         if key not in list_columns:
             col = get_column_letter(len(list_columns) + 1)
-            lists[f"{col}1"] = key
+            spreadsheets.write(lists, 1, len(list_columns) + 1, key)
             for row, value in enumerate(values, start=2):
-                lists[f"{col}{row}"] = value
+                spreadsheets.write(lists, row, len(list_columns) + 1, value)
             list_columns[key] = f"'Danh mục'!${col}$2:${col}${max(2, len(values) + 1)}"
         return list_columns[key]
 
@@ -92,7 +99,7 @@ def template(user) -> bytes:
         sheet = workbook.create_sheet(title)
         names = columns(target)
         for col, name in enumerate(names, start=1):
-            cell = sheet.cell(row=1, column=col, value=header(target, name))
+            cell = spreadsheets.write(sheet, 1, col, header(target, name))
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.column_dimensions[get_column_letter(col)].width = 18
@@ -101,7 +108,7 @@ def template(user) -> bytes:
         for row, record in enumerate(records.select_related(*_related(target)), start=2):
             data = P.to_payload(record, target)
             for col, name in enumerate(names, start=1):
-                sheet.cell(row=row, column=col, value=_cell_value(target, name, data))
+                spreadsheets.write(sheet, row, col, _cell_value(target, name, data))
         last = 5000
         for col, name in enumerate(names, start=1):
             values = None
@@ -181,6 +188,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: dict[str, list[tuple[int, list]]] = field(default_factory=dict)
+    # New rows identical to new records already declared: (sheet, row, code, declaration)
+    already_declared: list[tuple[str, int, str, int]] = field(default_factory=list)
     written: bool = False
     declaration_id: int | None = None
 
@@ -193,6 +202,91 @@ class WorkbookError(ValueError):
     """The file cannot be read as the template: nothing was written."""
 
 
+# What one upload may make the server do. A workbook is a zip of XML: a file of a few
+# kilobytes can unpack to gigabytes, or hold millions of (empty) cells, each of which
+# costs time and memory to read. The bounds are checked on the zip before openpyxl sees
+# it, and counted again while the rows are read. Settings of the same name override them.
+LIMITS = {
+    "WORKBOOK_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,  # all parts together, unpacked
+    "WORKBOOK_MAX_RATIO": 100,  # unpacked / packed size of one part (spreadsheets: < 20)
+    "WORKBOOK_MAX_ROWS": 20_000,  # rows read, all sheets together
+    "WORKBOOK_MAX_CELLS": 1_000_000,  # cells read (empty ones too), all sheets together
+    "WORKBOOK_MAX_TEXTS": 200_000,  # distinct texts (the shared strings part)
+}
+MAX_PARTS = 1000
+MAX_ROW_CELLS = 1000  # cells in one row (the template has a few dozen columns)
+RATIO_GRACE_BYTES = 1024 * 1024  # smaller parts are not held to the ratio
+OTHER_PART_TAGS = 200_000  # markup of a part that is neither a sheet nor the texts
+READ_CHUNK = 1024 * 1024
+
+
+def limit(name: str) -> int:
+    return getattr(settings, name, LIMITS[name])
+
+
+def _refuse_archive(upload) -> None:
+    """Refuse, before any XML is parsed, a zip that would unpack or parse out of bounds:
+    too many parts, too large unpacked, compressed like a zip bomb, compressed with a
+    method Excel never uses, too much markup for what it holds, or a DTD (entities).
+    Reading a part stops at the size the zip declares for it (zipfile checks the CRC),
+    so the declared sizes are real bounds."""
+    try:
+        archive = zipfile.ZipFile(upload)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+    too_big = _("The workbook unpacks to more than %(mb)s MB: split it into several files.") % {
+        "mb": limit("WORKBOOK_MAX_UNCOMPRESSED_BYTES") // (1024 * 1024)
+    }
+    if len(infos) > MAX_PARTS:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read."))
+    if sum(info.file_size for info in infos) > limit("WORKBOOK_MAX_UNCOMPRESSED_BYTES"):
+        raise WorkbookError(too_big)
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read."))
+        if info.file_size > RATIO_GRACE_BYTES and info.file_size > limit("WORKBOOK_MAX_RATIO") * max(
+            info.compress_size, 1
+        ):
+            raise WorkbookError(
+                _("The workbook is packed far more tightly than a spreadsheet can be (a “zip bomb”): it is refused.")
+            )
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                _count_markup(archive, info)
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+    finally:
+        archive.close()
+        upload.seek(0)
+
+
+def _count_markup(archive, info) -> None:
+    """Count the tags of one XML part without parsing it (a count of "<" is fast and an
+    upper bound of the elements) against what that part may hold."""
+    name = info.filename.lower()
+    cells, rows, texts = limit("WORKBOOK_MAX_CELLS"), limit("WORKBOOK_MAX_ROWS"), limit("WORKBOOK_MAX_TEXTS")
+    if name.startswith("xl/worksheets/"):
+        budget, message = 8 * cells + 4 * rows + 10_000, _("The workbook has more than %(n)s cells.") % {"n": cells}
+    elif name.endswith("sharedstrings.xml"):
+        budget, message = 10 * texts + 1_000, _("The workbook has more than %(n)s distinct texts.") % {"n": texts}
+    else:
+        budget = OTHER_PART_TAGS
+        message = _("A part of the workbook (%(part)s) is larger than a spreadsheet needs.") % {"part": info.filename}
+    tags, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(READ_CHUNK):
+            tags += chunk.count(b"<")
+            if tags > budget:
+                raise WorkbookError(message + " " + _("Split it into several files."))
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                raise WorkbookError(_("The workbook declares XML entities, which Excel never writes: it is refused."))
+            tail = chunk[-16:]
+
+
 def _open(upload) -> Workbook:
     if upload.size > max_upload_bytes():
         raise WorkbookError(_("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() // (1024 * 1024)})
@@ -200,10 +294,95 @@ def _open(upload) -> Workbook:
     upload.seek(0)
     if head != XLSX_MAGIC:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx)."))
+    _refuse_archive(upload)
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+
+
+class _CellReader(WorkSheetParser):
+    """openpyxl's reading of a cell, except that a number cell it cannot convert (NaN,
+    Infinity, any text) gives its text, for the column's parser to refuse on that row,
+    instead of an exception that ends the reading of the whole file."""
+
+    def parse_cell(self, element):
+        try:
+            return super().parse_cell(element)
+        except (ValueError, OverflowError):
+            if element.get("t", "n") != "n":
+                raise
+            coordinate = element.get("r")
+            row, column = coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter)
+            return {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "s"}
+
+
+@dataclass
+class _Budget:
+    """Rows and cells read so far from the whole workbook, against the limits."""
+
+    rows: int = 0
+    cells: int = 0
+
+    def add_row(self):
+        self.rows += 1
+        if self.rows > limit("WORKBOOK_MAX_ROWS") + len(SHEETS):  # the heading rows are free
+            raise WorkbookError(
+                _("The workbook has more than %(n)s rows: split it into several files.")
+                % {"n": limit("WORKBOOK_MAX_ROWS")}
+            )
+
+    def add_cells(self, count: int):
+        self.cells += count
+        if self.cells > limit("WORKBOOK_MAX_CELLS"):
+            raise WorkbookError(
+                _("The workbook has more than %(n)s cells: split it into several files.")
+                % {"n": limit("WORKBOOK_MAX_CELLS")}
+            )
+
+
+def _sheet_rows(workbook, sheet, budget: _Budget):
+    """Yield (row number, {column: value}) for each row the sheet holds, from the XML as
+    it streams: rows are never padded to the size the sheet declares, and every row and
+    cell is counted before it is converted."""
+    rows, columns = sheet.max_row, sheet.max_column  # from the sheet's <dimension>, if any
+    if rows and columns and (rows > limit("WORKBOOK_MAX_ROWS") + 1 or rows * columns > limit("WORKBOOK_MAX_CELLS")):
+        raise WorkbookError(
+            _("The sheet “%(sheet)s” declares %(rows)s rows and %(columns)s columns: split it into several files.")
+            % {"sheet": sheet.title, "rows": rows, "columns": columns}
+        )
+    reader = _CellReader(
+        None,
+        sheet._shared_strings,  # openpyxl 3.1 (pinned): the read-only sheet's texts and date styles
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    in_row, row_cells = False, 0
+    with sheet._get_source() as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == ROW_TAG:
+                    in_row, row_cells = True, 0
+                elif tag == CELL_TAG:
+                    row_cells += 1
+                    if row_cells > MAX_ROW_CELLS:
+                        raise WorkbookError(
+                            _("A row of the sheet “%(sheet)s” has more than %(n)s cells.")
+                            % {"sheet": sheet.title, "n": MAX_ROW_CELLS}
+                        )
+                continue
+            if tag == ROW_TAG:
+                budget.add_row()
+                budget.add_cells(row_cells)
+                number, cells = reader.parse_row(element)
+                element.clear()
+                in_row = False
+                yield number, {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
+            elif not in_row:
+                element.clear()  # keep nothing outside the rows
 
 
 def _blank(value) -> bool:
@@ -213,8 +392,10 @@ def _blank(value) -> bool:
 def _cell_parser(target: str, name: str):
     """A function turning a cell of this column into a payload value; it raises
     ValueError with a message for the user. Made once per column, used for every row."""
-    if name in (LATITUDE, LONGITUDE):
-        return lambda value: None if _blank(value) else _number(value)
+    if name == LATITUDE:
+        return _coordinate(90)
+    if name == LONGITUDE:
+        return _coordinate(180)
     field_ = P.model_field(target, name)
     kind = field_.get_internal_type()
     if field_.choices and name not in P.RELATED:
@@ -286,29 +467,55 @@ def _parse_date(value):
     raise ValueError(_("Enter a date as dd/mm/yyyy."))
 
 
-def _number(value):
-    from decimal import Decimal, InvalidOperation
+# No figure of the inventory comes near it (10^18 VND); beyond it a number is a mistake,
+# and a text such as 1e999999999 would take the memory of the server to write out.
+NUMBER_BOUND = Decimal(10) ** 18
+MIN_EXPONENT = -20  # decimal places
 
+
+def _number(value, bound: Decimal = NUMBER_BOUND, out_of_range: str | None = None) -> Decimal:
+    """The number in a cell, or ValueError: not a number, NaN or infinite (Excel files
+    written by other programs may hold them), or out of any sensible range."""
     if isinstance(value, bool):
         raise ValueError(_("Enter a number."))
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "")
+    text = repr(value) if isinstance(value, float) else str(value).strip().replace(" ", "")
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError) as exc:
         raise ValueError(_("Enter a number.")) from exc
+    if not number.is_finite():
+        raise ValueError(_("Enter a number (not NaN or infinity)."))
+    if number.copy_abs() >= bound:
+        raise ValueError(out_of_range or _("The number is too large."))
+    if number.as_tuple().exponent < MIN_EXPONENT:
+        raise ValueError(_("The number has too many decimal places."))
+    return number
 
 
-def _read_sheet(workbook, target: str):
+def _coordinate(bound: int):
+    def parse(value):
+        if _blank(value):
+            return None
+        message = _("Enter a value between -%(bound)s and %(bound)s.") % {"bound": bound}
+        return _number(value, Decimal(bound).next_plus(), message)
+
+    return parse
+
+
+def _read_sheet(workbook, target: str, budget: _Budget):
     """Yield (row number, cells, payload or None) for each non-empty row; header errors
     are raised as WorkbookError."""
     title = SHEETS[target]
     if title not in workbook.sheetnames:
         raise WorkbookError(_("The sheet “%(sheet)s” is missing: use the template.") % {"sheet": title})
     sheet = workbook[title]
-    rows = sheet.iter_rows(values_only=True)
-    heading = next(rows, None) or ()
+    rows = _sheet_rows(workbook, sheet, budget)
+    first = next(rows, None)
+    heading = ()
+    if first is not None and first[0] == 1:
+        heading = tuple(first[1].get(col) for col in range(1, max(first[1], default=0) + 1))
+    elif first is not None:
+        rows = itertools.chain([first], rows)  # no heading row: the headings are reported missing
     expected = [header(target, name) for name in columns(target)]
     found = [str(h).strip() if h is not None else "" for h in heading]
     while found and not found[-1]:
@@ -330,10 +537,8 @@ def _read_sheet(workbook, target: str):
     names = columns(target)
     parsers = [(name, _cell_parser(target, name)) for name in names]
     width = len(names)
-    padding = (None,) * width
-    for number, cells in enumerate(rows, start=2):
-        if len(cells) != width:
-            cells = (*cells[:width], *padding[: width - len(cells)])
+    for number, values in rows:
+        cells = tuple(values.get(col) for col in range(1, width + 1))
         if all(c is None or (c.__class__ is str and not c.strip()) for c in cells):
             continue
         payload, row_errors = {}, []
@@ -371,8 +576,14 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
+    new_rows: list[tuple[str, int, dict]] = []  # rows without code among the planned
     try:
-        sheets = {target: list(_read_sheet(workbook, target)) for target in SHEETS}
+        budget = _Budget()
+        sheets = {target: list(_read_sheet(workbook, target, budget)) for target in SHEETS}
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a part openpyxl cannot read (a damaged or hand-made file)
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
     finally:
         workbook.close()
 
@@ -428,13 +639,72 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
                 result.rejected_rows.setdefault(target, []).append((number, cells))
                 continue
             planned.append((target, payload, record))
+            if record is None and not payload.get("code"):
+                new_rows.append((target, number, payload))
 
     if result.errors and not keep_valid_rows:
         return result
+    repeated = _already_declared(actor, new_rows, sheets, result)
+    planned = [row for row in planned if id(row[1]) not in repeated]
     if planned:
         result.declaration_id = _write(actor, planned, result)
     result.written = True
     return result
+
+
+def _declared_key(target: str, payload: dict) -> tuple:
+    """What a new record declares, codes aside, in a form where equal values compare
+    equal (600 and "600.00", a location to about a centimetre)."""
+    return tuple(P.normalised(target, name, payload.get(name)) for name in P.FIELDS[target] if name != "code")
+
+
+def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]:
+    """The new rows (without code) that repeat a new record already declared, so that
+    uploading the same file twice does not declare its new records twice. A row matches
+    a declared new record of the user's unit with the same values whose code the file
+    does not hold (a record the file lists by its code is that row, not this one); each
+    declared record answers for one row, so ten identical computers declared once and
+    uploaded again are ten repeats, and an eleventh row is new. Returns id()s of the
+    repeated payloads and lists them in the result."""
+    if not new_rows:
+        return set()
+    file_codes = {p["code"] for rows in sheets.values() for _n, _c, p, _e in rows if p.get("code")}
+    declared: dict[tuple, list[tuple[str, int]]] = {}
+    items = (
+        DeclarationItem.objects.visible_to(actor)
+        .filter(action=ItemAction.CREATE, target__in={target for target, _n, _p in new_rows})
+        .exclude(code__in=file_codes)
+        .order_by("code")
+        .values_list("target", "code", "declaration_id", "payload")
+    )
+    for target, code, declaration_id, payload in items:
+        declared.setdefault((target, _declared_key(target, payload)), []).append((code, declaration_id))
+    repeated = set()
+    for target, number, payload in new_rows:
+        matches = declared.get((target, _declared_key(target, payload)))
+        if matches:
+            code, declaration_id = matches.pop(0)
+            repeated.add(id(payload))
+            result.already_declared.append((SHEETS[target], number, code, declaration_id))
+    return repeated
+
+
+def already_declared_message(result: ImportResult, shown: int = 20) -> str:
+    """For the user: which rows were already declared and were not added again."""
+    rows = [
+        _("sheet “%(sheet)s” row %(row)s (%(code)s, declaration no. %(pk)s)")
+        % {"sheet": sheet, "row": row, "code": code, "pk": pk}
+        for sheet, row, code, pk in result.already_declared
+    ]
+    more = len(rows) - shown
+    text = _(
+        "%(n)s new rows were already declared and were not added again: %(rows)s. "
+        "To declare another identical item, make its row differ (for example in its notes)."
+    ) % {
+        "n": len(rows),
+        "rows": "; ".join(rows[:shown]) + (_(" and %(more)s more") % {"more": more} if more > 0 else ""),
+    }
+    return text
 
 
 def _check_row(target, number, payload, record, lookups, extent_cache) -> list[RowError]:
@@ -531,9 +801,11 @@ def rejected_workbook(result: ImportResult) -> bytes:
     for target, rows in result.rejected_rows.items():
         title = SHEETS[target]
         sheet = workbook.create_sheet(title)
-        sheet.append([*(header(target, n) for n in columns(target)), _("Row in the uploaded file"), _("Errors")])
+        spreadsheets.append(
+            sheet, [*(header(target, n) for n in columns(target)), _("Row in the uploaded file"), _("Errors")]
+        )
         for number, cells in rows:
-            sheet.append([*cells, number, "; ".join(reasons.get((title, number), []))])
+            spreadsheets.append(sheet, [*cells, number, "; ".join(reasons.get((title, number), []))])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from inventory import spreadsheets
 from inventory.choices import AssetCategory
 from inventory.models import Asset, Premises
 
@@ -22,14 +23,14 @@ def _sheet(title: str, form_code: str, heading: str, user, headers: list[str]):
     sheet = workbook.active
     sheet.title = title
     width = len(headers)
-    sheet.cell(row=1, column=width, value=f"Mẫu số {form_code}").font = Font(italic=True)
+    spreadsheets.write(sheet, 1, width, f"Mẫu số {form_code}").font = Font(italic=True)
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    sheet.cell(row=2, column=1, value=heading).font = Font(bold=True, size=13)
+    spreadsheets.write(sheet, 2, 1, heading).font = Font(bold=True, size=13)
     sheet.cell(row=2, column=1).alignment = Alignment(horizontal="center")
     scope = user.admin_unit.name if getattr(user, "admin_unit_id", None) and not user.sees_everything else "Toàn tỉnh"
-    sheet.cell(row=3, column=1, value=f"Phạm vi: {scope} — lập ngày {timezone.localdate():%d/%m/%Y}")
+    spreadsheets.write(sheet, 3, 1, f"Phạm vi: {scope} — lập ngày {timezone.localdate():%d/%m/%Y}")
     for col, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=5, column=col, value=text)
+        cell = spreadsheets.write(sheet, 5, col, text)
         cell.font, cell.border = Font(bold=True), BOX
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
         sheet.column_dimensions[get_column_letter(col)].width = 14
@@ -79,7 +80,8 @@ def form_04a(user) -> bytes:
     )
     premises = Premises.objects.visible_to(user).select_related("agency").order_by("agency__name", "code")
     for number, p in enumerate(premises.iterator(chunk_size=2000), start=1):
-        sheet.append(
+        spreadsheets.append(
+            sheet,
             [
                 number,
                 f"{p.name}\n{p.address}".strip(),
@@ -104,7 +106,7 @@ def form_04a(user) -> bytes:
                 p.remaining_value,
                 p.get_status_display(),
                 p.notes[:200],
-            ]
+            ],
         )
     return _finish(workbook, sheet, 6)
 
@@ -134,7 +136,8 @@ def form_04c(user) -> bytes:
         .order_by("agency__name", "code")
     )
     for number, a in enumerate(assets.iterator(chunk_size=2000), start=1):
-        sheet.append(
+        spreadsheets.append(
+            sheet,
             [
                 number,
                 a.name,
@@ -149,7 +152,7 @@ def form_04c(user) -> bytes:
                 a.premises.name if a.premises_id else "",
                 a.get_condition_display(),
                 a.notes[:200],
-            ]
+            ],
         )
     return _finish(workbook, sheet, 6)
 
@@ -218,6 +221,6 @@ def form_01_xlts(records, user) -> bytes:
             ("Một phần diện tích sàn" if record.floor_area else "") + (f" {record.basis}" if record.basis else ""),
         ]
         for col, value in enumerate(values, start=1):
-            sheet.cell(row=row, column=col, value=value)
+            spreadsheets.write(sheet, row, col, value)
         row += 1
     return _finish(workbook, sheet, 6)

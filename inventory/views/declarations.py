@@ -413,6 +413,8 @@ def excel_upload(request):
                     _("Workbook read: %(c)s new, %(u)s changed, %(n)s unchanged, %(r)s rejected.")
                     % {"c": result.created, "u": result.changed, "n": result.unchanged, "r": result.rejected_count},
                 )
+            if result.already_declared:
+                messages.warning(request, excel.already_declared_message(result))
     return render(
         request,
         "inventory/declarations/excel_upload.html",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from inventory import reports
+from inventory import reports, spreadsheets
 from inventory.views.common import xlsx_response
 
 
@@ -67,8 +67,8 @@ def report_export(request, report, fmt):
         buffer.write("\ufeff")  # so that Excel opens Vietnamese text as UTF-8
         writer = csv.writer(buffer)
         for table in built.tables:
-            writer.writerow([table.title])
-            writer.writerows(_cells(table))
+            writer.writerow(spreadsheets.csv_row([table.title]))
+            writer.writerows(spreadsheets.csv_row(row) for row in _cells(table))
             writer.writerow([])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{report}-{stamp}.csv"'
@@ -77,10 +77,10 @@ def report_export(request, report, fmt):
     workbook.remove(workbook.active)
     for table in built.tables:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append([f"{built.title} — {stamp}"])
+        spreadsheets.append(sheet, [f"{built.title} — {stamp}"])
         sheet["A1"].font = Font(bold=True)
         for i, row in enumerate(_cells(table)):
-            sheet.append(list(row))
+            spreadsheets.append(sheet, row)
             if i == 0 or (table.total and row is table.total):
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)

@@ -1,6 +1,10 @@
 """Excel bulk declarations: template round trip, edits, and malformed workbooks."""
 
 import io
+import re
+import time
+import tracemalloc
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,3 +193,218 @@ def test_another_units_code_is_refused(declarant):
     result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
     assert not result.written
     assert any("exists already" in str(e) for e in result.errors)
+
+
+# -- hostile workbooks: bombs, impossible numbers -------------------------------------
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def rebuilt(content: bytes, replace: dict[str, object]) -> bytes:
+    """The workbook with some parts replaced: bytes, or a function writing the part
+    into an open zip member (so a bomb is streamed, never held in memory here)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = [i.filename for i in source.infolist()]
+        for name in names + [n for n in replace if n not in names]:
+            part = replace.get(name)
+            if callable(part):
+                with target.open(name, "w", force_zip64=True) as member:
+                    part(member)
+            else:
+                target.writestr(name, part if part is not None else source.read(name))
+    return out.getvalue()
+
+
+def premises_sheet_part(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    index = book.sheetnames.index("Cơ sở nhà, đất") + 1
+    return f"xl/worksheets/sheet{index}.xml"
+
+
+def refused_within(declarant, content: bytes, match: str, seconds: float = 5, megabytes: float = 40):
+    """The upload is refused with a message matching `match`, within a time and a peak of
+    Python memory (openpyxl's XML parsing allocates through Python's allocator)."""
+    before = DeclarationItem.objects.count()
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(excel.WorkbookError, match=match):
+            excel.import_workbook(declarant, upload(content))
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert elapsed < seconds, elapsed
+    assert peak < megabytes * 1024 * 1024, peak
+    assert DeclarationItem.objects.count() == before
+
+
+def test_a_sheet_of_millions_of_empty_cells_is_refused_at_once(declarant):
+    def bomb(member):
+        member.write(f'<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode())
+        row = b"<row>" + b"<c/>" * 1000 + b"</row>"
+        for _ in range(5000):  # 5 million cells, 20 MB of XML, a few kB zipped
+            member.write(row)
+        member.write(b"</sheetData></worksheet>")
+
+    content = excel.template(declarant)
+    content = rebuilt(content, {premises_sheet_part(content): bomb})
+    assert len(content) < 200_000
+    refused_within(declarant, content, "zip bomb")
+
+
+def test_a_shared_strings_bomb_is_refused_at_once(declarant):
+    def bomb(member):
+        member.write(f'<sst xmlns="{SHEET_NS}">'.encode())
+        for _ in range(600):  # 600,000 texts, openpyxl would read them for a minute
+            member.write(b"<si><t>x</t></si>" * 1000)
+        member.write(b"</sst>")
+
+    content = rebuilt(excel.template(declarant), {"xl/sharedStrings.xml": bomb})
+    refused_within(declarant, content, "zip bomb")
+
+
+def test_cells_beyond_the_limit_are_refused_while_reading(declarant, settings):
+    """A sheet that passes the zip checks but holds more cells than allowed stops being
+    read at the limit (a running count, whatever the sheet declares)."""
+    settings.WORKBOOK_MAX_CELLS = 2_000
+    content = excel.template(declarant)
+    part = premises_sheet_part(content)
+    original = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    heading_end = original.index("</row>") + len("</row>")
+    many = "".join(f'<row r="{r}">' + "<c/>" * 50 + "</row>" for r in range(2, 100))
+    xml = original[:heading_end] + many + original[original.index("</sheetData>") :]
+    xml = re.sub(r'<dimension ref="[^"]*" ?/>', "", xml)  # nothing declared
+    refused_within(declarant, rebuilt(content, {part: xml.encode()}), "more than 2000 cells")
+
+
+def test_a_sheet_declaring_more_rows_than_allowed_is_refused_before_reading(declarant, settings):
+    settings.WORKBOOK_MAX_ROWS = 1000
+    content = excel.template(declarant)
+    part = premises_sheet_part(content)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    xml = re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:AZ100000"/>', xml)
+    refused_within(declarant, rebuilt(content, {part: xml.encode()}), "100000 rows")
+
+
+def test_a_workbook_declaring_entities_is_refused(declarant):
+    content = excel.template(declarant)
+    part = premises_sheet_part(content)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    xml = xml.replace("<worksheet", '<!DOCTYPE worksheet [<!ENTITY a "aaaa">]><worksheet', 1)
+    refused_within(declarant, rebuilt(content, {part: xml.encode()}), "entities")
+
+
+@pytest.mark.parametrize(
+    "column, raw, message",
+    [
+        ("Nguyên giá (đồng)", "NaN", "not NaN or infinity"),
+        ("Nguyên giá (đồng)", "Infinity", "not NaN or infinity"),
+        ("Nguyên giá (đồng)", "1e400", "not NaN or infinity"),  # a float overflowing to inf
+        ("Nguyên giá (đồng)", "1E+300", "too large"),
+        ("Số lượng", "-inf", "not NaN or infinity"),
+        ("Số lượng", "9E+99", "too large"),
+    ],
+)
+def test_impossible_numbers_in_number_cells_are_row_errors(declarant, column, raw, message):
+    book = template_book(declarant)
+    sheet = book["Tài sản"]
+    sheet.cell(3, column_of(sheet, column)).value = 987654321  # a marker to replace
+    content = workbook_bytes(book)
+    part = asset_sheet_part(content)
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(part).decode()
+    assert xml.count("<v>987654321</v>") == 1
+    xml = xml.replace("<v>987654321</v>", f"<v>{raw}</v>")
+    result = excel.import_workbook(declarant, upload(rebuilt(content, {part: xml.encode()})))
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)], [str(e) for e in result.errors]
+    assert message in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("NaN", "not NaN or infinity"),
+        ("-Infinity", "not NaN or infinity"),
+        ("1e999999999", "too large"),
+        ("1e-999999999", "too many decimal places"),
+    ],
+)
+def test_impossible_numbers_typed_as_text_are_row_errors(declarant, text, message):
+    book = template_book(declarant)
+    sheet = book["Tài sản"]
+    sheet.cell(2, column(sheet, "Nguyên giá (đồng)")).value = text
+    result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
+    assert not result.written and [e.row for e in result.errors] == [2], [str(e) for e in result.errors]
+    assert message in result.errors[0].message
+
+
+def test_a_huge_latitude_is_a_row_error(declarant):
+    book = template_book(declarant)
+    sheet = book["Cơ sở nhà, đất"]
+    sheet.cell(2, lat_column(sheet)).value = 1e300
+    result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
+    assert not result.written and [e.row for e in result.errors] == [2], [str(e) for e in result.errors]
+    assert "between -90 and 90" in result.errors[0].message
+
+
+def column_of(sheet, heading):
+    return column(sheet, heading)
+
+
+def lat_column(sheet) -> int:
+    return next(c.column for c in sheet[1] if "Vĩ độ" in str(c.value))
+
+
+def asset_sheet_part(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return f"xl/worksheets/sheet{book.sheetnames.index('Tài sản') + 1}.xml"
+
+
+# -- the same file twice ---------------------------------------------------------------
+
+
+def with_new_rows(declarant, names):
+    book = template_book(declarant)
+    sheet = book["Tài sản"]
+    premises_code = Premises.objects.visible_to(declarant).order_by("code").first().code
+    for name in names:
+        row = sheet.max_row + 1
+        for heading, value in {
+            "Tên": name,
+            "Loại tài sản": "MMTB-VP",
+            "Cơ sở nhà, đất": premises_code,
+            "Số lượng": 1,
+            "Đơn vị tính": "chiếc",
+            "Nguyên giá (đồng)": 12_000_000,
+            "Tình trạng": "Tốt",
+            "Trạng thái": "Đang sử dụng",
+        }.items():
+            sheet.cell(row, column(sheet, heading)).value = value
+    return workbook_bytes(book)
+
+
+def test_uploading_the_same_file_twice_declares_its_new_rows_once(declarant, client_as):
+    content = with_new_rows(declarant, ["Máy in A3", "Máy in A3", "Máy hủy giấy"])  # two identical printers
+    first = excel.import_workbook(declarant, upload(content))
+    assert first.errors == [] and first.created == 3
+    items = DeclarationItem.objects.filter(action="create", payload__name__in=["Máy in A3", "Máy hủy giấy"])
+    codes = set(items.values_list("code", flat=True))
+    assert len(codes) == 3
+
+    response = client_as("demo-commune").post(reverse("inventory:excel_upload"), {"file": upload(content)})
+    second = response.context["result"]
+    assert second.created == 0 and len(second.already_declared) == 3
+    assert {code for _s, _r, code, _d in second.already_declared} == codes
+    assert set(items.values_list("code", flat=True)) == codes and items.count() == 3  # nothing added twice
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "đã được kê khai" in shown and all(code in shown for code in codes)  # Vietnamese by default
+
+
+def test_a_reupload_with_one_more_row_adds_only_that_row(declarant):
+    excel.import_workbook(declarant, upload(with_new_rows(declarant, ["Máy in A3"])))
+    again = excel.import_workbook(declarant, upload(with_new_rows(declarant, ["Máy in A3", "Máy in A3"])))
+    assert again.created == 1 and len(again.already_declared) == 1
+    assert DeclarationItem.objects.filter(action="create", payload__name="Máy in A3").count() == 2
