@@ -550,8 +550,8 @@ def _read_sheet(workbook, target: str, budget: _Budget):
                 payload[name] = parse(value)
             except ValueError as exc:
                 row_errors.append(RowError(title, number, header(target, name), str(exc)))
-        if LATITUDE in payload:
-            lat, lon = payload.pop(LATITUDE), payload.pop(LONGITUDE)
+        if LATITUDE in names:  # a refused coordinate has no value: the row has its error
+            lat, lon = payload.pop(LATITUDE, None), payload.pop(LONGITUDE, None)
             payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
         yield number, cells, payload, row_errors
 
