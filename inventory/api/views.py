@@ -138,6 +138,7 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         fmt = request.accepted_renderer.format
         queryset = self.filter_queryset(self.get_queryset())
         if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
+            self.paginator.get_page_size(request)  # not used, but checked as in every format
             queryset = queryset.order_by(*self.paginator.get_ordering(request, queryset, self))
         if fmt == "csv":
             return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
