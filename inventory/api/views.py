@@ -94,6 +94,14 @@ class ApiView:
     schema = ApiSchema()
     refuses_some_roles = False  # True where a signed-in user may get 403 on a read
 
+    def initial(self, request, *args, **kwargs):
+        """No parameter may hold NUL (PostgreSQL takes none in text; the schema says so),
+        including those a view ignores, such as an unknown `ordering`."""
+        super().initial(request, *args, **kwargs)
+        bad = sorted({key for key, value in request.query_params.lists() if any("\x00" in v for v in value)})
+        if bad:
+            raise ValidationError({key: _("Null characters are not allowed.") for key in bad})
+
     def handle_exception(self, exc):
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
@@ -213,7 +221,10 @@ class AsOfMixin:
     def get_object(self):
         if self.as_of() is None:
             return super().get_object()
-        obj = self.filter_queryset(self.get_queryset()).filter(id=self.kwargs["pk"]).first()
+        pk = self.kwargs["pk"]
+        obj = None
+        if pk.isascii() and pk.isdigit() and int(pk) <= BIGINT_MAX:  # no id, no query (and no 500)
+            obj = self.filter_queryset(self.get_queryset()).filter(id=int(pk)).first()
         if obj is None:
             from django.http import Http404
 

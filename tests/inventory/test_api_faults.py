@@ -112,3 +112,13 @@ def test_errors_are_json_whatever_the_format(client_as, fmt):
 def test_a_record_id_that_is_no_number_is_a_json_404(client_as):
     response = client_as("demo-finance").post("/api/v1/handling-records/0.5/close/")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
+def test_an_as_of_record_id_that_is_no_number_is_a_404(client_as):
+    response = client_as("demo-auditor").get("/api/v1/premises/-/", {"as_of": "2025-01-01"})
+    assert response.status_code == 404
+
+
+def test_nul_in_any_parameter_is_a_400_naming_it(client_as):
+    response = client_as("demo-auditor").get("/api/v1/premises/", {"ordering": "a\x00b"})
+    assert response.status_code == 400 and set(response.json()) == {"ordering"}
