@@ -39,17 +39,37 @@ from inventory.models import (
     Premises,
 )
 
-NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+# What the spatial filters take, as the schema states it and the filters check it: plain
+# decimal numbers, a longitude within ±180 and a latitude within ±90 by their digits (so
+# nothing huge or NaN reaches GEOS), a distance up to 1,000,000 m.
+LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+METRES = r"(1000000(\.0+)?|[0-9]{1,6}(\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{LON},{LAT},{LON},{LAT}$"
+NEAR_PATTERN = rf"^{LON},{LAT},{METRES}$"
+_WKT_RING = rf"\({LON} {LAT}(, ?{LON} {LAT}){{3,}}\)"
+_JSON_RING = rf"\[\[{LON}, ?{LAT}\](, ?\[{LON}, ?{LAT}\]){{3,}}\]"
+WITHIN_PATTERN = (
+    rf"^(POLYGON ?\({_WKT_RING}(, ?{_WKT_RING})*\)"
+    rf'|\{{"type": ?"Polygon", ?"coordinates": ?\[{_JSON_RING}(, ?{_JSON_RING})*\]\}})$'
+)
 
 
-def _numbers(value, count):
-    try:
-        numbers = [float(v) for v in value.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) != count or any(not math.isfinite(n) for n in numbers):
+def _shaped(value, pattern, message):
+    """`value` if it has the documented shape; a refusal naming the shape otherwise."""
+    if not re.fullmatch(pattern.removeprefix("^").removesuffix("$"), value):
+        raise ValidationError(message)
+    return value
+
+
+def _numbers(value, pattern, count, out_of_range):
+    """The `count` numbers of `value` if it matches `pattern`; otherwise a refusal saying
+    either how many numbers to give or, when they are numbers, their range."""
+    parts = value.split(",")
+    if len(parts) != count or not all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", p) for p in parts):
         raise ValidationError(_("Give %(n)s numbers separated by commas.") % {"n": count})
-    return numbers
+    _shaped(value, pattern, out_of_range)
+    return [float(p) for p in parts]
 
 
 def _check_lonlat(geometry) -> None:
@@ -72,12 +92,13 @@ class BBoxField(forms.CharField):
     """west,south,east,north in degrees → a polygon (SRID 4326)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
-        w, s, e, n = _numbers(value, 4)
-        if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise ValidationError(_("The box is outside longitude −180…180 and latitude −90…90, or empty."))
+        value = super().clean(value)
+        message = _("The box is outside longitude −180…180 and latitude −90…90, or empty.")
+        w, s, e, n = _numbers(value, BBOX_PATTERN, 4, message)
+        if not (w < e and s < n):
+            raise ValidationError(message)
         box = Polygon.from_bbox((w, s, e, n))  # only from numbers checked above
         box.srid = 4326
         return box
@@ -87,9 +108,10 @@ class AreaField(forms.CharField):
     """A polygon as GeoJSON or WKT (EPSG:4326)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
+        value = super().clean(value)
+        _shaped(value, WITHIN_PATTERN, _("The area is not a GeoJSON or WKT polygon."))
         try:
             geometry = GEOSGeometry(value, srid=4326)
         except (ValueError, TypeError, GEOSException, GDALException):
@@ -106,12 +128,10 @@ class NearField(forms.CharField):
     """longitude,latitude,metres → (point, distance)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
-        lon, lat, metres = _numbers(value, 3)
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90 and 0 <= metres <= 1_000_000):
-            raise ValidationError(_("Longitude −180…180, latitude −90…90, up to 1,000 km."))
+        value = super().clean(value)
+        lon, lat, metres = _numbers(value, NEAR_PATTERN, 3, _("Longitude −180…180, latitude −90…90, up to 1,000 km."))
         return Point(lon, lat, srid=4326), D(m=metres)
 
 
@@ -209,9 +229,7 @@ class ChoiceFilter(filters.ChoiceFilter):
     field_class = GivenChoiceField
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": rf"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$", "example": "105.5,18.5,105.8,18.8"}
-)
+@extend_schema_field({"type": "string", "pattern": BBOX_PATTERN, "example": "105.5,18.5,105.8,18.8"})
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -219,6 +237,7 @@ class BBoxFilter(filters.Filter):
 @extend_schema_field(
     {
         "type": "string",
+        "pattern": WITHIN_PATTERN,
         "example": '{"type":"Polygon","coordinates":[[[105.5,18.5],[105.8,18.5],[105.8,18.8],[105.5,18.5]]]}',
     }
 )
@@ -226,7 +245,7 @@ class AreaFilter(filters.Filter):
     field_class = AreaField
 
 
-@extend_schema_field({"type": "string", "pattern": rf"^{NUMBER},{NUMBER},{NUMBER}$", "example": "105.68,18.67,3000"})
+@extend_schema_field({"type": "string", "pattern": NEAR_PATTERN, "example": "105.68,18.67,3000"})
 class NearFilter(filters.Filter):
     field_class = NearField
 
@@ -238,11 +257,17 @@ class SpatialFilterSet(filters.FilterSet):
     location_field = "location"
 
     bbox = BBoxFilter(
-        method="filter_bbox", label="in a box: west,south,east,north (degrees, west < east, south < north)"
+        method="filter_bbox",
+        label="in a box: west,south,east,north (degrees, EPSG:4326; west < east, south < north)",
     )
-    within = AreaFilter(method="filter_within", label="inside a polygon: GeoJSON or WKT, EPSG:4326")
+    within = AreaFilter(
+        method="filter_within",
+        label="inside a polygon, EPSG:4326: WKT `POLYGON((lon lat, …))` or GeoJSON "
+        '`{"type":"Polygon","coordinates":[[[lon,lat],…]]}` (closed rings, holes allowed, not self-intersecting)',
+    )
     near = NearFilter(
-        method="filter_near", label="within a distance: longitude,latitude,metres (up to 1,000,000 m, on the sphere)"
+        method="filter_near",
+        label="within a distance: longitude,latitude,metres (degrees, EPSG:4326; up to 1,000,000 m, on the sphere)",
     )
 
     def filter_bbox(self, queryset, name, value):

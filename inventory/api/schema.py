@@ -4,6 +4,7 @@ description for every filter (its label), and free text that may not hold NUL (w
 the API refuses). Set as the schema class of every API view (`ApiView`)."""
 
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 ERROR = {
     "type": "object",
@@ -21,9 +22,12 @@ STATUS_TEXT = {
     401: "No credentials, or a revoked token (`WWW-Authenticate: Token`).",
     403: "The user's role may not do this.",
     404: "No such record in the user's scope, or an unknown format.",
+    409: "The record's state does not allow this step (already submitted, not waiting for review, a status "
+    "that cannot follow); the body says why.",
     412: "`If-Match` names an older version of the record; the body gives the current one.",
     429: "Too many requests for this user (`API_RATE`); `Retry-After` says when to come back.",
 }
+PATH_TEXT = {"id": "The record's id (a whole number); any other value, or a record outside your scope, is a 404."}
 FEATURE_COLLECTION = {
     "type": "object",
     "required": ["type", "features"],
@@ -35,6 +39,8 @@ FEATURE_COLLECTION = {
     },
 }
 NO_NUL = "^[^\\u0000]*$"
+# A required text field: DRF trims it, so it must hold something besides spaces (and no NUL).
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
 class ApiSchema(AutoSchema):
@@ -51,6 +57,8 @@ class ApiSchema(AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         declared = filterset.base_filters if filterset else {}
         for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and not parameter.get("description"):
+                parameter["description"] = PATH_TEXT.get(parameter["name"], parameter["name"])
             if parameter["in"] != "query":
                 continue
             label = getattr(declared.get(parameter["name"]), "label", None)
@@ -60,6 +68,15 @@ class ApiSchema(AutoSchema):
             for item in (schema, schema.get("items", {})):
                 if item.get("type") == "string" and not ({"enum", "format", "pattern"} & set(item)):
                     item["pattern"] = NO_NUL
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """Text fields of a request say what DRF accepts: no NUL, and something besides
+        spaces unless blank is allowed."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        plain = schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema))
+        if direction == "request" and isinstance(field, serializers.CharField) and plain:
+            schema["pattern"] = NO_NUL if field.allow_blank or not field.trim_whitespace else NOT_BLANK
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -93,5 +110,5 @@ class ApiSchema(AutoSchema):
         if "{" in self.path or any(p["name"] == "format" for p in parameters):
             codes.append(404)
         if write:
-            codes.append(412)
+            codes += [409, 412]
         return sorted(codes)

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -96,7 +96,11 @@ class ApiView:
 
     def initial(self, request, *args, **kwargs):
         """No parameter may hold NUL (PostgreSQL takes none in text; the schema says so),
-        including those a view ignores, such as an unknown `ordering`."""
+        including those a view ignores, such as an unknown `ordering`. A method the view
+        does not answer is a 405 before anything else (not a 404 for a `format` that only
+        the list has)."""
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
         bad = sorted({key for key, value in request.query_params.lists() if any("\x00" in v for v in value)})
         if bad:
@@ -146,8 +150,8 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         fmt = request.accepted_renderer.format
         queryset = self.filter_queryset(self.get_queryset())
         if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
-            self.paginator.get_page_size(request)  # not used, but checked as in every format
-            queryset = queryset.order_by(*self.paginator.get_ordering(request, queryset, self))
+            self.paginator.check_parameters(queryset, request, self)  # not used, but checked as in every format
+            queryset = self.paginator.ordered(queryset, request, self)[0]
         if fmt == "csv":
             return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
         if fmt == "xlsx":
@@ -160,16 +164,14 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         """One page as a FeatureCollection: the page's keys by keyset pagination, the
         features by PostGIS in one query."""
         paginator = self.paginator
-        ordering = paginator.get_ordering(self.request, queryset, self)
-        keys = paginator.paginate_queryset(
-            queryset.order_by(*ordering).values(*{f.lstrip("-") for f in ordering}), self.request, view=self
-        )
+        ordered, ordering = paginator.ordered(queryset, self.request, self)
+        keys = paginator.paginate_queryset(ordered.values(*{f.lstrip("-") for f in ordering}), self.request, view=self)
         ids = [k["id"] for k in keys]
         if ordering in (("id",), ("-id",)) and ids:
             # In id order a page is a range of ids, which the primary key index reads directly.
             page = queryset.filter(id__gte=min(ids), id__lte=max(ids)).order_by(*ordering)
         else:
-            page = queryset.filter(id__in=ids).order_by(*ordering)
+            page = paginator.with_sort_keys(queryset.filter(id__in=ids), ordering).order_by(*ordering)
         links = [{"rel": "self", "type": "application/geo+json", "href": self.request.build_absolute_uri()}]
         if paginator.get_next_link():
             links.append({"rel": "next", "type": "application/geo+json", "href": paginator.get_next_link()})
@@ -423,8 +425,10 @@ def expected_version(request):
 
 
 def _run(call, view, obj):
-    """Run a service; its validation errors become a 400 with the same messages, a
-    stale version a 412 that names the current one."""
+    """Run a service: a stale version is a 412 that names the current one; a refusal
+    naming fields (what the caller sent is wrong) a 400 with the same messages; a
+    refusal naming no field (the record's state does not allow the step: already
+    submitted, not waiting for review, a status that cannot follow) a 409."""
     try:
         call()
     except StaleVersion as exc:
@@ -434,8 +438,9 @@ def _run(call, view, obj):
         response["ETag"] = f'"{exc.record.version}"'
         return response
     except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise ValidationError(detail) from None
+        if hasattr(exc, "error_dict"):
+            raise ValidationError(exc.message_dict) from None
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
     obj.refresh_from_db()
     response = Response(view.get_serializer(obj).data)
     response["ETag"] = f'"{obj.version}"'

@@ -122,3 +122,64 @@ def test_an_as_of_record_id_that_is_no_number_is_a_404(client_as):
 def test_nul_in_any_parameter_is_a_400_naming_it(client_as):
     response = client_as("demo-auditor").get("/api/v1/premises/", {"ordering": "a\x00b"})
     assert response.status_code == 400 and set(response.json()) == {"ordering"}
+
+
+def _walk(client, url, params):
+    """Every row of a list, following `next` links from the first page."""
+    rows, response = [], client.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content[:300]
+        data = response.json()
+        rows += data["results"]
+        if not data["next"]:
+            return rows
+        response = client.get(data["next"])
+
+
+@pytest.mark.parametrize("ordering", ["deadline", "-deadline", "decision_due", "-created_at"])
+def test_pages_in_an_ordering_with_empty_values_reach_every_record_once(client_as, ordering):
+    """Proposed records have no deadline: a cursor must not hold "None", nor lose them."""
+    from inventory.models import HandlingRecord
+
+    assert HandlingRecord.objects.filter(deadline__isnull=True).exists()  # the case this is about
+    rows = _walk(client_as("demo-auditor"), "/api/v1/handling-records/", {"ordering": ordering, "page_size": "4"})
+    ids = [row["id"] for row in rows]
+    assert sorted(ids) == sorted(HandlingRecord.objects.values_list("id", flat=True))
+    field = ordering.lstrip("-")
+    values = [(row[field] is not None, row[field] or "") for row in rows]  # empty values as the lowest
+    assert values == sorted(values, reverse=ordering.startswith("-"))
+
+
+@pytest.mark.parametrize("name", ["bbox", "near", "within"])
+def test_an_empty_spatial_filter_is_a_400(client_as, name):
+    response = client_as("demo-auditor").get("/api/v1/premises/", {name: ""})
+    assert response.status_code == 400 and set(response.json()) == {name}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"bbox": "1e2,1,2,3"},  # numbers as the schema writes them: plain decimals
+        {"bbox": "181,1,182,3"},
+        {"bbox": "106,19,105,18"},  # west > east
+        {"near": "105.6,18.6,1000001"},
+        {"near": "748245490.30,3.4,-25380"},
+        {"within": "minimum"},
+        {"within": "SRID=4326;POLYGON((0 0,0 1,1 1,0 0))"},
+    ],
+)
+def test_spatial_filters_take_exactly_what_the_schema_describes(client_as, params):
+    response = client_as("demo-auditor").get("/api/v1/premises/", params)
+    assert response.status_code == 400 and set(response.json()) == set(params)
+
+
+@pytest.mark.parametrize("cursor", ["", "not base64!", _cursor("o=0&r=0&p=1") + "&"])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_empty_or_malformed_cursor_is_a_400_in_every_format(client_as, cursor, fmt):
+    response = client_as("demo-auditor").get("/api/v1/agencies/", {"cursor": cursor, "format": fmt})
+    assert response.status_code == 400 and set(response.json()) == {"cursor"}
+
+
+def test_a_method_no_operation_has_is_a_405_whatever_the_format(client_as):
+    response = client_as("demo-auditor").generic("TRACE", "/api/v1/agencies/?format=csv")
+    assert response.status_code == 405 and "GET" in response["Allow"]
