@@ -3,6 +3,7 @@ polygon, a distance from a point) on the record's location."""
 
 import datetime as dt
 import math
+import re
 
 import django_filters as filters
 from django import forms
@@ -10,10 +11,11 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from inventory.api.pagination import AMOUNT_MAX, BIGINT_MAX
 from inventory.choices import (
     AgencyKind,
     AssetStatus,
@@ -37,28 +39,67 @@ from inventory.models import (
     Premises,
 )
 
+# What the spatial filters take, as the schema states it and the filters check it: plain
+# decimal numbers, a longitude within ±180 and a latitude within ±90 by their digits (so
+# nothing huge or NaN reaches GEOS), a distance up to 1,000,000 m.
+LON = r"-?(180(\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]+)?)"
+LAT = r"-?(90(\.0+)?|[1-8]?[0-9](\.[0-9]+)?)"
+METRES = r"(1000000(\.0+)?|[0-9]{1,6}(\.[0-9]+)?)"
+BBOX_PATTERN = rf"^{LON},{LAT},{LON},{LAT}$"
+NEAR_PATTERN = rf"^{LON},{LAT},{METRES}$"
+_WKT_RING = rf"\({LON} {LAT}(, ?{LON} {LAT}){{3,}}\)"
+_JSON_RING = rf"\[\[{LON}, ?{LAT}\](, ?\[{LON}, ?{LAT}\]){{3,}}\]"
+WITHIN_PATTERN = (
+    rf"^(POLYGON ?\({_WKT_RING}(, ?{_WKT_RING})*\)"
+    rf'|\{{"type": ?"Polygon", ?"coordinates": ?\[{_JSON_RING}(, ?{_JSON_RING})*\]\}})$'
+)
 
-def _numbers(value, count):
-    try:
-        numbers = [float(v) for v in value.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) != count or any(n != n or abs(n) == float("inf") for n in numbers):
+
+def _shaped(value, pattern, message):
+    """`value` if it has the documented shape; a refusal naming the shape otherwise."""
+    if not re.fullmatch(pattern.removeprefix("^").removesuffix("$"), value):
+        raise ValidationError(message)
+    return value
+
+
+def _numbers(value, pattern, count, out_of_range):
+    """The `count` numbers of `value` if it matches `pattern`; otherwise a refusal saying
+    either how many numbers to give or, when they are numbers, their range."""
+    parts = value.split(",")
+    if len(parts) != count or not all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", p) for p in parts):
         raise ValidationError(_("Give %(n)s numbers separated by commas.") % {"n": count})
-    return numbers
+    _shaped(value, pattern, out_of_range)
+    return [float(p) for p in parts]
+
+
+def _check_lonlat(geometry) -> None:
+    """Every coordinate finite and within ±180/±90, read without writing the geometry
+    out (GEOS 3.11 crashes the process writing WKT, or a validity reason, of 1e300)."""
+
+    def points(coords):
+        if coords and isinstance(coords[0], int | float):
+            yield coords
+        else:
+            for part in coords:
+                yield from points(part)
+
+    for x, y, *_z in points(geometry.coords):
+        if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+            raise ValidationError(_("The coordinates must be numbers: longitude −180…180, latitude −90…90."))
 
 
 class BBoxField(forms.CharField):
     """west,south,east,north in degrees → a polygon (SRID 4326)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
-        w, s, e, n = _numbers(value, 4)
-        if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-            raise ValidationError(_("The box is outside longitude −180…180 and latitude −90…90, or empty."))
-        box = Polygon.from_bbox((w, s, e, n))
+        value = super().clean(value)
+        message = _("The box is outside longitude −180…180 and latitude −90…90, or empty.")
+        w, s, e, n = _numbers(value, BBOX_PATTERN, 4, message)
+        if not (w < e and s < n):
+            raise ValidationError(message)
+        box = Polygon.from_bbox((w, s, e, n))  # only from numbers checked above
         box.srid = 4326
         return box
 
@@ -67,14 +108,18 @@ class AreaField(forms.CharField):
     """A polygon as GeoJSON or WKT (EPSG:4326)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
+        value = super().clean(value)
+        _shaped(value, WITHIN_PATTERN, _("The area is not a GeoJSON or WKT polygon."))
         try:
             geometry = GEOSGeometry(value, srid=4326)
         except (ValueError, TypeError, GEOSException, GDALException):
             raise ValidationError(_("The area is not a GeoJSON or WKT polygon.")) from None
-        if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.empty or not geometry.valid:
+        if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.empty:
+            raise ValidationError(_("The area must be a valid polygon."))
+        _check_lonlat(geometry)  # before anything else looks at it (`.valid` included)
+        if not geometry.valid:
             raise ValidationError(_("The area must be a valid polygon."))
         return geometry
 
@@ -83,47 +128,124 @@ class NearField(forms.CharField):
     """longitude,latitude,metres → (point, distance)."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
+        if not _given(value):
             return None
-        lon, lat, metres = _numbers(value, 3)
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90 and 0 <= metres <= 1_000_000):
-            raise ValidationError(_("Longitude −180…180, latitude −90…90, up to 1,000 km."))
+        value = super().clean(value)
+        lon, lat, metres = _numbers(value, NEAR_PATTERN, 3, _("Longitude −180…180, latitude −90…90, up to 1,000 km."))
         return Point(lon, lat, srid=4326), D(m=metres)
 
 
+def _given(value) -> bool:
+    """Whether the parameter was sent; one sent must have a value: `?x=` is refused,
+    not read as "no filter" (the schema says what a value looks like)."""
+    if value is None:
+        return False
+    if isinstance(value, str) and not value.strip():
+        raise ValidationError(_("Give a value or leave the parameter out."), code="empty")
+    return True
+
+
 class DateTimeField(forms.DateTimeField):
-    """ISO 8601 date-time, as UTC: an offset PostgreSQL does not take (beyond ±15:59)
-    or a year out of range is refused here, not by the database."""
+    """ISO 8601 date-time, as UTC. A moment before year 1 or after 9999 in UTC (a
+    far offset on 0001-01-01 or 9999-12-31) is the first or last moment Python
+    holds: every record lies between them, so the filter means the same."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if value is None:
+        if not _given(value):
             return None
+        value = super().clean(value)
+        if value.tzinfo is None:
+            value = timezone.make_aware(value, dt.UTC)
         try:
-            value = value.astimezone(dt.UTC) if value.tzinfo else value
+            return value.astimezone(dt.UTC)
         except OverflowError:
-            raise ValidationError(_("The date is out of range.")) from None
-        if not 1900 <= value.year <= 9999:
-            raise ValidationError(_("The date is out of range."))
+            edge = dt.datetime.min if value.year == 1 else dt.datetime.max
+            return edge.replace(tzinfo=dt.UTC)
+
+
+class IdField(forms.CharField):
+    """The id of a record: a whole number within PostgreSQL's bigint."""
+
+    def clean(self, value):
+        if not _given(value):
+            return None
+        value = super().clean(value)
+        if not re.fullmatch(r"[0-9]{1,19}", value) or not 1 <= int(value) <= BIGINT_MAX:
+            raise ValidationError(_("A whole number from 1 to %(max)s.") % {"max": BIGINT_MAX})
+        return int(value)
+
+
+class AmountField(forms.DecimalField):
+    """An area or an amount of money: a finite number within ±10^15."""
+
+    def clean(self, value):
+        if not _given(value):
+            return None
+        value = super().clean(value)
+        if not -AMOUNT_MAX <= value <= AMOUNT_MAX:
+            raise ValidationError(_("A number from −%(max)s to %(max)s.") % {"max": AMOUNT_MAX})
         return value
 
 
+class StrictBooleanField(forms.Field):
+    """`true` or `false`; anything else is refused rather than read as "no filter"."""
+
+    VALUES = {"true": True, "false": False}
+
+    def clean(self, value):
+        if not _given(value):
+            return None
+        if str(value).lower() not in self.VALUES:
+            raise ValidationError(_("Write true or false."))
+        return self.VALUES[str(value).lower()]
+
+
+class GivenChoiceField(forms.ChoiceField):
+    def clean(self, value):
+        return super().clean(value) if _given(value) else None
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
 class DateTimeFilter(filters.IsoDateTimeFilter):
     field_class = DateTimeField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdFilter(filters.Filter):
+    field_class = IdField
+
+
+@extend_schema_field({"type": "number", "minimum": -AMOUNT_MAX, "maximum": AMOUNT_MAX})
+class AmountFilter(filters.NumberFilter):
+    field_class = AmountField
+
+
+@extend_schema_field({"type": "boolean"})
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    field_class = GivenChoiceField
+
+
+@extend_schema_field({"type": "string", "pattern": BBOX_PATTERN, "example": "105.5,18.5,105.8,18.8"})
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": WITHIN_PATTERN,
+        "example": '{"type":"Polygon","coordinates":[[[105.5,18.5],[105.8,18.5],[105.8,18.8],[105.5,18.5]]]}',
+    }
+)
 class AreaFilter(filters.Filter):
     field_class = AreaField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": NEAR_PATTERN, "example": "105.68,18.67,3000"})
 class NearFilter(filters.Filter):
     field_class = NearField
 
@@ -134,9 +256,19 @@ class SpatialFilterSet(filters.FilterSet):
 
     location_field = "location"
 
-    bbox = BBoxFilter(method="filter_bbox", label=_("box: west,south,east,north (degrees)"))
-    within = AreaFilter(method="filter_within", label=_("inside a polygon (GeoJSON or WKT, EPSG:4326)"))
-    near = NearFilter(method="filter_near", label=_("within a distance: longitude,latitude,metres"))
+    bbox = BBoxFilter(
+        method="filter_bbox",
+        label="in a box: west,south,east,north (degrees, EPSG:4326; west < east, south < north)",
+    )
+    within = AreaFilter(
+        method="filter_within",
+        label="inside a polygon, EPSG:4326: WKT `POLYGON((lon lat, …))` or GeoJSON "
+        '`{"type":"Polygon","coordinates":[[[lon,lat],…]]}` (closed rings, holes allowed, not self-intersecting)',
+    )
+    near = NearFilter(
+        method="filter_near",
+        label="within a distance: longitude,latitude,metres (degrees, EPSG:4326; up to 1,000,000 m, on the sphere)",
+    )
 
     def filter_bbox(self, queryset, name, value):
         return queryset.filter(**{f"{self.location_field}__bboverlaps": value})
@@ -157,10 +289,10 @@ class SpatialFilterSet(filters.FilterSet):
 
 
 class AdministrativeUnitFilterSet(filters.FilterSet):
-    level = filters.ChoiceFilter(choices=UnitLevel.choices)
-    code = filters.CharFilter()
-    q = filters.CharFilter(method=text_search(["name"]), label=_("Search"))
-    parent = filters.NumberFilter(field_name="parent_id")
+    level = ChoiceFilter(choices=UnitLevel.choices, label="level: the province, a commune since 2025, a former unit")
+    code = filters.CharFilter(label="exact code (mã đơn vị hành chính)")
+    q = filters.CharFilter(method=text_search(["name"]), label="words in the name, with or without diacritics")
+    parent = IdFilter(field_name="parent_id", label="id of the parent unit")
 
     class Meta:
         model = AdministrativeUnit
@@ -168,10 +300,10 @@ class AdministrativeUnitFilterSet(filters.FilterSet):
 
 
 class AgencyFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=AgencyKind.choices)
-    admin_unit = filters.NumberFilter(field_name="admin_unit_id")
-    is_active = filters.BooleanFilter()
-    q = filters.CharFilter(method=text_search(["code", "name"]), label=_("Search"))
+    kind = ChoiceFilter(choices=AgencyKind.choices, label="kind of agency")
+    admin_unit = IdFilter(field_name="admin_unit_id", label="id of the administrative unit")
+    is_active = BooleanFilter(label="still in existence (true) or merged away (false)")
+    q = filters.CharFilter(method=text_search(["code", "name"]), label="words in the code or name")
 
     class Meta:
         model = Agency
@@ -181,27 +313,27 @@ class AgencyFilterSet(filters.FilterSet):
 class IdRangeFilterSet(filters.FilterSet):
     """`id_min`/`id_max`: a range of ids, e.g. to export or synchronise in slices."""
 
-    id_min = filters.NumberFilter(field_name="id", lookup_expr="gte")
-    id_max = filters.NumberFilter(field_name="id", lookup_expr="lte")
+    id_min = IdFilter(field_name="id", lookup_expr="gte", label="ids from this one")
+    id_max = IdFilter(field_name="id", lookup_expr="lte", label="ids up to this one")
 
 
 class PremisesFilterSet(SpatialFilterSet, IdRangeFilterSet):
-    q = filters.CharFilter(method=text_search(["code", "name", "address"]), label=_("Search"))
-    code = filters.CharFilter()
-    status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices)
-    condition = filters.MultipleChoiceFilter(choices=Condition.choices)
-    admin_unit = filters.NumberFilter(field_name="admin_unit_id")
-    legacy_unit = filters.NumberFilter(field_name="legacy_unit_id")
-    agency = filters.NumberFilter(field_name="agency_id")
-    building_grade = filters.CharFilter()
-    is_flooded = filters.BooleanFilter()
-    has_landslide = filters.BooleanFilter()
-    storm_damaged = filters.BooleanFilter()
-    floor_area_min = filters.NumberFilter(field_name="floor_area", lookup_expr="gte")
-    floor_area_max = filters.NumberFilter(field_name="floor_area", lookup_expr="lte")
-    value_min = filters.NumberFilter(field_name="remaining_value", lookup_expr="gte")
-    value_max = filters.NumberFilter(field_name="remaining_value", lookup_expr="lte")
-    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = filters.CharFilter(method=text_search(["code", "name", "address"]), label="words in the code, name or address")
+    code = filters.CharFilter(label="exact code")
+    status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label="status (repeat for several)")
+    condition = filters.MultipleChoiceFilter(choices=Condition.choices, label="condition (repeat for several)")
+    admin_unit = IdFilter(field_name="admin_unit_id", label="id of the commune since 2025")
+    legacy_unit = IdFilter(field_name="legacy_unit_id", label="id of the former commune or district")
+    agency = IdFilter(field_name="agency_id", label="id of the managing agency")
+    building_grade = filters.CharFilter(label="building grade (cấp công trình)")
+    is_flooded = BooleanFilter(label="in a flood-prone area")
+    has_landslide = BooleanFilter(label="at risk of landslide")
+    storm_damaged = BooleanFilter(label="damaged by storms")
+    floor_area_min = AmountFilter(field_name="floor_area", lookup_expr="gte", label="floor area from (m²)")
+    floor_area_max = AmountFilter(field_name="floor_area", lookup_expr="lte", label="floor area up to (m²)")
+    value_min = AmountFilter(field_name="remaining_value", lookup_expr="gte", label="remaining value from (VND)")
+    value_max = AmountFilter(field_name="remaining_value", lookup_expr="lte", label="remaining value up to (VND)")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte", label="changed at or after (ISO 8601)")
 
     class Meta:
         model = Premises
@@ -211,17 +343,19 @@ class PremisesFilterSet(SpatialFilterSet, IdRangeFilterSet):
 class AssetFilterSet(SpatialFilterSet, IdRangeFilterSet):
     location_field = "premises__location"
 
-    q = filters.CharFilter(method=text_search(["code", "name", "plate_number"]), label=_("Search"))
-    code = filters.CharFilter()
-    asset_class = filters.CharFilter(field_name="asset_class__code", label=_("asset class code"))
-    category = filters.CharFilter(field_name="asset_class__category")
-    status = filters.MultipleChoiceFilter(choices=AssetStatus.choices)
-    condition = filters.MultipleChoiceFilter(choices=Condition.choices)
-    premises = filters.NumberFilter(field_name="premises_id")
-    agency = filters.NumberFilter(field_name="agency_id")
-    cost_min = filters.NumberFilter(field_name="original_cost", lookup_expr="gte")
-    cost_max = filters.NumberFilter(field_name="original_cost", lookup_expr="lte")
-    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = filters.CharFilter(
+        method=text_search(["code", "name", "plate_number"]), label="words in the code, name or plate number"
+    )
+    code = filters.CharFilter(label="exact code")
+    asset_class = filters.CharFilter(field_name="asset_class__code", label="asset class code")
+    category = filters.CharFilter(field_name="asset_class__category", label="asset category (e.g. car)")
+    status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="status (repeat for several)")
+    condition = filters.MultipleChoiceFilter(choices=Condition.choices, label="condition (repeat for several)")
+    premises = IdFilter(field_name="premises_id", label="id of the premises where it is kept")
+    agency = IdFilter(field_name="agency_id", label="id of the managing agency")
+    cost_min = AmountFilter(field_name="original_cost", lookup_expr="gte", label="original cost from (VND)")
+    cost_max = AmountFilter(field_name="original_cost", lookup_expr="lte", label="original cost up to (VND)")
+    updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte", label="changed at or after (ISO 8601)")
 
     class Meta:
         model = Asset
@@ -229,11 +363,15 @@ class AssetFilterSet(SpatialFilterSet, IdRangeFilterSet):
 
 
 class DeclarationFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=DeclarationStatus.choices)
-    kind = filters.ChoiceFilter(choices=DeclarationKind.choices)
-    agency = filters.NumberFilter(field_name="agency_id")
-    submitted_after = DateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = DateTimeFilter(field_name="submitted_at", lookup_expr="lte")
+    status = filters.MultipleChoiceFilter(choices=DeclarationStatus.choices, label="status (repeat for several)")
+    kind = ChoiceFilter(choices=DeclarationKind.choices, label="kind of declaration")
+    agency = IdFilter(field_name="agency_id", label="id of the declaring agency")
+    submitted_after = DateTimeFilter(
+        field_name="submitted_at", lookup_expr="gte", label="submitted at or after (ISO 8601)"
+    )
+    submitted_before = DateTimeFilter(
+        field_name="submitted_at", lookup_expr="lte", label="submitted at or before (ISO 8601)"
+    )
 
     class Meta:
         model = Declaration
@@ -241,10 +379,10 @@ class DeclarationFilterSet(filters.FilterSet):
 
 
 class NeedFilterSet(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=NeedKind.choices)
-    status = filters.MultipleChoiceFilter(choices=NeedStatus.choices)
-    agency = filters.NumberFilter(field_name="agency_id")
-    priority_use = filters.CharFilter(field_name="priority_use__code")
+    kind = ChoiceFilter(choices=NeedKind.choices, label="floor area or asset items")
+    status = filters.MultipleChoiceFilter(choices=NeedStatus.choices, label="status (repeat for several)")
+    agency = IdFilter(field_name="agency_id", label="id of the agency in need")
+    priority_use = filters.CharFilter(field_name="priority_use__code", label="code of the priority use")
 
     class Meta:
         model = Need
@@ -252,12 +390,12 @@ class NeedFilterSet(filters.FilterSet):
 
 
 class HandlingRecordFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=HandlingStatus.choices)
-    form = filters.CharFilter(field_name="form__code", label=_("form of handling code"))
-    premises = filters.NumberFilter(field_name="premises_id")
-    asset = filters.NumberFilter(field_name="asset_id")
-    need = filters.NumberFilter(field_name="need_id")
-    overdue = filters.BooleanFilter(method="filter_overdue")
+    status = filters.MultipleChoiceFilter(choices=HandlingStatus.choices, label="status (repeat for several)")
+    form = filters.CharFilter(field_name="form__code", label="form of handling code")
+    premises = IdFilter(field_name="premises_id", label="id of the premises handled")
+    asset = IdFilter(field_name="asset_id", label="id of the asset line handled")
+    need = IdFilter(field_name="need_id", label="id of the need it serves")
+    overdue = BooleanFilter(method="filter_overdue", label="past its deadline and not done")
 
     class Meta:
         model = HandlingRecord

@@ -4,6 +4,7 @@ producing it (an ORM-and-serializer page was measured near 26× that)."""
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Func, TextField, Value
 
@@ -17,7 +18,11 @@ def feature_collection(queryset, fields, geometry: str = "location", members: di
     field path) the geometry; `members` are added at the top level (links, counts...)."""
     geojson = Func(geometry, Value(7), function="ST_AsGeoJSON", output_field=TextField())
     rows = queryset.values(*fields, **{GEOMETRY: geojson})
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # Django found the query can match nothing (`id IN ()`, a no-match filter)
+        columns = ", ".join(f"NULL AS {name}" for name in fields)
+        sql, params = f"SELECT {columns}, NULL::text AS {GEOMETRY} WHERE false", ()
     properties = ", ".join(f"'{name}', t.{name}" for name in fields)  # values() names its columns so
     extra, extra_params = "", []
     for key, value in (members or {}).items():

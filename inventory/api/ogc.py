@@ -5,6 +5,7 @@ their items with `bbox`, `limit` and next links, and single items. The same scop
 authentication (session or token) as the REST API."""
 
 import json
+import re
 
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from inventory.api.filters import BBoxField
 from inventory.api.geojson import feature_collection
+from inventory.api.pagination import BIGINT_MAX
 from inventory.api.serializers import PREMISES_FIELDS
 from inventory.models import AdministrativeUnit, Premises
 
@@ -163,8 +165,10 @@ class Items(OgcView):
         _title, _description, rows_for, fields, geometry = COLLECTIONS[key]
         rows = rows_for(request.user).order_by("id")
         if fid is not None:
-            one = rows.filter(id=fid)
-            if not fid.isdigit() or not one.exists():
+            if not re.fullmatch(r"[0-9]{1,19}", fid) or int(fid) > BIGINT_MAX:
+                raise Http404  # checked before it reaches the query: `abc` is no id
+            one = rows.filter(id=int(fid))
+            if not one.exists():
                 raise Http404
             collection = json.loads(feature_collection(one, fields, geometry))
             feature = collection["features"][0]
@@ -206,10 +210,10 @@ class Items(OgcView):
             limit = DEFAULT_LIMIT
         try:
             offset = int(request.GET.get("offset", 0))
-            if offset < 0:
+            if not 0 <= offset <= BIGINT_MAX - MAX_LIMIT:  # OFFSET and OFFSET + LIMIT within bigint
                 raise ValueError
         except ValueError:
-            errors["offset"] = _("A whole number from 0.")
+            errors["offset"] = _("A whole number from 0 to %(max)s.") % {"max": BIGINT_MAX - MAX_LIMIT}
             offset = 0
         box = None
         if request.GET.get("bbox"):

@@ -8,12 +8,17 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,8 +27,9 @@ from inventory import history, reports
 from inventory.api import exports, filters
 from inventory.api import serializers as s
 from inventory.api.geojson import feature_collection
-from inventory.api.pagination import KeysetPagination
+from inventory.api.pagination import BIGINT_MAX, HistoryPagination, KeysetPagination
 from inventory.api.renderers import CSVRenderer, GeoJSONRenderer, XLSXRenderer
+from inventory.api.schema import ApiSchema
 from inventory.models import (
     AdministrativeUnit,
     Agency,
@@ -41,14 +47,20 @@ from inventory.versioning import StaleVersion, parse_version
 AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
-    description="The records as they stood at the end of this day (YYYY-MM-DD), from history.",
+    description="The records as they stood at the end of this day (YYYY-MM-DD, today or earlier), from history.",
 )
-FORMAT = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "geojson", "csv", "xlsx"],
-    description="json (paginated), geojson (spatial lists; paginated), csv or xlsx (every row, streamed).",
-)
+
+
+def format_parameter(spatial: bool) -> OpenApiParameter:
+    formats = ["json", "geojson", "csv", "xlsx"] if spatial else ["json", "csv", "xlsx"]
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=formats,
+        description="json (paginated), "
+        + ("geojson (a FeatureCollection per page), " if spatial else "")
+        + "csv or xlsx (every row, streamed).",
+    )
 
 
 def _example(name, value):
@@ -63,13 +75,44 @@ def documented(name: str, example: dict, as_of: bool = False):
     """The schema of a list viewset: its formats (and as_of) and one example, shown on
     the list (inside a page) and on the single record."""
     extra = [AS_OF] if as_of else []
-    return extend_schema_view(
-        list=extend_schema(parameters=[FORMAT, *extra], examples=[_example(name, example)]),
-        retrieve=extend_schema(parameters=extra, examples=[_example(name, example)]),
-    )
+
+    def decorate(viewset):
+        fmt = format_parameter(bool(viewset.geometry))
+        return extend_schema_view(
+            list=extend_schema(parameters=[fmt, *extra], examples=[_example(name, example)]),
+            retrieve=extend_schema(parameters=extra, examples=[_example(name, example)]),
+        )(viewset)
+
+    return decorate
 
 
-class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApiView:
+    """What every API view shares: its schema is completed by `ApiSchema`, and errors
+    are JSON whatever format was asked for (a CSV or XLSX client gets a JSON 400, not
+    a JSON body labelled text/csv)."""
+
+    schema = ApiSchema()
+    refuses_some_roles = False  # True where a signed-in user may get 403 on a read
+
+    def initial(self, request, *args, **kwargs):
+        """No parameter may hold NUL (PostgreSQL takes none in text; the schema says so),
+        including those a view ignores, such as an unknown `ordering`. A method the view
+        does not answer is a 405 before anything else (not a 404 for a `format` that only
+        the list has)."""
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+        bad = sorted({key for key, value in request.query_params.lists() if any("\x00" in v for v in value)})
+        if bad:
+            raise ValidationError({key: _("Null characters are not allowed.") for key in bad})
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A read-only list of one model: scope, filters, ordering, keyset pages, exports."""
 
     model = None
@@ -78,13 +121,16 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     geometry: str | None = None  # field path of the geometry of a spatial list
     export_name = "export"
     pagination_class = KeysetPagination
+    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a bad one
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["id", "code", "name", "updated_at"]
 
     def get_renderers(self):
-        renderers = [JSONRenderer(), BrowsableAPIRenderer(), CSVRenderer(), XLSXRenderer()]
-        if self.geometry:
-            renderers.insert(2, GeoJSONRenderer())
+        """Lists in every format (GeoJSON when spatial); a record and a step in JSON."""
+        renderers = [JSONRenderer(), BrowsableAPIRenderer()]
+        if getattr(self, "action", None) == "list":
+            renderers += [GeoJSONRenderer()] if self.geometry else []
+            renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
     def base_queryset(self):
@@ -104,7 +150,8 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         fmt = request.accepted_renderer.format
         queryset = self.filter_queryset(self.get_queryset())
         if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
-            queryset = queryset.order_by(*self.paginator.get_ordering(request, queryset, self))
+            self.paginator.check_parameters(queryset, request, self)  # not used, but checked as in every format
+            queryset = self.paginator.ordered(queryset, request, self)[0]
         if fmt == "csv":
             return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
         if fmt == "xlsx":
@@ -117,16 +164,14 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """One page as a FeatureCollection: the page's keys by keyset pagination, the
         features by PostGIS in one query."""
         paginator = self.paginator
-        ordering = paginator.get_ordering(self.request, queryset, self)
-        keys = paginator.paginate_queryset(
-            queryset.order_by(*ordering).values(*{f.lstrip("-") for f in ordering}), self.request, view=self
-        )
+        ordered, ordering = paginator.ordered(queryset, self.request, self)
+        keys = paginator.paginate_queryset(ordered.values(*{f.lstrip("-") for f in ordering}), self.request, view=self)
         ids = [k["id"] for k in keys]
         if ordering in (("id",), ("-id",)) and ids:
             # In id order a page is a range of ids, which the primary key index reads directly.
             page = queryset.filter(id__gte=min(ids), id__lte=max(ids)).order_by(*ordering)
         else:
-            page = queryset.filter(id__in=ids).order_by(*ordering)
+            page = paginator.with_sort_keys(queryset.filter(id__in=ids), ordering).order_by(*ordering)
         links = [{"rel": "self", "type": "application/geo+json", "href": self.request.build_absolute_uri()}]
         if paginator.get_next_link():
             links.append({"rel": "next", "type": "application/geo+json", "href": paginator.get_next_link()})
@@ -135,9 +180,15 @@ class ListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 def as_of_param(request):
-    """The `as_of` day of an API request, or None; a bad one is a 400 naming it."""
+    """The `as_of` day of an API request, or None; a bad one (empty or repeated
+    included) is a 400 naming it."""
+    values = request.query_params.getlist("as_of")
+    if not values:
+        return None
     try:
-        return reports.parse_as_of(request.query_params.get("as_of"))
+        if len(values) > 1 or not values[0].strip():
+            raise ValueError(_("The date must be written as YYYY-MM-DD."))
+        return reports.parse_as_of(values[0])
     except ValueError as exc:
         raise ValidationError({"as_of": str(exc)}) from None
 
@@ -172,7 +223,10 @@ class AsOfMixin:
     def get_object(self):
         if self.as_of() is None:
             return super().get_object()
-        obj = self.filter_queryset(self.get_queryset()).filter(id=self.kwargs["pk"]).first()
+        pk = self.kwargs["pk"]
+        obj = None
+        if pk.isascii() and pk.isdigit() and int(pk) <= BIGINT_MAX:  # no id, no query (and no 500)
+            obj = self.filter_queryset(self.get_queryset()).filter(id=int(pk)).first()
         if obj is None:
             from django.http import Http404
 
@@ -371,8 +425,10 @@ def expected_version(request):
 
 
 def _run(call, view, obj):
-    """Run a service; its validation errors become a 400 with the same messages, a
-    stale version a 412 that names the current one."""
+    """Run a service: a stale version is a 412 that names the current one; a refusal
+    naming fields (what the caller sent is wrong) a 400 with the same messages; a
+    refusal naming no field (the record's state does not allow the step: already
+    submitted, not waiting for review, a status that cannot follow) a 409."""
     try:
         call()
     except StaleVersion as exc:
@@ -382,8 +438,9 @@ def _run(call, view, obj):
         response["ETag"] = f'"{exc.record.version}"'
         return response
     except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        raise ValidationError(detail) from None
+        if hasattr(exc, "error_dict"):
+            raise ValidationError(exc.message_dict) from None
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
     obj.refresh_from_db()
     response = Response(view.get_serializer(obj).data)
     response["ETag"] = f'"{obj.version}"'
@@ -402,20 +459,38 @@ TRACKED = {
 }
 
 
-class HistoryPagination(CursorPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-    ordering = "-pgh_id"  # event ids grow with time
+class _FormFieldParameter(serializers.Field):
+    """A query parameter checked by one of the API filters' form fields, so a history
+    parameter accepts and refuses exactly what the same kind of filter does."""
+
+    form_field = None
+
+    def to_internal_value(self, data):
+        try:
+            return self.form_field().clean(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+@extend_schema_field({"type": "string", "format": "date-time"})
+class DateTimeParameter(_FormFieldParameter):
+    form_field = filters.DateTimeField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
+class IdParameter(_FormFieldParameter):
+    form_field = filters.IdField
 
 
 class HistoryFilterSerializer(serializers.Serializer):
     model = serializers.ChoiceField(choices=list(TRACKED), help_text="whose history")
-    object = serializers.IntegerField(required=False, help_text="the record's id")
-    action = serializers.ChoiceField(choices=["insert", "update", "delete"], required=False)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    actor = serializers.CharField(required=False, help_text="username")
+    object = IdParameter(required=False, help_text="the record's id")
+    action = serializers.ChoiceField(
+        choices=["insert", "update", "delete"], required=False, help_text="what happened to the record"
+    )
+    since = DateTimeParameter(required=False, help_text="changes at or after this moment (ISO 8601)")
+    until = DateTimeParameter(required=False, help_text="changes at or before this moment (ISO 8601)")
+    actor = serializers.CharField(required=False, allow_blank=True, help_text="username of who made the change")
 
 
 @extend_schema_view(
@@ -436,13 +511,14 @@ class HistoryFilterSerializer(serializers.Serializer):
         ],
     )
 )
-class HistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every change to the records of one kind (`model`): object, action, actor, time,
     and the values before and after (for a change, only what changed). Declarants see
     the history of their unit's premises, assets and needs."""
 
     serializer_class = s.HistorySerializer
     pagination_class = HistoryPagination
+    refuses_some_roles = True  # declarants, for other kinds than premises, assets and needs
 
     def filters(self):
         params = HistoryFilterSerializer(data=self.request.query_params)
@@ -487,14 +563,20 @@ class HistoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 # -- reports ------------------------------------------------------------------------------
-class ReportView(APIView):
+class ReportView(ApiView, APIView):
     """A report (`surplus`: handling progress of surplus houses and land; `assets`: assets
     by commune and class) as JSON, live or `?as_of=YYYY-MM-DD`, within the user's scope."""
 
     @extend_schema(
         parameters=[
             AS_OF,
-            OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(reports.BUILDERS)),
+            OpenApiParameter(
+                "name",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=list(reports.BUILDERS),
+                description="surplus (handling of surplus premises) or assets (by commune and class)",
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
         examples=[_example("Tables", {"title": "…", "as_of": None, "tables": [{"key": "by_form", "rows": []}]})],
