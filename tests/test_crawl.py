@@ -680,6 +680,20 @@ def clients(world: World) -> dict[str, Client]:
 # -- the crawl ----------------------------------------------------------------------------------
 
 
+# Whole-province files: the same rows and code for every role that sees everything, and
+# seconds each on two cores (the demo's 5,000 asset lines), so they are crawled as the
+# finance reviewer, the declarants and anonymously, not again as auditor and admin.
+PROVINCE_EXPORTS = {
+    "inventory:export_form",
+    "inventory:report_export",
+    "api:asset-list",
+    "api:premises-list",
+    "api:agency-list",
+    "api:admin-unit-list",
+    "maps:siting_report_pdf",
+}
+
+
 def test_every_url_pattern_can_be_filled(world):
     """A new URL with a parameter the tables above cannot fill fails here (and in the crawl)."""
     unfillable = []
@@ -699,6 +713,8 @@ def test_crawl_every_url_as_every_role(world, role):
     client = clients(world)[role]
     failures, seen = [], 0
     for route in routes():
+        if role in ("auditor", "admin") and route.name in PROVINCE_EXPORTS:
+            continue  # PROVINCE_EXPORTS
         try:
             fillings = combos(route, world)
         except Unfillable as exc:
@@ -772,12 +788,28 @@ def list_pages() -> list[str]:
     return pages + EXTRA_LISTS
 
 
+# Pages that read no query parameters: only a bad format is tried there.
+NO_PARAMETERS = {"/api/schema/", "/api/docs/", "/ogc/", "/ogc/conformance", "/ogc/collections", "/account/"}
+# The declarant's lists take the scoped path (the finance reviewer's the rollups): the
+# parameters that reach a query, for the declarant.
+SCOPED_HOSTILE = [
+    "page=abc",
+    "status=nope",
+    "q=%00",
+    "as_of=abc",
+    "since=0001-01-01",
+    "bbox=nan,nan,nan,nan",
+    "area=%7B",
+]
+
+
 @pytest.mark.parametrize("role", ["declarant A", "finance"])
 def test_hostile_query_strings_never_crash_a_list(world, role):
     client = clients(world)[role]
     failures = []
     for page in list_pages():
-        for query in HOSTILE:
+        queries = HOSTILE if role == "finance" else SCOPED_HOSTILE
+        for query in ["format=nope"] if page in NO_PARAMETERS else queries:
             response = fetch(client, f"{page}?{query}")
             if response.status_code >= 500 and not known(role, f"{page}?{query}"):
                 failures.append(f"{role}: GET {page}?{query} → {describe(response)}")
