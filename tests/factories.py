@@ -109,3 +109,86 @@ def backdate_history(table: str, days: int) -> None:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(f"UPDATE {table} SET pgh_created_at = pgh_created_at - %s * interval '1 day'", [days])
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+# -- declaring through the forms and the workflow (used by the crawl) ---------------------
+
+
+def declarant(admin_unit, agency=None, **kwargs) -> User:
+    """A commune declarant bound to `admin_unit` (and to `agency`, the default agency of its forms)."""
+    obj = user(role=Role.DECLARANT, admin_unit=admin_unit, agency=agency, **kwargs)
+    obj.full_clean(exclude=["password"])
+    return obj
+
+
+def premises_form_data(agency, **overrides) -> dict:
+    """Form data of a new premises of `agency`, at the centroid of its unit."""
+    centre = agency.admin_unit.centroid
+    data = {
+        "name": "Nhà văn hóa khối 5",
+        "agency": agency.code,
+        "address": "Khối 5",
+        "location": f"SRID=4326;POINT({centre.x} {centre.y})",
+        "status": PremisesStatus.SURPLUS,
+        "condition": "good",
+        "land_area": "1200",
+        "footprint_area": "300",
+        "floor_area": "600",
+        "floors": "2",
+        "building_grade": "III",
+        "year_built": "2008",
+        "in_use_date": "2009-01-01",
+        "original_cost": "2000000000",
+        "confirm_location": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def asset_form_data(agency, **overrides) -> dict:
+    data = {
+        "name": "Máy vi tính để bàn",
+        "asset_class": "MMTB-CNTT",
+        "agency": agency.code,
+        "quantity": "5",
+        "unit_of_measure": "chiếc",
+        "in_use_date": "2022-01-01",
+        "original_cost": "100000000",
+        "condition": "good",
+        "status": "in_use",
+    }
+    data.update(overrides)
+    return data
+
+
+def need_form_data(agency, **overrides) -> dict:
+    data = {
+        "agency": agency.code,
+        "kind": "floor_area",
+        "floor_area": "200",
+        "purpose": "Bố trí trụ sở công an xã",
+        "urgency": "normal",
+    }
+    data.update(overrides)
+    return data
+
+
+def declare(actor, target: str, data: dict, record=None):
+    """Declare through the web form's validation and the workflow service: the draft item."""
+    from inventory.forms import FORMS
+    from inventory.services import declarations
+
+    form = FORMS[target](data, user=actor, record=record)
+    assert form.is_valid(), form.errors
+    return declarations.propose(actor, target, form.payload, record=record)
+
+
+def record_form_data(record, target: str, **overrides) -> dict:
+    """Form data of an existing record as it stands, with `overrides`."""
+    from inventory.services import payload
+
+    data = {k: v for k, v in payload.to_payload(record, target).items() if v not in (None, False)}
+    if target == "premises":
+        data["confirm_location"] = "on"
+    data.update(overrides)
+    return data

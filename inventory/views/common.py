@@ -16,6 +16,20 @@ def scoped(model, user, **lookup):
     return get_object_or_404(model.objects.visible_to(user), **lookup)
 
 
+def record_id(value) -> int | None:
+    """A record id as a form or query string gives it, or None for anything that is not
+    one (text, empty, zero or negative, beyond PostgreSQL's bigint): looking a record up
+    by it is then an error message or a 404, never a server error."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+MAX_ID = 2**63 - 1
+
+
 def require_declarant(user) -> None:
     if not can_declare(user):
         raise PermissionDenied

@@ -14,6 +14,7 @@ from inventory.choices import NeedStatus
 from inventory.models import Asset, Need, Premises
 from inventory.services.declarations import can_review
 from inventory.services.handling import propose_transfer
+from inventory.views.common import record_id
 from maps.reallocation import candidates, origin_of
 
 
@@ -71,10 +72,11 @@ def propose(request, pk):
     need = get_object_or_404(Need.objects.visible_to(request.user), pk=pk)
     kind = request.POST.get("kind")
     model = {"premises": Premises, "asset": Asset}.get(kind)
-    if model is None:
+    supply_id = record_id(request.POST.get("supply"))
+    if model is None or supply_id is None:
         messages.error(request, _("Choose a candidate."))
         return redirect("maps:reallocation_need", pk)
-    supply = get_object_or_404(model.objects.visible_to(request.user), pk=request.POST.get("supply"))
+    supply = get_object_or_404(model.objects.visible_to(request.user), pk=supply_id)
     amount = request.POST.get("amount", "").strip()
     try:
         part = {}

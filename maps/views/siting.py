@@ -18,7 +18,7 @@ from inventory.geodata import GeodataError, unpack_upload
 from inventory.models import AdministrativeUnit, Premises
 from inventory.services.declarations import can_review
 from inventory.services.handling import propose_handling
-from inventory.views.common import pdf_response
+from inventory.views.common import pdf_response, record_id
 from maps.forms import CriterionFormSet, LayerUploadForm, SitingStudyForm
 from maps.models import HazardLayer, SitingCriterion, SitingStudy
 from maps.services import import_layer
@@ -179,9 +179,9 @@ def siting_choose(request, pk):
     """Record the chosen building as a proposed change of function to archive repository."""
     _require_review(request.user)
     study = get_object_or_404(SitingStudy, pk=pk)
-    premises = get_object_or_404(study.candidates, pk=request.POST.get("premises"))
+    premises = study.candidates.filter(pk=record_id(request.POST.get("premises"))).first()
     ranked = {r["id"] for r in study.results.get("ranked", [])}
-    if premises.pk not in ranked:
+    if premises is None or premises.pk not in ranked:
         messages.error(request, _("Only a candidate that meets every hard constraint can be chosen."))
         return redirect("maps:siting_detail", pk)
     try:

@@ -1,0 +1,936 @@
+"""The crawl (issue 11): after a scenario that leaves every kind of record in every state,
+every URL of the project — from the URL patterns, with ids of real records of each unit —
+is opened as each role and anonymously. Never a 500; anonymous is sent to a login page or
+refused; a declarant never reaches the records of another unit. List pages also get
+hostile query strings.
+
+Two communes (A and B) each go through the same scenario with their own declarant,
+agencies, premises, asset lines, needs, declarations and handling records, so that "the
+other unit" is testable both ways. Which record belongs to which unit is written down by
+the scenario as it creates it, never asked of the code under test.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django.utils.regex_helper import normalize
+from PIL import Image
+from rest_framework.authtoken.models import Token
+
+from inventory.choices import (
+    DeclarationStatus,
+    ItemStatus,
+    ItemTarget,
+    NeedKind,
+    NeedStatus,
+    PremisesStatus,
+    Role,
+)
+from inventory.models import (
+    AdministrativeUnit,
+    Agency,
+    Asset,
+    AssetClass,
+    Attachment,
+    Declaration,
+    DeclarationItem,
+    HandlingRecord,
+    Need,
+    Premises,
+    User,
+)
+from inventory.services import attachments as attachment_service
+from inventory.services import declarations as declaring
+from inventory.services import deletion, handling
+from maps.models import HazardLayer, SitingStudy
+from maps.reallocation import candidates
+from maps.siting import run_study
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+UNIT_NAMES = {"A": "Phường Thành Vinh", "B": "Phường Trường Vinh"}
+ROLES = ["anonymous", "declarant A", "declarant B", "finance", "auditor", "admin"]
+TODAY = timezone.localdate()
+
+
+# -- the scenario ---------------------------------------------------------------------------
+
+
+@dataclass
+class UnitWorld:
+    """What the scenario made for one commune: ids by kind, and the state each is in."""
+
+    label: str
+    unit: AdministrativeUnit
+    declarant: User
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> {state: id}
+    files: list[str] = field(default_factory=list)  # media paths of its attachments
+
+    def add(self, kind: str, state: str, obj) -> None:
+        self.ids.setdefault(kind, {})[state] = obj.pk
+
+    def all(self, kind: str) -> list[int]:
+        return list(self.ids.get(kind, {}).values())
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "blue").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def build_unit(label: str, finance: User) -> UnitWorld:
+    """One commune's records in every state, made through the services."""
+    unit = AdministrativeUnit.objects.get(name=UNIT_NAMES[label], level="commune")
+    centre = unit.centroid
+    hq_agency, agency2, agency3, agency4 = (factories.agency(unit) for _ in range(4))
+    declarant = factories.declarant(unit, agency=hq_agency)
+    world = UnitWorld(label, unit, declarant)
+
+    def premises(agency, status, **kwargs):
+        return factories.premises(admin_unit=unit, agency=agency, status=status, location=centre, **kwargs)
+
+    hq = premises(hq_agency, PremisesStatus.IN_USE_HQ, condition="good")
+    surplus = premises(hq_agency, PremisesStatus.SURPLUS, condition="good")
+    partly = premises(agency2, PremisesStatus.PARTLY_SURPLUS, condition="fair", surplus_floor_area=Decimal(200))
+    spare = premises(agency2, PremisesStatus.SURPLUS, condition="good")
+    renamed = premises(agency2, PremisesStatus.OTHER_PUBLIC_USE, condition="good")
+    doomed = premises(agency3, PremisesStatus.SURPLUS, condition="poor")
+    line = factories.asset(agency=hq_agency, premises=surplus, status="surplus", quantity=10, condition="good")
+    whole = factories.asset(agency=agency2, premises=partly, status="surplus", quantity=2, condition="good")
+    in_use = factories.asset(agency=hq_agency, premises=hq, status="in_use")
+    doomed_asset = factories.asset(agency=agency3, status="surplus")
+    it = AssetClass.objects.get(code="MMTB-CNTT")
+    need_area = factories.need(agency=hq_agency, floor_area=Decimal(300))
+    need_items = factories.need(agency=agency2, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=3)
+    need_whole = factories.need(agency=agency3, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=2)
+    need_part = factories.need(agency=agency3, floor_area=Decimal(50))
+    need_open = factories.need(agency=agency4)
+    need_cancelled = factories.need(agency=agency4)
+    Need.objects.filter(pk=need_cancelled.pk).update(status=NeedStatus.CANCELLED)
+
+    # Handling, each step through the service; the supply for a need found by reallocation.
+    found = {(c.kind, c.record.pk) for c in candidates(need_area)}
+    assert ("premises", surplus.pk) in found, "the reallocation ranking offers the unit's own surplus building"
+    proposed = handling.propose_transfer(finance, need_area, premises=surplus)
+    approved = handling.propose(
+        finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Nhà văn hóa"), premises=spare
+    )
+    decided = {"decision_number": "12/QĐ-UBND", "decision_date": TODAY, "decider": "Chủ tịch UBND tỉnh"}
+    handling.approve(finance, approved, **decided)
+    assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items)}
+    carried = handling.propose_transfer(finance, need_items, asset=line, quantity=3)
+    handling.approve(finance, carried, **decided)
+    handling.carry_out(finance, carried, handover_number="BB-01", handover_date=TODAY)
+    closed = handling.propose_transfer(finance, need_whole, asset=whole)
+    handling.approve(finance, closed, **decided)
+    handling.carry_out(finance, closed, handover_number="BB-02", handover_date=TODAY)
+    handling.close(finance, closed)
+    cancelled = handling.propose_transfer(finance, need_part, premises=partly, floor_area=Decimal(50))
+    handling.cancel(finance, cancelled, reason="Đơn vị đã tự bố trí")
+    for state, record in [
+        ("proposed", proposed),
+        ("approved", approved),
+        ("carried_out", carried),
+        ("closed", closed),
+        ("cancelled", cancelled),
+    ]:
+        record.refresh_from_db()
+        assert record.status == state
+        world.add("handling", state, record)
+    split = Asset.objects.get(code=f"{line.code}-XL{carried.pk}")
+
+    deletion.soft_delete(finance, doomed, "Trùng hồ sơ")
+    deletion.soft_delete(finance, doomed_asset, "Trùng hồ sơ")
+    attachment = attachment_service.attach(declarant, hq, SimpleUploadedFile("mat-tien.png", png()), "Mặt tiền")
+    world.files += [attachment.file.name, attachment.thumbnail.name]
+
+    # Declarations: every status, every item status, an agency with a draft while another
+    # of its declarations is under review.
+    small = factories.declare(declarant, ItemTarget.ASSET, factories.asset_form_data(hq_agency, premises=hq.code))
+    applied = declaring.submit(declarant, small.declaration)
+    new_premises = factories.declare(
+        declarant, ItemTarget.PREMISES, factories.premises_form_data(hq_agency, name="Trụ sở mới được duyệt")
+    )
+    factories.declare(declarant, ItemTarget.ASSET, factories.asset_form_data(hq_agency, premises=new_premises.code))
+    reviewed = declaring.submit(declarant, new_premises.declaration)
+    declaring.review_declaration(finance, reviewed, approve=True)
+    draft_change = factories.declare(
+        declarant,
+        ItemTarget.PREMISES,
+        factories.record_form_data(hq, ItemTarget.PREMISES, name=hq.name + " (sửa)"),
+        record=hq,
+    )
+    pending_premises = factories.declare(
+        declarant, ItemTarget.PREMISES, factories.premises_form_data(agency2, name="Trụ sở mới chờ duyệt")
+    )
+    pending_asset = factories.declare(
+        declarant,
+        ItemTarget.ASSET,
+        factories.asset_form_data(agency2, premises=pending_premises.code, name="Máy in chờ duyệt"),
+    )
+    change = factories.declare(
+        declarant,
+        ItemTarget.PREMISES,
+        factories.record_form_data(renamed, ItemTarget.PREMISES, name=renamed.name + " (đổi tên)"),
+        record=renamed,
+    )
+    under_review = declaring.submit(declarant, pending_premises.declaration)
+    declaring.review_item(finance, change, approve=True)
+    beside = factories.declare(declarant, ItemTarget.NEED, factories.need_form_data(agency2))
+    to_return = factories.declare(
+        declarant, ItemTarget.PREMISES, factories.premises_form_data(agency3, name="Trụ sở bị trả lại")
+    )
+    returned_asset = factories.declare(
+        declarant, ItemTarget.ASSET, factories.asset_form_data(agency3, premises=to_return.code)
+    )
+    returned = declaring.submit(declarant, to_return.declaration)
+    declaring.review_declaration(finance, returned, approve=False, comment="Thiếu giấy chứng nhận")
+
+    for state, declaration in [
+        ("approved at once", applied),
+        ("approved", reviewed),
+        ("draft", draft_change.declaration),
+        ("submitted", under_review),
+        ("draft beside submitted", beside.declaration),
+        ("returned", returned),
+    ]:
+        world.add("declaration", state, declaration)
+    expected = {
+        "approved at once": DeclarationStatus.APPROVED,
+        "approved": DeclarationStatus.APPROVED,
+        "draft": DeclarationStatus.DRAFT,
+        "submitted": DeclarationStatus.SUBMITTED,
+        "draft beside submitted": DeclarationStatus.DRAFT,
+        "returned": DeclarationStatus.RETURNED,
+    }
+    for state, pk in world.ids["declaration"].items():
+        assert Declaration.objects.get(pk=pk).status == expected[state], state
+    for state, item in [
+        ("applied", small),
+        ("approved", new_premises),
+        ("draft", draft_change),
+        ("pending premises", pending_premises),
+        ("pending asset", pending_asset),
+        ("approved while submitted", change),
+        ("draft need", beside),
+        ("returned", to_return),
+        ("returned asset", returned_asset),
+    ]:
+        item.refresh_from_db()
+        world.add("item", state, item)
+    assert DeclarationItem.objects.get(pk=world.ids["item"]["pending premises"]).status == ItemStatus.PENDING
+
+    created = Premises.objects.get(code=new_premises.code)
+    for state, record in [
+        ("hq", hq),
+        ("under handling", surplus),
+        ("partly surplus", partly),
+        ("handled", spare),
+        ("changed by declaration", renamed),
+        ("deleted", doomed),
+        ("declared and approved", created),
+    ]:
+        world.add("premises", state, record)
+    for state, record in [
+        ("surplus line", line),
+        ("split off", split),
+        ("transferred whole", whole),
+        ("in use", in_use),
+        ("deleted", doomed_asset),
+        ("applied", Asset.objects.get(code=small.code)),
+    ]:
+        world.add("asset", state, record)
+    for state, record in [
+        ("reserved", need_area),
+        ("met", need_items),
+        ("met whole", need_whole),
+        ("open after cancel", need_part),
+        ("open", need_open),
+        ("cancelled", need_cancelled),
+    ]:
+        world.add("need", state, record)
+    world.ids["agency"] = {str(i): a.pk for i, a in enumerate((hq_agency, agency2, agency3, agency4))}
+    world.ids["attachment"] = {"photo": attachment.pk}
+    world.ids["user"] = {"declarant": declarant.pk}
+    return world
+
+
+@dataclass
+class World:
+    units: dict[str, UnitWorld]
+    users: dict[str, User]
+    study: SitingStudy
+
+    def owner_of(self, kind: str, pk) -> str | None:
+        for label, unit in self.units.items():
+            if str(pk) in {str(i) for i in unit.all(kind)}:
+                return label
+        return None
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The scenario, built once for the module inside a transaction rolled back at its end."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        finance = factories.user(role=Role.FINANCE)
+        units = {label: build_unit(label, finance) for label in UNIT_NAMES}
+        admin = factories.user(role=Role.ADMIN, is_staff=True)
+        users = {
+            "declarant A": units["A"].declarant,
+            "declarant B": units["B"].declarant,
+            "finance": finance,
+            "auditor": factories.user(role=Role.AUDITOR),
+            "admin": admin,
+        }
+        Token.objects.create(user=units["A"].declarant)
+        Group.objects.create(name="Kiểm tra")
+        _access_records()
+        study = SitingStudy.objects.create(
+            name="Kho lưu trữ lịch sử tỉnh",
+            shelf_metres=Decimal(600),
+            growth_metres_per_year=Decimal(10),
+            growth_years=20,
+            office_area=Decimal(100),
+            centre=units["A"].unit.centroid,
+            random_sets=20,
+            created_by=finance,
+        )
+        study.candidates.set(Premises.objects.filter(pk__in=[*units["A"].all("premises"), *units["B"].all("premises")]))
+        run_study(study)
+        again = SitingStudy.objects.create(
+            name=study.name,
+            version=2,
+            previous=study,
+            shelf_metres=study.shelf_metres,
+            growth_metres_per_year=study.growth_metres_per_year,
+            growth_years=20,
+            office_area=study.office_area,
+            centre=study.centre,
+            random_sets=20,
+            created_by=finance,
+        )
+        again.candidates.set(study.candidates.all())
+        run_study(again)
+        yield World(units, users, again)
+        transaction.set_rollback(True)
+
+
+def _access_records():
+    """Login records, so that the admin's pages of them have a row to open."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    common = {
+        "user_agent": "crawl",
+        "ip_address": "127.0.0.1",
+        "username": "nobody",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    AccessAttempt.objects.create(failures_since_start=1, **common)
+    AccessLog.objects.create(**common)
+    AccessFailureLog.objects.create(locked_out=False, **common)
+
+
+# -- the URL patterns and what fills their parameters ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its namespaced name, a %-template of its path and its parameters."""
+
+    name: str
+    template: str
+    params: tuple[str, ...]
+    pattern: URLPattern
+
+    def url(self, values: dict) -> str:
+        return "/" + self.template % values
+
+
+def routes() -> list[Route]:
+    def walk(resolver, prefix, namespace):
+        for p in resolver.url_patterns:
+            regex = prefix + p.pattern.regex.pattern.lstrip("^")
+            if isinstance(p, URLResolver):
+                yield from walk(p, regex, ":".join(filter(None, [namespace, p.namespace])))
+            else:
+                template, params = normalize(regex)[0]
+                name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+                yield Route(name or f"<unnamed {template}>", template, tuple(params), p)
+
+    return list(walk(get_resolver(), "", ""))
+
+
+# Which kind of record a `pk` of each URL names. A URL missing here fails the crawl.
+PK_KIND = {
+    **dict.fromkeys(
+        ["inventory:declaration_detail", "inventory:declaration_submit", "inventory:declaration_review"], "declaration"
+    ),
+    **dict.fromkeys(["inventory:item_edit", "inventory:item_withdraw", "inventory:item_review"], "item"),
+    **dict.fromkeys(
+        ["inventory:premises_detail", "inventory:attachment_upload", "inventory:premises_edit"], "premises"
+    ),
+    "inventory:asset_edit": "asset",
+    "inventory:need_edit": "need",
+    **dict.fromkeys(
+        [
+            "inventory:handling_detail",
+            "inventory:handling_approve",
+            "inventory:handling_carry_out",
+            "inventory:handling_close",
+            "inventory:handling_cancel",
+            "inventory:handling_request_xlsx",
+            "inventory:handover_record",
+            "inventory:handover_record_pdf",
+        ],
+        "handling",
+    ),
+    "maps:reallocation_need": "need",
+    "maps:reallocation_propose": "need",
+    **dict.fromkeys(
+        [
+            "maps:siting_detail",
+            "maps:siting_rerun",
+            "maps:siting_choose",
+            "maps:siting_report",
+            "maps:siting_report_pdf",
+        ],
+        "study",
+    ),
+    "maps:layer_geojson": "layer",
+    "api:admin-unit-detail": "unit",
+    "api:agency-detail": "agency",
+    "api:premises-detail": "premises",
+    "api:asset-detail": "asset",
+    **dict.fromkeys(["api:declaration-detail", "api:declaration-review", "api:declaration-submit"], "declaration"),
+    "api:need-detail": "need",
+    **dict.fromkeys(
+        [
+            "api:handling-record-detail",
+            "api:handling-record-approve",
+            "api:handling-record-cancel",
+            "api:handling-record-carry-out",
+            "api:handling-record-close",
+        ],
+        "handling",
+    ),
+}
+# The kind of record of each model, for the admin's object ids.
+MODEL_KIND = {
+    Premises: "premises",
+    Asset: "asset",
+    Need: "need",
+    Declaration: "declaration",
+    DeclarationItem: "item",
+    HandlingRecord: "handling",
+    Agency: "agency",
+    Attachment: "attachment",
+    User: "user",
+}
+# Admin URLs whose view does not say its model.
+ADMIN_MODEL = {"admin:auth_user_password_change": User}
+MISSING = "987654321"  # an id no record has
+
+# Values of the other parameters, by name: (value, owning unit or None).
+PLAIN_VALUES = {
+    "level": ["commune", "legacy_district", "legacy_commune", "province"],
+    "token": ["0123456789abcdef", "nope"],
+    "form_code": ["04a", "04c", "99"],
+    "report": ["surplus", "assets", "nope"],
+    "fmt": ["csv", "xlsx", "pdf"],
+    "name": ["surplus", "assets", "nope"],
+    "app_label": ["inventory", "maps", "auth"],
+    "url": ["nope/"],
+}
+LIST_FORMATS = ["json", "api", "csv", "xlsx", "geojson"]
+
+
+def owned(world: World, kind: str) -> list[tuple[str, str | None]]:
+    """Every id of a kind the scenario made, with its unit; and an id nobody has."""
+    values = [(str(pk), label) for label, unit in world.units.items() for pk in unit.all(kind)]
+    return [*values, (MISSING, None)]
+
+
+def kind_values(world: World, kind: str) -> list[tuple[str, str | None]]:
+    if kind == "study":
+        return [(str(world.study.pk), None), (str(world.study.previous_id), None), (MISSING, None)]
+    if kind == "layer":
+        return [(str(pk), None) for pk in HazardLayer.objects.values_list("pk", flat=True)] + [(MISSING, None)]
+    if kind == "unit":
+        return [(str(u.unit.pk), None) for u in world.units.values()] + [(MISSING, None)]
+    return owned(world, kind)
+
+
+class Unfillable(Exception):
+    pass
+
+
+def combos(route: Route, world: World) -> list[tuple[dict, str | None]]:
+    """Every filling of the route's parameters: (values, the unit owning the record named)."""
+    if not route.params:
+        return [({}, None)]
+    if route.name == "ogc:item":
+        premises = owned(world, "premises")
+        units = kind_values(world, "unit")
+        return [
+            *(({"key": k, "fid": v}, o) for k in ("premises", "assets-by-premises") for v, o in premises),
+            *(({"key": "units", "fid": v}, None) for v, _o in units),
+            ({"key": "nope", "fid": "1"}, None),
+            ({"key": "premises", "fid": "abc"}, None),
+        ]
+    if route.name == "admin:view_on_site":
+        content_type = ContentType.objects.get_for_model(Premises).pk
+        return [({"content_type_id": content_type, "object_id": v}, o) for v, o in owned(world, "premises")]
+    lists = []
+    for param in route.params:
+        if param == "pk" and route.name in PK_KIND:
+            values = kind_values(world, PK_KIND[route.name])
+        elif param in ("object_id", "id") and route.template.startswith("admin/"):
+            values = admin_values(route, world)
+        elif param == "key":
+            values = [("premises", None), ("units", None), ("assets-by-premises", None), ("nope", None)]
+        elif param == "format":
+            if route.name == "api:api-root":
+                values = [(".json", None), (".api", None)]
+            elif route.name.endswith("-list"):
+                values = [(f, None) for f in LIST_FORMATS]
+            else:
+                values = [(f, None) for f in (["json"] if route.name in POST_ONLY else ["json", "api"])]
+        elif param == "path" and route.template.startswith("media/"):
+            values = [(f, label) for label, unit in world.units.items() for f in unit.files] + [("nope.txt", None)]
+        elif param in PLAIN_VALUES:
+            values = [(v, None) for v in PLAIN_VALUES[param]]
+        else:
+            raise Unfillable(f"{route.name} ({route.template}): no values for the parameter {param!r}")
+        lists.append(values)
+    result, sampled = [], set()
+    for filling in itertools.product(*lists):
+        owners = {o for _v, o in filling if o}
+        values, owner = (
+            {p: v for p, (v, _o) in zip(route.params, filling, strict=True)},
+            owners.pop() if owners else None,
+        )
+        if expensive(route, values):
+            # Every state matters to the pages that show a record; a file, a refused action or
+            # the browsable API is opened once per unit (and for a missing id).
+            key = (owner, values.get("format"), values.get("pk") == MISSING)
+            if key in sampled:
+                continue
+            sampled.add(key)
+        result.append((values, owner))
+    return result
+
+
+def expensive(route: Route, values: dict) -> bool:
+    return (
+        route.name in POST_ONLY
+        or route.template.endswith((".pdf", ".xlsx"))
+        or values.get("format") in ("api", "csv", "xlsx", "geojson")
+        or route.template.startswith("admin/")
+    )
+
+
+def admin_values(route: Route, world: World) -> list[tuple[str, str | None]]:
+    model_admin = getattr(route.pattern.callback, "model_admin", None)
+    model = model_admin.model if model_admin is not None else ADMIN_MODEL.get(route.name)
+    if model is None:
+        raise Unfillable(f"{route.name} ({route.template}): an admin object id of no model")
+    if model in MODEL_KIND:
+        return owned(world, MODEL_KIND[model])
+    manager = getattr(model, "objects", model._default_manager)  # pghistory's Events: a view over all events
+    first = next(iter(manager.all()[:1]), None)
+    if first is None:
+        raise Unfillable(f"{route.name}: no {model._meta.label} row to open; add one to the scenario")
+    return [(str(first.pk), None), (MISSING, None)]
+
+
+# -- what each role must get ------------------------------------------------------------------
+
+LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+# Open without logging in, and why.
+PUBLIC = {
+    "login": "the login page",
+    "admin:login": "the admin's login page",
+    "set_language": "the language switch: sends the visitor back",
+}
+# Not opened with the method they take (a POST would change something or end the session);
+# a GET is still sent and must be refused (405, or earlier: login, 403, 404), never done.
+POST_ONLY = {
+    "logout": "logging out ends the session",
+    "admin:logout": "logging out ends the session",
+    **dict.fromkeys(
+        [
+            "inventory:declaration_submit",
+            "inventory:declaration_review",
+            "inventory:item_withdraw",
+            "inventory:item_review",
+            "inventory:attachment_upload",
+            "inventory:handling_approve",
+            "inventory:handling_carry_out",
+            "inventory:handling_close",
+            "inventory:handling_cancel",
+            "inventory:token_create",
+            "inventory:token_revoke",
+            "maps:reallocation_propose",
+            "maps:siting_create",
+            "maps:siting_rerun",
+            "maps:siting_choose",
+            "api:declaration-review",
+            "api:declaration-submit",
+            "api:handling-record-approve",
+            "api:handling-record-cancel",
+            "api:handling-record-carry-out",
+            "api:handling-record-close",
+        ],
+        "an action: POST only",
+    ),
+}
+# Reported, not fixed here: files under /media/ are served by the web server without any
+# check (django.views.static in DEBUG; nginx `location /media/` in production).
+MEDIA_OPEN = "media files are served without a check (reported)"
+
+
+def fetch(client: Client, url: str):
+    """GET `url`, then undo whatever the request wrote, so every role sees the same scenario."""
+    savepoint = transaction.savepoint()
+    try:
+        return client.get(url)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+        transaction.set_rollback(False)
+
+
+def describe(response) -> str:
+    text = str(response.status_code)
+    if response.status_code in (301, 302):
+        text += f" → {response['Location']}"
+    if getattr(response, "exc_info", None):
+        text += f" {response.exc_info[0].__name__}: {str(response.exc_info[1])[:200]}"
+    return text
+
+
+def refused(response, route: Route) -> bool:
+    """Refused, or sent to log in (the admin sends a non-administrator to its index, which
+    sends them to its login page)."""
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    if response.status_code != 302:
+        return False
+    to = response["Location"].split("?")[0]
+    return to.endswith(LOGIN_PAGES) or (route.template.startswith("admin/") and to == "/admin/")
+
+
+def check(role: str, route: Route, owner: str | None, response) -> str | None:
+    """What is wrong with the answer to `role`, or None."""
+    if response.status_code >= 500:
+        return "server error"
+    if route.template.startswith("media/"):
+        return None  # MEDIA_OPEN
+    if route.name in POST_ONLY and not refused(response, route):
+        return f"a GET of a POST-only URL ({POST_ONLY[route.name]}) must be refused"
+    if role == "anonymous" and route.name not in PUBLIC and not refused(response, route):
+        return "anonymous must be sent to a login page or refused"
+    other_unit = role.startswith("declarant") and owner is not None and owner != role[-1]
+    if other_unit and not refused(response, route):
+        return f"a declarant of {role[-1]} reached a record of {owner}"
+    return None
+
+
+# Faults the crawl finds in files this change does not own, reported to their owners:
+# (role, URL) -> where. The crawl lists them apart instead of failing, and
+# test_known_faults_elsewhere (xfail) notices when one is fixed: then remove its entry.
+KNOWN_ELSEWHERE = {
+    ("*", "/ogc/collections/premises/items/abc"): "inventory/api/ogc.py Items.get: rows.filter(id=fid) "
+    "is evaluated before fid.isdigit() (ValueError)",
+    ("*", "/api/v1/history/?since=0001-01-01"): "inventory/api/views.py history filters: since=0001-01-01 "
+    "overflows when turned into a UTC time (OverflowError)",
+    ("anonymous", "/api/schema/"): "assets_project/urls.py: the OpenAPI schema is served to anyone "
+    "(drf-spectacular's SERVE_PERMISSIONS defaults to AllowAny)",
+    ("anonymous", "/api/docs/"): "assets_project/urls.py: the API docs page is served to anyone",
+}
+
+
+def known(role: str, url: str) -> str | None:
+    return KNOWN_ELSEWHERE.get((role, url)) or KNOWN_ELSEWHERE.get(("*", url))
+
+
+def clients(world: World) -> dict[str, Client]:
+    result = {"anonymous": Client(raise_request_exception=False)}
+    for role, user in world.users.items():
+        result[role] = Client(raise_request_exception=False)
+        result[role].force_login(user)
+    return result
+
+
+# -- the crawl ----------------------------------------------------------------------------------
+
+
+# Whole-province files: the same rows and code for every role that sees everything, and
+# seconds each on two cores (the demo's 5,000 asset lines), so they are crawled as the
+# finance reviewer, the declarants and anonymously, not again as auditor and admin.
+PROVINCE_EXPORTS = {
+    "inventory:export_form",
+    "inventory:report_export",
+    "api:asset-list",
+    "api:premises-list",
+    "api:agency-list",
+    "api:admin-unit-list",
+    "maps:siting_report_pdf",
+}
+
+
+def test_every_url_pattern_can_be_filled(world):
+    """A new URL with a parameter the tables above cannot fill fails here (and in the crawl)."""
+    unfillable = []
+    for route in routes():
+        try:
+            assert combos(route, world)
+        except Unfillable as exc:
+            unfillable.append(str(exc))
+    assert not unfillable, "\n".join(unfillable)
+    names = {r.name for r in routes()}
+    assert not set(PK_KIND) - names, "PK_KIND names URLs that no longer exist"
+    assert not (set(POST_ONLY) | set(PUBLIC)) - names, "POST_ONLY/PUBLIC name URLs that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_crawl_every_url_as_every_role(world, role):
+    client = clients(world)[role]
+    failures, seen = [], 0
+    for route in routes():
+        if role in ("auditor", "admin") and route.name in PROVINCE_EXPORTS:
+            continue  # PROVINCE_EXPORTS
+        try:
+            fillings = combos(route, world)
+        except Unfillable as exc:
+            failures.append(str(exc))
+            continue
+        for values, owner in fillings:
+            url = route.url(values)
+            response = fetch(client, url)
+            seen += 1
+            problem = check(role, route, owner, response)
+            if problem and not known(role, url):
+                failures.append(
+                    f"{role}: GET {url} ({route.name}, record of {owner or '-'}) → {describe(response)}: {problem}"
+                )
+    assert seen > 300
+    assert not failures, f"{len(failures)} of {seen} requests:\n" + "\n".join(failures)
+
+
+@pytest.mark.xfail(strict=False, reason="faults in files of other changes; remove an entry once its test passes")
+@pytest.mark.parametrize("role, url", list(KNOWN_ELSEWHERE))
+def test_known_faults_elsewhere(world, role, url):
+    response = fetch(clients(world)["finance" if role == "*" else role], url)
+    assert response.status_code < 500, KNOWN_ELSEWHERE[role, url]
+    assert role != "anonymous" or response.status_code in (401, 403) or response.status_code == 302, KNOWN_ELSEWHERE[
+        role, url
+    ]
+
+
+# -- hostile query strings on the list pages --------------------------------------------------
+
+HOSTILE = [
+    "page=abc",
+    "page=-1",
+    "page=99999999999999999999",
+    "status=nope",
+    "supply=abc",
+    "q=%3Cb%3E",
+    "q=%00",
+    "as_of=",
+    "as_of=abc",
+    "as_of=99999-12-31",
+    "since=0001-01-01",
+    "until=abc",
+    "z=1e309",
+    "bbox=nan,nan,nan,nan",
+    "bbox=1e300,1e300,1e301,1e301",
+    "area=%7B",
+    "id_min=1e400",
+    "ordering=-nope",
+    "limit=-1",
+    "cursor=zz",
+    "kind=nope",
+    "agency=%00",
+    "format=nope",
+]
+EXTRA_LISTS = ["/ogc/collections/premises/items", "/ogc/collections/units/items", "/api/v1/reports/surplus/"]
+ADMIN_LISTS = ["/admin/inventory/premises/", "/admin/inventory/declaration/", "/admin/pghistory/events/"]
+ADMIN_HOSTILE = ["p=abc", "o=99", "q=%00", "e=1", "status__exact=nope", "deleted_at__isnull=nope"]
+
+
+def list_pages() -> list[str]:
+    pages = [
+        r.url({})
+        for r in routes()
+        if not r.params
+        and r.name not in POST_ONLY
+        and r.name not in PUBLIC
+        and not r.template.startswith(("admin/", "media/"))
+        and not r.template.endswith((".xlsx", ".pdf"))
+    ]
+    return pages + EXTRA_LISTS
+
+
+# Pages that read no query parameters: only a bad format is tried there.
+NO_PARAMETERS = {"/api/schema/", "/api/docs/", "/ogc/", "/ogc/conformance", "/ogc/collections", "/account/"}
+# The declarant's lists take the scoped path (the finance reviewer's the rollups): the
+# parameters that reach a query, for the declarant.
+SCOPED_HOSTILE = [
+    "page=abc",
+    "status=nope",
+    "q=%00",
+    "as_of=abc",
+    "since=0001-01-01",
+    "bbox=nan,nan,nan,nan",
+    "area=%7B",
+]
+
+
+@pytest.mark.parametrize("role", ["declarant A", "finance"])
+def test_hostile_query_strings_never_crash_a_list(world, role):
+    client = clients(world)[role]
+    failures = []
+    for page in list_pages():
+        queries = HOSTILE if role == "finance" else SCOPED_HOSTILE
+        for query in ["format=nope"] if page in NO_PARAMETERS else queries:
+            response = fetch(client, f"{page}?{query}")
+            if response.status_code >= 500 and not known(role, f"{page}?{query}"):
+                failures.append(f"{role}: GET {page}?{query} → {describe(response)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_hostile_query_strings_on_admin_lists(world):
+    client = clients(world)["admin"]
+    failures = []
+    for page in ADMIN_LISTS:
+        for query in ADMIN_HOSTILE:
+            response = fetch(client, f"{page}?{query}")
+            if response.status_code >= 500:
+                failures.append(f"admin: GET {page}?{query} → {describe(response)}")
+    assert not failures, "\n".join(failures)
+
+
+# -- what a declarant reaches, written down by the scenario ------------------------------------
+
+OWN_PAGES = {
+    "premises": ["/declarations/premises/{}/", "/api/v1/premises/{}/"],
+    "declaration": ["/declarations/{}/", "/api/v1/declarations/{}/"],
+    "handling": ["/handling/{}/", "/api/v1/handling-records/{}/"],
+    "need": ["/api/v1/needs/{}/"],
+    "asset": ["/api/v1/assets/{}/"],
+}
+
+
+def test_a_declarant_opens_its_own_records_and_none_of_the_other_units(world):
+    problems = []
+    for me, other in (("A", "B"), ("B", "A")):
+        client = clients(world)[f"declarant {me}"]
+        for kind, templates in OWN_PAGES.items():
+            for template in templates:
+                for state, pk in world.units[me].ids[kind].items():
+                    expected = 404 if state == "deleted" else 200
+                    status = fetch(client, template.format(pk)).status_code
+                    if status != expected:
+                        problems.append(f"declarant {me}, own {kind} ({state}) {template.format(pk)}: {status}")
+                for state, pk in world.units[other].ids[kind].items():
+                    status = fetch(client, template.format(pk)).status_code
+                    if status != 404:
+                        problems.append(f"declarant {me}, {other}'s {kind} ({state}) {template.format(pk)}: {status}")
+    assert not problems, "\n".join(problems)
+
+
+# -- the crashes the crawl found, each on its own ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target, own, others",
+    [
+        ("premises", "Trụ sở mới chờ duyệt", "pending premises"),
+        ("asset", "Máy in chờ duyệt", "pending asset"),
+        ("need", "Bố trí trụ sở công an xã", "draft need"),
+    ],
+)
+def test_lists_show_new_records_not_yet_in_effect(world, target, own, others):
+    """A new premises or asset waiting for review used to break its list page for every
+    user (the template asked the payload for a `purpose` only needs have)."""
+    other_code = DeclarationItem.objects.get(pk=world.units["B"].ids["item"][others]).code
+    response = fetch(clients(world)["declarant A"], f"/declarations/{target}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert own in page
+    assert other_code not in page  # B's declared records are not A's to see
+    response = fetch(clients(world)["finance"], f"/declarations/{target}/")
+    assert response.status_code == 200
+    assert other_code in response.content.decode()
+
+
+def post(client: Client, url: str, data: dict):
+    savepoint = transaction.savepoint()
+    try:
+        response = client.post(url, data, follow=True)
+        return response, HandlingRecord.objects.count()
+    finally:
+        transaction.savepoint_rollback(savepoint)
+        transaction.set_rollback(False)
+
+
+@pytest.mark.parametrize("supply", ["abc", "", "-1", "0", "1.5", "99999999999999999999", "%00"])
+def test_a_proposal_from_a_bad_supply_id_is_refused_with_a_message(world, supply):
+    need = world.units["A"].ids["need"]["open"]
+    before = HandlingRecord.objects.count()
+    response, after = post(
+        clients(world)["finance"], f"/maps/reallocation/{need}/propose/", {"kind": "premises", "supply": supply}
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"/maps/reallocation/{need}/"
+    assert "Hãy chọn một phương án." in response.content.decode()
+    assert after == before
+
+
+@pytest.mark.parametrize("premises", ["abc", "", "99999999999999999999"])
+def test_choosing_a_bad_siting_candidate_id_is_refused_with_a_message(world, premises):
+    before = HandlingRecord.objects.count()
+    response, after = post(clients(world)["finance"], f"/maps/siting/{world.study.pk}/choose/", {"premises": premises})
+    assert response.status_code == 200
+    assert "Chỉ chọn được ứng viên đáp ứng mọi điều kiện bắt buộc." in response.content.decode()
+    assert after == before
+
+
+@pytest.mark.xfail(
+    raises=IntegrityError,
+    strict=False,
+    reason="returning a submitted declaration while its agency has a draft: being fixed in "
+    "inventory/services/declarations.py; remove this mark once it passes",
+)
+def test_returning_a_declaration_while_its_agency_has_a_draft(world):
+    unit, finance = world.units["A"], world.users["finance"]
+    agency = Agency.objects.get(pk=unit.ids["agency"]["3"])
+    item = factories.declare(
+        unit.declarant, ItemTarget.PREMISES, factories.premises_form_data(agency, name="Trụ sở trả lại khi có nháp")
+    )
+    submitted = declaring.submit(unit.declarant, item.declaration)
+    drafted = factories.declare(unit.declarant, ItemTarget.NEED, factories.need_form_data(agency))
+    assert drafted.declaration_id != submitted.pk
+    with transaction.atomic():
+        declaring.review_declaration(finance, submitted, approve=False, comment="Thiếu hồ sơ")
+    submitted.refresh_from_db()
+    drafted.refresh_from_db()
+    assert submitted.status == DeclarationStatus.RETURNED
+    assert drafted.declaration_id == submitted.pk  # the draft's items are in the returned declaration
