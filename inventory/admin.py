@@ -506,27 +506,18 @@ class WearRateAdmin(admin.ModelAdmin):
         self._revalue(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the year-end run only (`manage.py book_wear`)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class LedgerAdmin(RollupAdmin):
+    """Written by the year-end run only (`manage.py book_wear`): read-only, like the rollups."""
 
 
 @admin.register(models.WearRun)
-class WearRunAdmin(ReadOnlyAdmin):
+class WearRunAdmin(LedgerAdmin):
     list_display = ("id", "year", "booked_at", "booked_by", "entries", "total_wear")
     list_filter = ("year",)
 
 
 @admin.register(models.BookedWear)
-class BookedWearAdmin(ReadOnlyAdmin):
+class BookedWearAdmin(LedgerAdmin):
     list_display = (
         "year",
         "asset",

@@ -13,6 +13,10 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from inventory import dbguards
+
+NEW_TABLES = ["inventory_wearrate", "inventory_wearrateevent", "inventory_wearrun", "inventory_bookedwear"]
+
 
 def copy_rates_to_dated_rows(apps, schema_editor):
     from inventory.legal_lists import seed_wear_rates
@@ -194,6 +198,7 @@ class Migration(migrations.Migration):
             model_name='bookedwear',
             trigger=pgtrigger.compiler.Trigger(name='keep_real_books', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF EXISTS (SELECT 1 FROM inventory_asset WHERE id = OLD.asset_id AND NOT is_demo) OR EXISTS (SELECT 1 FROM inventory_premises WHERE id = OLD.premises_id AND NOT is_demo) THEN RAISE EXCEPTION 'pgtrigger: booked wear of a real record cannot be deleted'; END IF; RETURN OLD;", hash='4d8743fe153f2c7e0fc55ec4a12034fa847a77b9', operation='DELETE', pgid='pgtrigger_keep_real_books_a0c62', table='inventory_bookedwear', when='BEFORE')),
         ),
+        migrations.RunSQL(dbguards.refuse_truncate(NEW_TABLES), dbguards.allow_truncate(NEW_TABLES)),
         migrations.RunPython(copy_rates_to_dated_rows, migrations.RunPython.noop),
         migrations.RunSQL(
             [

@@ -66,6 +66,11 @@ class ValuedModel(models.Model):
         """The books at the end of the last booked year (on or before `year`, if given)."""
         if self.pk is None:
             return None
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("booked_wear")
+        if prefetched is not None:  # prefetch_related("booked_wear"): no query per record
+            rows = [r for r in prefetched if year is None or r.year <= year]
+            last = max(rows, key=lambda r: r.year, default=None)
+            return valuation.Booked(last.year, last.accumulated_wear) if last else None
         rows = self.booked_wear.all() if year is None else self.booked_wear.filter(year__lte=year)
         row = rows.order_by("-year").values_list("year", "accumulated_wear").first()
         return valuation.Booked(*row) if row else None

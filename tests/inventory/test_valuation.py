@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,7 +94,8 @@ def test_stored_value_follows_its_inputs():
 
 
 @pytest.mark.django_db
-def test_changing_a_class_rate_revalues_its_records():
+@mock.patch("django.utils.timezone.localdate", return_value=D(2026, 6, 1))  # latest year-end: 2025
+def test_changing_a_class_rate_revalues_its_records(_today):
     it = AssetClass.objects.get(code="MMTB-CNTT")
     # In use since 2022: 20% of 100,000,000 for 2022–2025 leaves 20,000,000 at the end of 2025.
     item = factories.asset(asset_class=it, original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1))

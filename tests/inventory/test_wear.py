@@ -3,6 +3,7 @@ Art. 5.1, 11.3, 12 — every figure below is worked out by hand in the comments.
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,14 @@ from tests import factories
 
 D = dt.date
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def november_2026():
+    """These figures are worked out as of 29 November 2026: the latest year-end is 2025
+    and 2026 may be booked (in its December run)."""
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2026, 11, 29)):
+        yield
 
 
 def computer(cost, in_use, **kwargs):
@@ -175,3 +184,14 @@ def test_the_ledger_cannot_be_rewritten(call):
     with pytest.raises(Exception, match="pgtrigger"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM inventory_bookedwear WHERE asset_id = %s", [item.pk])
     assert books(item) == [(2025, 20_000_000, 60_000_000, "")]
+
+
+def test_prefetched_books_are_read_without_a_query_per_record(call, django_assert_num_queries):
+    item = computer(100_000_000, D(2024, 6, 1))
+    call("book_wear", "--year", "2025")
+    item = Asset.objects.select_related("asset_class").prefetch_related("booked_wear").get(pk=item.pk)
+    item.asset_class.rate_schedule()
+    with django_assert_num_queries(0):
+        item.recompute_value()
+    # 2024 and 2025 at 20% of 100,000,000: 60,000,000, as booked.
+    assert (item.remaining_value, item.valuation_date) == (60_000_000, D(2025, 12, 31))
