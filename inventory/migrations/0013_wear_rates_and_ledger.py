@@ -28,6 +28,17 @@ def copy_rates_to_dated_rows(apps, schema_editor):
     seed_wear_rates(apps, current)
 
 
+def copy_rates_back(apps, schema_editor):
+    """Reverse: the class columns get the rows in force in FY2025 again."""
+    WearRate = apps.get_model("inventory", "WearRate")
+    for row in WearRate.objects.filter(effective_to=2025).select_related("asset_class"):
+        asset_class = row.asset_class
+        asset_class.useful_life_years = row.useful_life_years
+        asset_class.statutory_wear_rate = row.statutory_rate
+        asset_class.wear_rate = row.applied_rate
+        asset_class.save(update_fields=["useful_life_years", "statutory_wear_rate", "wear_rate"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -199,7 +210,7 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='keep_real_books', sql=pgtrigger.compiler.UpsertTriggerSql(func="IF EXISTS (SELECT 1 FROM inventory_asset WHERE id = OLD.asset_id AND NOT is_demo) OR EXISTS (SELECT 1 FROM inventory_premises WHERE id = OLD.premises_id AND NOT is_demo) THEN RAISE EXCEPTION 'pgtrigger: booked wear of a real record cannot be deleted'; END IF; RETURN OLD;", hash='4d8743fe153f2c7e0fc55ec4a12034fa847a77b9', operation='DELETE', pgid='pgtrigger_keep_real_books_a0c62', table='inventory_bookedwear', when='BEFORE')),
         ),
         migrations.RunSQL(dbguards.refuse_truncate(NEW_TABLES), dbguards.allow_truncate(NEW_TABLES)),
-        migrations.RunPython(copy_rates_to_dated_rows, migrations.RunPython.noop),
+        migrations.RunPython(copy_rates_to_dated_rows, copy_rates_back),
         migrations.RunSQL(
             [
                 "ALTER TABLE inventory_bookedwear ADD CONSTRAINT booked_wear_asset_fk FOREIGN KEY (asset_id) "
