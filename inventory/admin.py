@@ -284,12 +284,6 @@ class AssetClassAdmin(ReferenceAdmin):
     list_filter = ("category", "building_grade", "is_active")
     list_editable = ()
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "wear_rate" in form.changed_data:
-            count = services.revalue_class(obj)
-            self.message_user(request, _("%(count)s records revalued with the new wear rate.") % {"count": count})
-
 
 @admin.register(models.HandlingForm)
 class HandlingFormAdmin(ReferenceAdmin):
@@ -504,3 +498,71 @@ class UnitRollupAdmin(RollupAdmin):
     list_filter = ("status",)
     list_select_related = ("admin_unit", "legacy_unit")
     search_fields = ("admin_unit__name", "legacy_unit__name")
+
+
+@admin.register(models.WearRate)
+class WearRateAdmin(admin.ModelAdmin):
+    """Dated lives and rates; saving one revalues the records of its class."""
+
+    list_display = (
+        "asset_class",
+        "effective_from",
+        "effective_to",
+        "useful_life_years",
+        "statutory_rate",
+        "applied_rate",
+        "legal_basis",
+        "provincial_decision",
+        "verify",
+    )
+    list_filter = ("verify", "asset_class__category", "effective_from")
+    list_select_related = ("asset_class",)
+    search_fields = ("asset_class__code", "asset_class__name", "legal_basis", "provincial_decision")
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, each followed by its revaluation
+        return actions
+
+    def _revalue(self, request, obj):
+        count = services.revalue_class(models.AssetClass.objects.get(pk=obj.asset_class_id))
+        self.message_user(request, _("%(count)s records revalued with the new wear rate.") % {"count": count})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._revalue(request, obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._revalue(request, obj)
+
+
+class LedgerAdmin(RollupAdmin):
+    """Written by the year-end run only (`manage.py book_wear`): read-only, like the rollups."""
+
+
+@admin.register(models.WearRun)
+class WearRunAdmin(LedgerAdmin):
+    list_display = ("id", "year", "booked_at", "booked_by", "entries", "total_wear")
+    list_filter = ("year",)
+
+
+@admin.register(models.BookedWear)
+class BookedWearAdmin(LedgerAdmin):
+    list_display = (
+        "year",
+        "asset",
+        "premises",
+        "original_cost",
+        "rate",
+        "amount",
+        "accumulated_wear",
+        "remaining_value",
+        "note",
+        "run",
+    )
+    list_filter = ("year", "note")
+    list_select_related = ("asset", "premises", "run")
+    search_fields = ("asset__code", "premises__code")
+    show_full_result_count = False

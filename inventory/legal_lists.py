@@ -5,6 +5,13 @@ owns them (the law changes). Entries marked "verify" were read in a secondary so
 """
 
 CIRCULAR_23 = "Thông tư 23/2023/TT-BTC, Phụ lục 01 (đối chiếu lại)"
+CIRCULAR_141 = "Thông tư 141/2025/TT-BTC ngày 31/12/2025 (chưa đối chiếu bảng: tạm bằng tỷ lệ năm 2025)"
+# Circular 23/2023's rates are applied up to FY2025 and, as before this table existed, to
+# every earlier year too (the rates of Circulars 45/2018 and 162/2014 were not entered);
+# Circular 141/2025 applies from FY2026. Its tables were not read: its rows are seeded
+# equal to the 2025 ones, marked "verify", for an administrator to correct.
+LAST_YEAR_OF_CIRCULAR_23 = 2025
+FIRST_YEAR_OF_CIRCULAR_141 = 2026
 LAW_15 = "Luật Quản lý, sử dụng tài sản công 15/2017/QH14, Điều 40"
 DECREE_167 = "Nghị định 167/2017/NĐ-CP, Điều 7 (sửa đổi bởi Nghị định 67/2021/NĐ-CP)"
 DECREE_186 = "Nghị định 186/2025/NĐ-CP"
@@ -106,21 +113,24 @@ def seed_legal_lists(apps) -> int:
     HandlingReason = apps.get_model("inventory", "HandlingReason")
     PriorityUse = apps.get_model("inventory", "PriorityUse")
     created = 0
+    # Before migration 0013 the class itself held its life and rate.
+    undated = any(f.name == "wear_rate" for f in AssetClass._meta.get_fields())
     for order, (code, name, category, grade, life, rate) in enumerate(ASSET_CLASSES, start=1):
+        rates = {"useful_life_years": life, "statutory_wear_rate": rate, "wear_rate": rate} if undated else {}
         _, new = AssetClass.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
                 "category": category,
                 "building_grade": grade,
-                "useful_life_years": life,
-                "statutory_wear_rate": rate,
-                "wear_rate": rate,
                 "legal_basis": CIRCULAR_23,
                 "sort_order": order,
+                **rates,
             },
         )
         created += new
+    if not undated:
+        created += seed_wear_rates(apps)
     forms = {}
     for order, (code, name, applies_to, basis) in enumerate(HANDLING_FORMS, start=1):
         forms[code], new = HandlingForm.objects.get_or_create(
@@ -154,4 +164,39 @@ def seed_legal_lists(apps) -> int:
             },
         )
         created += new
+    return created
+
+
+def seed_wear_rates(apps, current: dict | None = None) -> int:
+    """Give every asset class without dated rates its Circular 23/2023 row (up to FY2025)
+    and its Circular 141/2025 row (from FY2026, equal values, marked verify).
+
+    `current` maps a class code to (life, statutory rate, applied rate) as the database
+    held them before rates were dated (migration 0013); otherwise ASSET_CLASSES is used.
+    """
+    AssetClass = apps.get_model("inventory", "AssetClass")
+    WearRate = apps.get_model("inventory", "WearRate")
+    defaults = {code: (life, rate, rate) for code, _n, _c, _g, life, rate in ASSET_CLASSES}
+    created = 0
+    for asset_class in AssetClass.objects.filter(rates__isnull=True).order_by("pk"):
+        values = (current or {}).get(asset_class.code) or defaults.get(asset_class.code)
+        if values is None:
+            continue
+        life, statutory, applied = values
+        common = {"asset_class": asset_class, "useful_life_years": life, "statutory_rate": statutory}
+        WearRate.objects.create(
+            **common,
+            applied_rate=applied,
+            effective_to=LAST_YEAR_OF_CIRCULAR_23,
+            legal_basis=CIRCULAR_23,
+            verify=asset_class.category == "intangible",
+        )
+        WearRate.objects.create(
+            **common,
+            applied_rate=applied,
+            effective_from=FIRST_YEAR_OF_CIRCULAR_141,
+            legal_basis=CIRCULAR_141,
+            verify=True,
+        )
+        created += 2
     return created

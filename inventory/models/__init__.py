@@ -11,3 +11,4 @@ from inventory.models.reference import *  # noqa: F403
 from inventory.models.rollups import *  # noqa: F403
 from inventory.models.units import *  # noqa: F403
 from inventory.models.users import *  # noqa: F403
+from inventory.models.wear import *  # noqa: F403

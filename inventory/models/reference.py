@@ -4,17 +4,14 @@ the law changes (Decree 186/2025 replaced 151/2017; Circular 141/2025 replaces 2
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, BuildingGrade, HandlingScope
 from inventory.models.base import TimeStampedModel, track_history
 
 __all__ = ["AssetClass", "HandlingForm", "HandlingReason", "PriorityUse"]
-
-# A province may adjust the statutory wear rate by at most ±20% (Circular 23/2023).
-PROVINCIAL_RATE_ADJUSTMENT = Decimal("0.20")
 
 
 class ReferenceEntry(TimeStampedModel):
@@ -38,8 +35,9 @@ class ReferenceEntry(TimeStampedModel):
 class AssetClass(ReferenceEntry):
     """A class of fixed asset with its useful life and wear rate (hao mòn).
 
-    `statutory_wear_rate` is the rate of the circular's annex; `wear_rate` is the rate
-    applied in this province, which may differ from it by at most ±20%.
+    Lives and rates are dated (`WearRate`, related name `rates`): a value of a year is
+    computed with the rate in force that year. `wear_rate`, `statutory_wear_rate` and
+    `useful_life_years` read the row in force this year, for display.
     """
 
     category = models.CharField(_("category"), max_length=30, choices=AssetCategory.choices)
@@ -50,44 +48,44 @@ class AssetClass(ReferenceEntry):
         blank=True,
         help_text=_("For houses and buildings: the grade this class covers."),
     )
-    useful_life_years = models.PositiveSmallIntegerField(_("useful life (years)"), null=True, blank=True)
-    statutory_wear_rate = models.DecimalField(
-        _("statutory wear rate (%/year)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    wear_rate = models.DecimalField(
-        _("applied wear rate (%/year)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=_("Empty for assets that are not worn (e.g. land-use rights)."),
-    )
 
     class Meta(ReferenceEntry.Meta):
         verbose_name = _("asset class")
         verbose_name_plural = _("asset classes")
 
+    def rate_schedule(self):
+        """The class's dated rates, read once per instance (`schedule(year)` → rate)."""
+        from inventory.models.wear import RateSchedule
+
+        if getattr(self, "_rate_schedule", None) is None:
+            self._rate_schedule = RateSchedule(list(self.rates.all()) if self.pk else [])
+        return self._rate_schedule
+
+    def refresh_from_db(self, *args, **kwargs):
+        self._rate_schedule = None
+        super().refresh_from_db(*args, **kwargs)
+
+    def _current_rate_row(self):
+        return self.rate_schedule().row(timezone.localdate().year)
+
+    @property
+    def wear_rate(self) -> Decimal | None:
+        """Applied rate in force this year (%/year); None: not worn."""
+        row = self._current_rate_row()
+        return row.applied_rate if row else None
+
+    @property
+    def statutory_wear_rate(self) -> Decimal | None:
+        row = self._current_rate_row()
+        return row.statutory_rate if row else None
+
+    @property
+    def useful_life_years(self) -> int | None:
+        row = self._current_rate_row()
+        return row.useful_life_years if row else None
+
     def clean(self):
         super().clean()
-        if self.wear_rate is not None and self.statutory_wear_rate:
-            low = self.statutory_wear_rate * (1 - PROVINCIAL_RATE_ADJUSTMENT)
-            high = self.statutory_wear_rate * (1 + PROVINCIAL_RATE_ADJUSTMENT)
-            if not low <= self.wear_rate <= high:
-                raise ValidationError(
-                    {
-                        "wear_rate": _(
-                            "The applied rate may differ from the statutory rate by at most 20%% "
-                            "(between %(low)s and %(high)s)."
-                        )
-                        % {"low": round(low, 2), "high": round(high, 2)}
-                    }
-                )
         if self.category == AssetCategory.BUILDING and not self.building_grade:
             raise ValidationError({"building_grade": _("A building class needs its grade.")})
 

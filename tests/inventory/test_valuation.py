@@ -2,12 +2,13 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from inventory import valuation
-from inventory.models import AssetClass
+from inventory.models import AssetClass, WearRate
 from inventory.services import revalue_class
 from tests import factories
 
@@ -44,6 +45,30 @@ def test_last_year_takes_what_is_left():
     assert valuation.remaining_value(cost, "6.67", D(2010, 1, 1), D(2024, 12, 31)) == 0
 
 
+def test_money_is_whole_dong_rounded_up():
+    # Circular 23/2023 Art. 5.1: 1,000,005 × 6.67% = 66,700.3335 → 66,701 (half-up gave 66,700).
+    assert valuation.annual_wear(1_000_005, "6.67") == 66_701
+    assert valuation.round_up(Decimal("66700.0001")) == 66_701
+    assert valuation.round_up(Decimal("66700")) == 66_700
+    # Each year's wear is rounded up before it is added: 14 years leave 1,000,005 − 14 × 66,701.
+    assert valuation.remaining_value(1_000_005, "6.67", D(2012, 1, 1), D(2025, 12, 31)) == 66_191
+
+
+def test_each_year_uses_its_own_rate():
+    def rates(year):
+        return Decimal(20) if year <= 2025 else Decimal(16)
+
+    # 2022–2025 at 20% of 100,000,000, then 2026 at 16%: 100,000,000 − 96,000,000.
+    assert valuation.remaining_value(100_000_000, rates, D(2022, 3, 1), D(2026, 12, 31)) == 4_000_000
+    assert valuation.remaining_value(100_000_000, rates, D(2022, 3, 1), D(2025, 12, 31)) == 20_000_000
+
+
+def test_booked_years_are_taken_from_the_books():
+    # Books say 50,000,000 accumulated at the end of 2024; 2025 adds 20,000,000 at 20%.
+    booked = valuation.Booked(2024, Decimal(50_000_000))
+    assert valuation.remaining_value(100_000_000, "20", D(2022, 3, 1), D(2025, 12, 31), booked) == 30_000_000
+
+
 def test_no_rate_means_no_wear_and_unknown_cost_stays_unknown():
     assert valuation.remaining_value(500, None, D(2000, 1, 1), D(2024, 12, 31)) == 500
     assert valuation.remaining_value(None, "4", D(2000, 1, 1), D(2024, 12, 31)) is None
@@ -69,26 +94,31 @@ def test_stored_value_follows_its_inputs():
 
 
 @pytest.mark.django_db
-def test_changing_a_class_rate_revalues_its_records():
+@mock.patch("django.utils.timezone.localdate", return_value=D(2026, 6, 1))  # latest year-end: 2025
+def test_changing_a_class_rate_revalues_its_records(_today):
     it = AssetClass.objects.get(code="MMTB-CNTT")
+    # In use since 2022: 20% of 100,000,000 for 2022–2025 leaves 20,000,000 at the end of 2025.
     item = factories.asset(asset_class=it, original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1))
-    before = item.remaining_value
-    it.wear_rate = Decimal("16.00")  # within ±20% of the statutory 20%
-    it.full_clean()
-    it.save()
-    assert revalue_class(it) >= 1
+    assert (item.valuation_date, item.remaining_value) == (D(2025, 12, 31), 20_000_000)
+    rate = WearRate.objects.get(asset_class=it, effective_to=2025)
+    rate.applied_rate = Decimal("16.00")  # within ±20% of the statutory 20%, by decision
+    rate.provincial_decision, rate.provincial_decision_date = "QĐ 5/2022/QĐ-UBND", D(2022, 1, 10)
+    rate.full_clean()
+    rate.save()
+    assert revalue_class(AssetClass.objects.get(pk=it.pk)) >= 1
     item.refresh_from_db()
-    assert item.remaining_value > before
-    assert item.remaining_value == valuation.remaining_value(100_000_000, "16", D(2022, 1, 1), item.valuation_date)
+    # 4 years at 16%: 64,000,000 of wear, 36,000,000 left.
+    assert item.remaining_value == 36_000_000
 
 
 @pytest.mark.django_db
 def test_provincial_rate_may_move_at_most_twenty_percent():
-    it = AssetClass.objects.get(code="MMTB-CNTT")
-    it.wear_rate = Decimal("25.00")
+    rate = WearRate.objects.get(asset_class__code="MMTB-CNTT", effective_to=2025)
+    rate.applied_rate = Decimal("25.00")
+    rate.provincial_decision, rate.provincial_decision_date = "QĐ 5/2022/QĐ-UBND", D(2022, 1, 10)
     with pytest.raises(ValidationError) as excinfo:
-        it.full_clean()
-    assert "wear_rate" in excinfo.value.message_dict
+        rate.full_clean()
+    assert "applied_rate" in excinfo.value.message_dict
 
 
 @pytest.mark.django_db

@@ -1,0 +1,182 @@
+"""The year-end wear run (`manage.py book_wear`): Circular 23/2023 Art. 11–12.
+
+Wear is booked once a year, in December before the books close (Art. 12.1.a), for every
+asset line and premises building in use whose class wears that year: original cost ×
+the rate in force that year, in whole đồng rounded up (Art. 5.1), the last year taking
+what is left. Nothing is booked for land-use rights and other classes without a rate,
+fully worn records, or handled or deleted ones (Art. 11.3); a record damaged beyond use
+gets an entry of zero, so its year is closed without wear. One set-based statement per
+table: the opening balance is the SQL twin of `valuation.accumulated_wear` (the books
+up to the last booked year, then each later year at its own rate, capped at the cost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inventory.choices import AssetStatus, Condition, PremisesStatus
+from inventory.history import history_context
+from inventory.models import BookedWear, WearRun
+
+# (record table, its asset-class column, the ledger's column for it, "handled" status)
+TARGETS = (
+    ("inventory_asset", "asset_class_id", "asset_id", AssetStatus.HANDLED),
+    ("inventory_premises", "building_class_id", "premises_id", PremisesStatus.HANDLED),
+)
+
+# Identifiers below come from TARGETS, never from input.
+BOOK_SQL = """
+WITH rate AS (
+    SELECT c.id AS class_id, y.year, r.applied_rate
+    FROM inventory_assetclass c
+    CROSS JOIN generate_series(%(first)s::int, %(year)s::int) AS y(year)
+    JOIN LATERAL (
+        SELECT w.applied_rate FROM inventory_wearrate w
+        WHERE w.asset_class_id = c.id AND coalesce(w.effective_from, 0) <= y.year
+          AND (w.effective_to IS NULL OR y.year <= w.effective_to)
+        ORDER BY coalesce(w.effective_from, 0) DESC LIMIT 1
+    ) r ON r.applied_rate > 0
+),
+rec AS (
+    SELECT t.id, t.original_cost AS cost, t.{class_col} AS class_id,
+           extract(year FROM t.in_use_date)::int AS in_use_year,
+           t.condition = %(damaged)s AS damaged,
+           b.year AS booked_year, b.accumulated_wear AS booked_acc
+    FROM {table} t
+    LEFT JOIN LATERAL (
+        SELECT year, accumulated_wear FROM inventory_bookedwear
+        WHERE {ledger_col} = t.id AND year < %(year)s ORDER BY year DESC LIMIT 1
+    ) b ON true
+    WHERE t.deleted_at IS NULL AND t.status <> %(handled)s AND t.original_cost > 0
+      AND t.in_use_date IS NOT NULL AND t.in_use_date <= make_date(%(year)s, 12, 31)
+      AND t.{class_col} IN (SELECT class_id FROM rate WHERE year = %(year)s)
+      AND NOT EXISTS (SELECT 1 FROM inventory_bookedwear x WHERE x.{ledger_col} = t.id AND x.year >= %(year)s)
+),
+opening AS (
+    SELECT rec.id, rec.cost, rec.class_id, rec.damaged,
+           least(rec.cost, coalesce(rec.booked_acc, 0)
+                 + coalesce(sum(ceil(rec.cost * rate.applied_rate / 100)), 0)) AS acc
+    FROM rec
+    LEFT JOIN rate ON rate.class_id = rec.class_id
+        AND rate.year > coalesce(rec.booked_year, rec.in_use_year - 1) AND rate.year < %(year)s
+    GROUP BY rec.id, rec.cost, rec.class_id, rec.damaged, rec.booked_acc
+),
+this_year AS (
+    SELECT o.id, o.cost, rate.applied_rate AS rate, o.acc,
+           CASE WHEN o.damaged THEN 0
+                ELSE least(ceil(o.cost * rate.applied_rate / 100), o.cost - o.acc) END AS amount,
+           CASE WHEN o.damaged THEN %(damaged_note)s ELSE '' END AS note
+    FROM opening o JOIN rate ON rate.class_id = o.class_id AND rate.year = %(year)s
+    WHERE o.acc < o.cost
+),
+ins AS (
+    INSERT INTO inventory_bookedwear
+        ({ledger_col}, year, original_cost, rate, amount, accumulated_wear, remaining_value, note, run_id)
+    SELECT id, %(year)s, cost, rate, amount, acc + amount, cost - acc - amount, note, %(run)s FROM this_year
+    RETURNING {ledger_col} AS id, amount, remaining_value
+),
+upd AS (
+    UPDATE {table} t SET remaining_value = ins.remaining_value, valuation_date = make_date(%(year)s, 12, 31)
+    FROM ins WHERE t.id = ins.id
+    RETURNING ins.amount
+)
+SELECT count(*), coalesce(sum(amount), 0), count(*) FILTER (WHERE amount = 0) FROM upd
+"""
+
+
+class WearRunRefused(Exception):
+    """The run cannot be made for that year; the message says why (translated)."""
+
+
+@dataclass
+class WearRunResult:
+    year: int
+    run: WearRun | None
+    entries: int = 0
+    total: Decimal = Decimal(0)
+    without_wear: int = 0
+
+    def summary(self) -> str:
+        if self.run is None:
+            return _("Wear for %(year)s is already booked: nothing changed.") % {"year": self.year}
+        return _(
+            "Wear for %(year)s booked (run %(run)s): %(entries)s entries, %(total)s VND, "
+            "%(damaged)s damaged beyond use without wear."
+        ) % {
+            "year": self.year,
+            "run": self.run.pk,
+            "entries": f"{self.entries:,}",
+            "total": f"{self.total:,}",
+            "damaged": f"{self.without_wear:,}",
+        }
+
+
+@history_context(command="book_wear")
+@transaction.atomic
+def book_wear(year: int, actor=None, today: dt.date | None = None) -> WearRunResult:
+    """Book `year`'s wear once for every record that has none booked for it yet.
+
+    Refused for a future year, for a year before the last booked one (closed), and for
+    a year after the next one (a year would be skipped). Running the last booked year
+    again books only records missing from it (none, normally): nothing else changes.
+    """
+    today = today or timezone.localdate()
+    if year > today.year:
+        raise WearRunRefused(_("Wear for %(year)s cannot be booked before that year.") % {"year": year})
+    with connection.cursor() as cursor:
+        # One run at a time: the second waits, then sees the first one's books.
+        cursor.execute("LOCK TABLE inventory_wearrun IN EXCLUSIVE MODE")
+    last = WearRun.objects.aggregate(last=Max("year"))["last"]
+    if last is not None and year < last:
+        raise WearRunRefused(
+            _("The year %(year)s is closed: wear is already booked for %(last)s.") % {"year": year, "last": last}
+        )
+    if last is not None and year > last + 1:
+        raise WearRunRefused(
+            _("Wear for %(missing)s is not booked yet: book the years in order.") % {"missing": last + 1}
+        )
+    run = WearRun.objects.create(year=year, booked_by=actor)
+    result = WearRunResult(year=year, run=run)
+    first = _first_year(year)
+    with connection.cursor() as cursor:
+        for table, class_col, ledger_col, handled in TARGETS:
+            sql = BOOK_SQL.format(table=table, class_col=class_col, ledger_col=ledger_col)
+            cursor.execute(
+                sql,
+                {
+                    "year": year,
+                    "first": first,
+                    "run": run.pk,
+                    "handled": handled,
+                    "damaged": Condition.DAMAGED,
+                    "damaged_note": BookedWear.NOTE_DAMAGED,
+                },
+            )
+            entries, total, without_wear = cursor.fetchone()
+            result.entries += entries
+            result.total += total
+            result.without_wear += without_wear
+    if not result.entries:
+        run.delete()  # nothing booked: leave no trace
+        return WearRunResult(year=year, run=None)
+    run.entries, run.total_wear = result.entries, result.total
+    run.save(update_fields=["entries", "total_wear"])
+    return result
+
+
+def _first_year(year: int) -> int:
+    """The earliest year a record was put into use (the rate table starts there)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT least((SELECT min(in_use_date) FROM inventory_asset), "
+            "(SELECT min(in_use_date) FROM inventory_premises))"
+        )
+        (earliest,) = cursor.fetchone()
+    return min(year, earliest.year) if earliest else year
