@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, VALUE_TAG, WorkSheetParser
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from inventory import spreadsheets
@@ -218,6 +219,8 @@ MAX_ROW_CELLS = 1000  # cells in one row (the template has a few dozen columns)
 RATIO_GRACE_BYTES = 1024 * 1024  # smaller parts are not held to the ratio
 OTHER_PART_TAGS = 200_000  # markup of a part that is neither a sheet nor the texts
 READ_CHUNK = 1024 * 1024
+# What a cell holds, read with its row: value, formula, inline string and its runs.
+CELL_PARTS = frozenset(f"{{{SHEET_MAIN_NS}}}{name}" for name in ("v", "f", "is", "t", "r"))
 
 
 def limit(name: str) -> int:
@@ -359,30 +362,29 @@ def _sheet_rows(workbook, sheet, budget: _Budget):
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
-    in_row, row_cells = False, 0
+    # End events only (start events doubled the work of the loop): a cell is counted as it
+    # closes, still before its row is converted; what a cell holds (value, formula, inline
+    # text) is kept until its row is read, everything else is emptied as it closes.
+    row_cells = 0
     with sheet._get_source() as source:
-        for event, element in iterparse(source, events=("start", "end")):
+        for _event, element in iterparse(source):
             tag = element.tag
-            if event == "start":
-                if tag == ROW_TAG:
-                    in_row, row_cells = True, 0
-                elif tag == CELL_TAG:
-                    row_cells += 1
-                    if row_cells > MAX_ROW_CELLS:
-                        raise WorkbookError(
-                            _("A row of the sheet “%(sheet)s” has more than %(n)s cells.")
-                            % {"sheet": sheet.title, "n": MAX_ROW_CELLS}
-                        )
-                continue
-            if tag == ROW_TAG:
+            if tag == CELL_TAG:
+                row_cells += 1
+                if row_cells > MAX_ROW_CELLS:
+                    raise WorkbookError(
+                        _("A row of the sheet “%(sheet)s” has more than %(n)s cells.")
+                        % {"sheet": sheet.title, "n": MAX_ROW_CELLS}
+                    )
+            elif tag == ROW_TAG:
                 budget.add_row()
                 budget.add_cells(row_cells)
                 number, cells = reader.parse_row(element)
                 element.clear()
-                in_row = False
+                row_cells = 0
                 yield number, {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
-            elif not in_row:
-                element.clear()  # keep nothing outside the rows
+            elif tag not in CELL_PARTS:
+                element.clear()
 
 
 def _blank(value) -> bool:

@@ -25,6 +25,7 @@ from inventory.geodata import GeodataError
 from inventory.models import DeclarationItem, Premises
 from inventory.services import excel
 from maps.models import HazardFeature, HazardLayer
+from tests.inventory.test_declarations import premises_data
 
 pytestmark = pytest.mark.django_db
 
@@ -50,26 +51,6 @@ def english():
         yield
 
 
-def premises_post(user, **overrides):
-    data = {
-        "name": "Nhà văn hóa khối 5",
-        "agency": user.agency.code,
-        "address": "Khối 5",
-        "status": "surplus",
-        "condition": "good",
-        "land_area": "1200",
-        "footprint_area": "300",
-        "floor_area": "600",
-        "floors": "2",
-        "building_grade": "III",
-        "year_built": "2008",
-        "in_use_date": "2009-01-01",
-        "original_cost": "2000000000",
-    }
-    data.update(overrides)
-    return data
-
-
 def form_errors(response) -> dict:
     return response.context["form"].errors
 
@@ -79,7 +60,7 @@ def test_the_premises_form_refuses_a_location_out_of_range(client_as, demo_user,
     user = demo_user("demo-commune")
     client = client_as("demo-commune")
     before = DeclarationItem.objects.count()
-    response = client.post(reverse("inventory:premises_create"), premises_post(user, location=location))
+    response = client.post(reverse("inventory:premises_create"), premises_data(user, location=location))
     assert response.status_code == 200  # the form again, with the error; the server is alive
     assert "location" in form_errors(response)
     assert DeclarationItem.objects.count() == before
@@ -93,7 +74,7 @@ def test_typed_coordinates_out_of_range_are_refused(client_as, demo_user, latitu
     client = client_as("demo-commune")
     before = DeclarationItem.objects.count()
     response = client.post(
-        reverse("inventory:premises_create"), premises_post(user, latitude=latitude, longitude=longitude)
+        reverse("inventory:premises_create"), premises_data(user, latitude=latitude, longitude=longitude)
     )
     assert response.status_code == 200
     assert form_errors(response)

@@ -12,6 +12,7 @@ from inventory.forms import AssetForm, PremisesForm
 from inventory.models import Asset, Declaration, DeclarationItem, Notification, Premises
 from inventory.services import declarations as services
 from inventory.services import payload as P
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -19,40 +20,16 @@ VINH = Point(105.6600, 18.6750, srid=4326)  # near the centroid of Phường Th�
 
 
 def premises_data(user, **overrides):
-    data = {
-        "name": "Nhà văn hóa khối 5",
-        "agency": user.agency.code,
-        "address": "Khối 5",
-        "location": f"SRID=4326;POINT({VINH.x} {VINH.y})",
-        "status": "surplus",
-        "condition": "good",
-        "land_area": "1200",
-        "footprint_area": "300",
-        "floor_area": "600",
-        "floors": "2",
-        "building_grade": "III",
-        "year_built": "2008",
-        "in_use_date": "2009-01-01",
-        "original_cost": "2000000000",
-    }
+    """A new premises of the user's agency near the centre of Phường Thành Vinh, its
+    location not yet confirmed (so a far one asks for confirmation)."""
+    data = factories.premises_form_data(user.agency, location=f"SRID=4326;POINT({VINH.x} {VINH.y})")
+    del data["confirm_location"]
     data.update(overrides)
     return data
 
 
 def asset_data(user, **overrides):
-    data = {
-        "name": "Máy vi tính để bàn",
-        "asset_class": "MMTB-CNTT",
-        "agency": user.agency.code,
-        "quantity": "5",
-        "unit_of_measure": "chiếc",
-        "in_use_date": "2022-01-01",
-        "original_cost": "100000000",
-        "condition": "good",
-        "status": "in_use",
-    }
-    data.update(overrides)
-    return data
+    return factories.asset_form_data(user.agency, **overrides)
 
 
 def declare(user, form_class, data, record=None):
