@@ -152,6 +152,10 @@ class DeclarationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+# A declaration still open for the declarant's changes: one per agency at a time.
+OPEN_DECLARATION_STATUSES = (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+
+
 class ItemStatus(models.TextChoices):
     """Where one declared change stands."""
 

@@ -5,7 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
+from inventory.choices import (
+    OPEN_DECLARATION_STATUSES,
+    DeclarationKind,
+    DeclarationStatus,
+    ItemAction,
+    ItemStatus,
+    ItemTarget,
+)
 from inventory.models.base import TimeStampedModel, VersionedModel, track_history, versioned
 from inventory.querysets import ScopedQuerySet
 
@@ -81,7 +88,7 @@ class Declaration(VersionedModel, TimeStampedModel):
     @property
     def editable(self) -> bool:
         """The declarant may still change it: a draft, or returned for correction."""
-        return self.status in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+        return self.status in OPEN_DECLARATION_STATUSES
 
 
 class DeclarationItemQuerySet(ScopedQuerySet):

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.choices import DeclarationKind, DeclarationStatus, ItemAction, ItemStatus, ItemTarget, Role
+from inventory.choices import (
+    OPEN_DECLARATION_STATUSES,
+    DeclarationKind,
+    DeclarationStatus,
+    ItemAction,
+    ItemStatus,
+    ItemTarget,
+    Role,
+)
 from inventory.models import Agency, Declaration, DeclarationItem, Notification, User
 from inventory.models.declarations import OPEN_OR_PENDING
 from inventory.services import payload as P
@@ -82,7 +90,7 @@ def open_declaration(actor, agency: Agency) -> Declaration:
     _check_declarant(actor, agency)
     declaration = (
         Declaration.objects.select_for_update()
-        .filter(agency=agency, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+        .filter(agency=agency, status__in=OPEN_DECLARATION_STATUSES)
         .order_by("created_at")
         .first()
     )
@@ -97,7 +105,7 @@ def open_declaration(actor, agency: Agency) -> Declaration:
                 )
         except IntegrityError:  # someone else opened it at the same moment: use theirs
             declaration = Declaration.objects.select_for_update().get(
-                agency=agency, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+                agency=agency, status__in=OPEN_DECLARATION_STATUSES
             )
     return declaration
 
@@ -113,7 +121,7 @@ def pending_elsewhere(target: str, code: str, exclude_declaration=None) -> Decla
 def open_declarations(actor):
     """The declarations the user's agencies have open for changes."""
     return Declaration.objects.filter(
-        agency__in=declarable_agencies(actor), status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+        agency__in=declarable_agencies(actor), status__in=OPEN_DECLARATION_STATUSES
     )
 
 
@@ -382,7 +390,7 @@ def _take_in_open_draft(declaration: Declaration) -> dict | None:
     The items cannot collide: a record waiting for review cannot be drafted elsewhere."""
     draft = (
         Declaration.objects.select_for_update()
-        .filter(agency_id=declaration.agency_id, status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+        .filter(agency_id=declaration.agency_id, status__in=OPEN_DECLARATION_STATUSES)
         .exclude(pk=declaration.pk)
         .first()
     )

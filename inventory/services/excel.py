@@ -682,7 +682,10 @@ def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]
     for target, code, declaration_id, payload in items:
         declared.setdefault((target, _declared_key(target, payload)), []).append((code, declaration_id))
     repeated = set()
+    declared_targets = {target for target, _key in declared}
     for target, number, payload in new_rows:
+        if target not in declared_targets:
+            continue  # nothing of this kind declared yet: no key to work out
         matches = declared.get((target, _declared_key(target, payload)))
         if matches:
             code, declaration_id = matches.pop(0)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import DeclarationStatus, ItemAction, ItemStatus, ItemTarget
+from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
 from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
 from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
 from inventory.models import Asset, Declaration, DeclarationItem, Need, Premises
@@ -59,7 +59,7 @@ def declaration_list(request):
     filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
     open_declarations = []
     if services.can_declare(request.user):
-        open_declarations = declarations.filter(status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED))
+        open_declarations = declarations.filter(status__in=OPEN_DECLARATION_STATUSES)
     return render(
         request,
         "inventory/declarations/declaration_list.html",
@@ -181,7 +181,7 @@ def _form_page(request, target, record=None, item=None):
             target=target,
             code=record.code,
             status__in=services.OPEN_ITEM_STATUSES,
-            declaration__status__in=(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED),
+            declaration__status__in=OPEN_DECLARATION_STATUSES,
         ).first()
         if item is not None:
             kwargs["item"] = item
