@@ -53,7 +53,7 @@ from inventory.models import (
 )
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as declaring
-from inventory.services import deletion, handling
+from inventory.services import deletion, handling, wear
 from maps.models import HazardLayer, SitingStudy
 from maps.reallocation import candidates
 from maps.siting import run_study
@@ -287,6 +287,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), media, transaction.atomic():
         finance = factories.user(role=Role.FINANCE)
         units = {label: build_unit(label, finance) for label in UNIT_NAMES}
+        # The year-end wear run of last year: its run and ledger rows (admin pages) exist.
+        wear.book_wear(timezone.localdate().year - 1, actor=finance)
         admin = factories.user(role=Role.ADMIN, is_staff=True)
         users = {
             "declarant A": units["A"].declarant,

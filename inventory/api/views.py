@@ -482,10 +482,19 @@ class IdParameter(_FormFieldParameter):
     form_field = filters.IdField
 
 
+class PresentChoiceField(serializers.ChoiceField):
+    """A choice that, when the parameter is given, must be one of the choices: DRF takes
+    an empty optional query parameter for an absent one; `?action=` is refused instead,
+    as the schema's enum says."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
 class HistoryFilterSerializer(serializers.Serializer):
     model = serializers.ChoiceField(choices=list(TRACKED), help_text="whose history")
     object = IdParameter(required=False, help_text="the record's id")
-    action = serializers.ChoiceField(
+    action = PresentChoiceField(
         choices=["insert", "update", "delete"], required=False, help_text="what happened to the record"
     )
     since = DateTimeParameter(required=False, help_text="changes at or after this moment (ISO 8601)")

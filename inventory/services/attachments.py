@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from inventory.choices import AttachmentKind
@@ -29,9 +29,9 @@ def pixel_limit() -> int:
     return getattr(settings, "ATTACHMENT_MAX_PIXELS", 40_000_000)
 
 
-NOT_A_PHOTO = _lazy("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")
-UNREADABLE = _lazy("The photo cannot be read: the file is damaged or is not a photo.")
-TOO_LARGE = _lazy("The photo has too many pixels (at most %(mp)s million): scale it down and attach it again.")
+NOT_A_PHOTO = gettext_lazy("Only photos (JPEG, PNG, WebP) and PDF documents can be attached.")
+UNREADABLE = gettext_lazy("The photo cannot be read: the file is damaged or is not a photo.")
+TOO_LARGE = gettext_lazy("The photo has too many pixels (at most %(mp)s million): scale it down and attach it again.")
 
 
 def reencode_photo(upload, stem: str) -> tuple[ContentFile, ContentFile]:

@@ -322,25 +322,26 @@ class _CellReader(WorkSheetParser):
 
 @dataclass
 class _Budget:
-    """Rows and cells read so far from the whole workbook, against the limits."""
+    """Rows and cells read so far from the whole workbook, against the limits (read from
+    the settings once per workbook, not once per row)."""
 
     rows: int = 0
     cells: int = 0
+    max_rows: int = field(default_factory=lambda: limit("WORKBOOK_MAX_ROWS"))
+    max_cells: int = field(default_factory=lambda: limit("WORKBOOK_MAX_CELLS"))
 
     def add_row(self):
         self.rows += 1
-        if self.rows > limit("WORKBOOK_MAX_ROWS") + len(SHEETS):  # the heading rows are free
+        if self.rows > self.max_rows + len(SHEETS):  # the heading rows are free
             raise WorkbookError(
-                _("The workbook has more than %(n)s rows: split it into several files.")
-                % {"n": limit("WORKBOOK_MAX_ROWS")}
+                _("The workbook has more than %(n)s rows: split it into several files.") % {"n": self.max_rows}
             )
 
     def add_cells(self, count: int):
         self.cells += count
-        if self.cells > limit("WORKBOOK_MAX_CELLS"):
+        if self.cells > self.max_cells:
             raise WorkbookError(
-                _("The workbook has more than %(n)s cells: split it into several files.")
-                % {"n": limit("WORKBOOK_MAX_CELLS")}
+                _("The workbook has more than %(n)s cells: split it into several files.") % {"n": self.max_cells}
             )
 
 
@@ -656,8 +657,15 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
 
 def _declared_key(target: str, payload: dict) -> tuple:
     """What a new record declares, codes aside, in a form where equal values compare
-    equal (600 and "600.00", a location to about a centimetre)."""
-    return tuple(P.normalised(target, name, payload.get(name)) for name in P.FIELDS[target] if name != "code")
+    equal (600 and "600.00", a location to about a centimetre); the name first."""
+    return tuple(P.normalised(target, name, payload.get(name)) for name in _key_fields(target))
+
+
+def _key_fields(target: str) -> list[str]:
+    """The declared fields but the code, the name (or the first field) first."""
+    fields = [n for n in P.FIELDS[target] if n != "code"]
+    fields.sort(key=lambda n: n != "name")
+    return fields
 
 
 def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]:
@@ -682,10 +690,13 @@ def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]
     for target, code, declaration_id, payload in items:
         declared.setdefault((target, _declared_key(target, payload)), []).append((code, declaration_id))
     repeated = set()
-    declared_targets = {target for target, _key in declared}
+    # A row's whole key is worked out only when a declared record has its name (one field
+    # instead of every field for each of thousands of rows).
+    names = {(target, key[0]) for target, key in declared}
     for target, number, payload in new_rows:
-        if target not in declared_targets:
-            continue  # nothing of this kind declared yet: no key to work out
+        first = _key_fields(target)[0]
+        if (target, P.normalised(target, first, payload.get(first))) not in names:
+            continue
         matches = declared.get((target, _declared_key(target, payload)))
         if matches:
             code, declaration_id = matches.pop(0)

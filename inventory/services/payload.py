@@ -302,11 +302,22 @@ def _convert_memo(field_: models.Field, raw, memo: dict | None):
     return value
 
 
+def _copy_instance(instance):
+    """copy.copy() of a model instance, without the pickling round trip copy.copy takes
+    (Model.__reduce__ looks the class up in the app registry and checks versions, for
+    every row of a workbook): the same fields, its own state and cache of related rows."""
+    clone = instance.__class__.__new__(instance.__class__)
+    clone.__dict__.update(instance.__dict__)
+    clone._state = copy.copy(instance._state)
+    clone._state.fields_cache = instance._state.fields_cache.copy()
+    return clone
+
+
 def build(target: str, payload: dict, base=None, lookups: Lookups | None = None):
     """An unsaved instance carrying the payload's values (on a copy of `base` for a
     change). Conversion errors are raised per field, all at once."""
     lookups = lookups or Lookups()
-    instance = copy.copy(base if base is not None else _blank(target))
+    instance = _copy_instance(base if base is not None else _blank(target))
     errors = {}
     for name, field_ in _declared_fields(target):
         if name not in payload:

@@ -183,3 +183,11 @@ def test_an_empty_or_malformed_cursor_is_a_400_in_every_format(client_as, cursor
 def test_a_method_no_operation_has_is_a_405_whatever_the_format(client_as):
     response = client_as("demo-auditor").generic("TRACE", "/api/v1/agencies/?format=csv")
     assert response.status_code == 405 and "GET" in response["Allow"]
+
+
+def test_an_empty_history_action_is_refused(client_as):
+    """`?action=` is not one of insert, update, delete (the schema's enum): a 400 naming it,
+    not the whole history as if no action were asked for."""
+    response = client_as("demo-finance").get("/api/v1/history/", {"model": "premises", "action": ""})
+    assert response.status_code == 400
+    assert "action" in response.json()
