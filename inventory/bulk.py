@@ -4,6 +4,7 @@
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
 from django.db import connection
@@ -85,8 +86,11 @@ def _copy_value(value) -> str:
         text = format(value, "f")
     else:
         text = str(value)
-    return text.translate(_COPY_ESCAPES)
+    # Most values hold none of the characters COPY escapes: a search in C is cheaper than
+    # translating every character of every value.
+    return text.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 # COPY text format: backslash, tab, newline and carriage return are escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")

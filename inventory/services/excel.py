@@ -539,9 +539,10 @@ def _read_sheet(workbook, target: str, budget: _Budget):
         )
     names = columns(target)
     parsers = [(name, _cell_parser(target, name)) for name in names]
-    width = len(names)
+    positions = range(1, len(names) + 1)
+    located = LATITUDE in names
     for number, values in rows:
-        cells = tuple(values.get(col) for col in range(1, width + 1))
+        cells = tuple([values.get(col) for col in positions])
         if all(c is None or (c.__class__ is str and not c.strip()) for c in cells):
             continue
         payload, row_errors = {}, []
@@ -553,7 +554,7 @@ def _read_sheet(workbook, target: str, budget: _Budget):
                 payload[name] = parse(value)
             except ValueError as exc:
                 row_errors.append(RowError(title, number, header(target, name), str(exc)))
-        if LATITUDE in names:  # a refused coordinate has no value: the row has its error
+        if located:  # a refused coordinate has no value: the row has its error
             lat, lon = payload.pop(LATITUDE, None), payload.pop(LONGITUDE, None)
             payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
         yield number, cells, payload, row_errors
