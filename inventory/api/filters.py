@@ -29,6 +29,7 @@ from inventory.choices import (
     UnitLevel,
 )
 from inventory.filtersets import text_search
+from inventory.geodata import check_lonlat
 from inventory.models import (
     AdministrativeUnit,
     Agency,
@@ -72,22 +73,6 @@ def _numbers(value, pattern, count, out_of_range):
     return [float(p) for p in parts]
 
 
-def _check_lonlat(geometry) -> None:
-    """Every coordinate finite and within ±180/±90, read without writing the geometry
-    out (GEOS 3.11 crashes the process writing WKT, or a validity reason, of 1e300)."""
-
-    def points(coords):
-        if coords and isinstance(coords[0], int | float):
-            yield coords
-        else:
-            for part in coords:
-                yield from points(part)
-
-    for x, y, *_z in points(geometry.coords):
-        if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
-            raise ValidationError(_("The coordinates must be numbers: longitude −180…180, latitude −90…90."))
-
-
 class BBoxField(forms.CharField):
     """west,south,east,north in degrees → a polygon (SRID 4326)."""
 
@@ -118,7 +103,7 @@ class AreaField(forms.CharField):
             raise ValidationError(_("The area is not a GeoJSON or WKT polygon.")) from None
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.empty:
             raise ValidationError(_("The area must be a valid polygon."))
-        _check_lonlat(geometry)  # before anything else looks at it (`.valid` included)
+        check_lonlat(geometry)  # before anything else looks at it (`.valid` included)
         if not geometry.valid:
             raise ValidationError(_("The area must be a valid polygon."))
         return geometry
