@@ -146,6 +146,9 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["assets_project.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Cut-off of the weekly return to the Ministry of Finance (Công điện 213/CĐ-TTg): a day
+# of the week and a local time in TIME_ZONE; checked by `inventory.weekly.cutoff_rule`.
+WEEKLY_RETURN_CUTOFF = os.environ.get("WEEKLY_RETURN_CUTOFF", "FRI 12:00")
 USE_I18N = True
 USE_TZ = True
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
-from inventory.choices import Role
+from inventory.choices import Role, SitePlanStatus
 from inventory.forms import LonLatGeometryField
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
@@ -566,3 +566,34 @@ class BookedWearAdmin(LedgerAdmin):
     list_select_related = ("asset", "premises", "run")
     search_fields = ("asset__code", "premises__code")
     show_full_result_count = False
+
+
+@admin.register(models.SitePlan)
+class SitePlanAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Corrections of a draft only: a new plan and its approval go through the site-plan
+    pages or the API (`inventory.services.plans`), which check the rules; the status
+    and the approval are read-only here, and an approved plan cannot be changed."""
+
+    list_display = ("premises", "managing_agency", "responsible_person", "use", "status", "end_date", "approved_at")
+    list_filter = ("status", "use", "priority_use")
+    search_fields = ("premises__code", "premises__name", "responsible_person", "decision_ref")
+    list_select_related = ("premises", "managing_agency")
+    autocomplete_fields = ("premises", "managing_agency", "borrower")
+    readonly_fields = ("status", "approved_by", "approved_at", "decision_ref", "created_by", "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == SitePlanStatus.DRAFT)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.WeeklyReturn)
+class WeeklyReturnAdmin(RollupAdmin):
+    """Issued weekly returns: frozen (PostgreSQL refuses changes), read-only here."""
+
+    list_display = ("week", "cutoff", "issued_by", "issued_at")
+    readonly_fields = ("week", "cutoff", "figures", "issued_by", "issued_at")

@@ -201,3 +201,52 @@ HANDLING_TRANSITIONS = {
     HandlingStatus.CLOSED: (),
     HandlingStatus.CANCELLED: (),
 }
+
+
+# Premises that need a site plan (phương án sắp xếp lại, xử lý nhà, đất): every surplus,
+# partly surplus or under-handling site until it is handled (Công điện 213/CĐ-TTg).
+PLAN_PREMISES_STATUSES = (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS, PremisesStatus.UNDER_HANDLING)
+
+
+class SitePlanStatus(models.TextChoices):
+    """draft → approved by Finance; approving a new plan for a site supersedes the old one."""
+
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class SitePlanUse(models.TextChoices):
+    """What a site plan does with the site: a priority use of Công điện 213 first;
+    temporary lending of a recovered headquarters (Decree 186/2025 Art. 19.1.b) to an
+    agency while it builds or repairs its own, or to the commune as a cultural or sports
+    facility; otherwise another form of handling (sale, transfer, ...)."""
+
+    PRIORITY_USE = "priority_use", _("Priority use (Công điện 213)")
+    LEND_AGENCY = "lend_agency", _("Temporary lending to an agency (Decree 186 Art. 19)")
+    LEND_COMMUNE = "lend_commune", _("Temporary lending to the commune for culture or sports (Decree 186 Art. 19)")
+    OTHER_HANDLING = "other_handling", _("Another form of handling")
+
+
+class ReturnUse(models.TextChoices):
+    """The resulting-use columns of the weekly return to the Ministry of Finance
+    (CĐ 213/CĐ-TTg): health, education, culture–sports, commune police, offices, other."""
+
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    CULTURE_SPORTS = "culture_sports", _("Culture and sports")
+    COMMUNE_POLICE = "commune_police", _("Commune police")
+    OFFICE = "office", _("Offices")
+    OTHER = "other", _("Other")
+
+
+# The return column of each priority use (by its code in the legal list); any other or
+# no priority use counts as "other".
+RETURN_USE_OF_PRIORITY_USE = {
+    "HEALTH": ReturnUse.HEALTH,
+    "EDUCATION": ReturnUse.EDUCATION,
+    "CULTURE": ReturnUse.CULTURE_SPORTS,
+    "SPORTS": ReturnUse.CULTURE_SPORTS,
+    "COMMUNE_POLICE": ReturnUse.COMMUNE_POLICE,
+    "OFFICE": ReturnUse.OFFICE,
+}

@@ -47,10 +47,18 @@ class PremisesFilterSet(filters.FilterSet):
     agency = filters.ModelChoiceFilter(queryset=visible_agencies, label=_("managing agency"))
     storm_damaged = filters.BooleanFilter(label=_("storm damage"))
     is_flooded = filters.BooleanFilter(label=_("flood-prone"))
+    without_plan = filters.BooleanFilter(method="filter_without_plan", label=_("without an approved site plan"))
 
     class Meta:
         model = Premises
-        fields = ["q", "status", "condition", "admin_unit", "agency", "storm_damaged", "is_flooded"]
+        fields = ["q", "status", "condition", "admin_unit", "agency", "storm_damaged", "is_flooded", "without_plan"]
+
+    def filter_without_plan(self, queryset, name, value):
+        """Sites needing a plan with no approved one (by id, so history rows filter too)."""
+        if value is None:
+            return queryset
+        ids = Premises.objects.without_approved_plan().values("id")
+        return queryset.filter(id__in=ids) if value else queryset.exclude(id__in=ids)
 
 
 class AssetFilterSet(filters.FilterSet):

@@ -10,7 +10,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import ItemAction, ItemTarget
-from inventory.models import AssetClass, DeclarationItem, Premises, PriorityUse
+from inventory.models import Agency, AssetClass, DeclarationItem, Premises, PriorityUse, SitePlan
 from inventory.services import declarations as services
 from inventory.services import payload as P
 from inventory.services.attachments import PDF_MAGIC, upload_limit
@@ -302,3 +302,45 @@ class HandlingCarryOutForm(VersionedForm):
 
 class HandlingCancelForm(VersionedForm):
     reason = forms.CharField(label=_("reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SitePlanForm(forms.ModelForm):
+    """A site plan's draft (phương án sắp xếp lại, xử lý nhà, đất): the rules are checked
+    by `inventory.services.plans.save_plan`, which every path calls."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = SitePlan
+        fields = [
+            "managing_agency",
+            "responsible_person",
+            "responsible_title",
+            "use",
+            "priority_use",
+            "borrower",
+            "description",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {"start_date": DateInput, "end_date": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, premises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.active().order_by("name")
+        self.fields["managing_agency"].queryset = agencies.visible_to(user) if user is not None else agencies
+        self.fields["borrower"].queryset = agencies
+        self.fields["priority_use"].queryset = PriorityUse.objects.filter(is_active=True)
+        if premises is not None and not self.instance.pk:
+            self.fields["managing_agency"].initial = premises.agency_id
+
+    def _post_clean(self):
+        """Model validation is the service's (one place for the rules)."""
+
+
+class SitePlanApproveForm(VersionedForm):
+    decision_ref = forms.CharField(
+        label=_("approving decision"),
+        max_length=120,
+        help_text=_("Number and date of the decision or letter approving the plan."),
+    )

@@ -5,7 +5,13 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models import QuerySet
 from django.db.models import Q
 
-from inventory.choices import SURPLUS_PREMISES_STATUSES, AssetStatus, UnitLevel
+from inventory.choices import (
+    PLAN_PREMISES_STATUSES,
+    SURPLUS_PREMISES_STATUSES,
+    AssetStatus,
+    SitePlanStatus,
+    UnitLevel,
+)
 
 
 def _unit_of(user):
@@ -68,6 +74,14 @@ class PremisesQuerySet(ScopedQuerySet):
     def surplus(self):
         """Surplus and partly surplus premises (dôi dư)."""
         return self.filter(status__in=SURPLUS_PREMISES_STATUSES)
+
+    def needing_plan(self):
+        """Sites that need a site plan: surplus, partly surplus or under handling."""
+        return self.filter(status__in=PLAN_PREMISES_STATUSES)
+
+    def without_approved_plan(self):
+        """Sites that need a site plan and have no approved one (Công điện 213)."""
+        return self.needing_plan().exclude(site_plans__status=SitePlanStatus.APPROVED)
 
     def within(self, geom):
         return self.filter(location__within=geom)

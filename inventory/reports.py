@@ -20,8 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.choices import HandlingStatus, PremisesStatus, UnitLevel
-from inventory.models import AdministrativeUnit, Asset, AssetClass, HandlingForm, HandlingRecord, Premises, PriorityUse
+from inventory.choices import PLAN_PREMISES_STATUSES, HandlingStatus, PremisesStatus, SitePlanStatus, UnitLevel
+from inventory.models import (
+    AdministrativeUnit,
+    Asset,
+    AssetClass,
+    HandlingForm,
+    HandlingRecord,
+    Premises,
+    PriorityUse,
+    SitePlan,
+)
 
 # Premises that entered the surplus pool (dôi dư) and are followed until handled.
 SURPLUS_POOL = (
@@ -81,8 +90,12 @@ def as_of_rows(model, as_of: dt.date) -> QuerySet:
     """The rows of `model` as they stood at the end of `as_of`, from history: each
     object's last event of that day or before, unless that event is its deletion.
     The result has the model's columns (it is a queryset of its event model)."""
+    return rows_before(model, timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min)))
+
+
+def rows_before(model, cutoff: dt.datetime) -> QuerySet:
+    """The rows of `model` as they stood just before the moment `cutoff` (see `as_of_rows`)."""
     events = model.events.rel.related_model
-    cutoff = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
     latest = (
         events.objects.filter(pgh_created_at__lt=cutoff)
         .order_by("pgh_obj_id", "-pgh_id")
@@ -139,7 +152,16 @@ def _premises_source(user, as_of):
 
 
 def _counts():
-    return {"n": 0, "land": Decimal(0), "floor": Decimal(0), "done": 0, "pending": 0, "overdue": 0, "planned": 0}
+    return {
+        "n": 0,
+        "land": Decimal(0),
+        "floor": Decimal(0),
+        "done": 0,
+        "pending": 0,
+        "overdue": 0,
+        "planned": 0,
+        "no_site_plan": 0,
+    }
 
 
 def surplus_report(user, as_of: dt.date | None = None) -> Report:
@@ -159,6 +181,8 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     ):
         if record["premises_id"] in ids:
             plan[record["premises_id"]] = record
+    site_plans = SitePlan.objects.all() if as_of is None else as_of_rows(SitePlan, as_of)
+    approved = set(site_plans.filter(status=SitePlanStatus.APPROVED).values_list("premises_id", flat=True))
     forms = {f.pk: f.name for f in HandlingForm.objects.order_by("sort_order")}
     uses = {u.pk: u.name for u in PriorityUse.objects.order_by("sort_order")}
     units = dict(AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).values_list("pk", "name"))
@@ -189,6 +213,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
             c["done" if done else "pending"] += 1
             c["overdue"] += overdue
             c["planned"] += record is not None
+            c["no_site_plan"] += p["status"] in PLAN_PREMISES_STATUSES and p["id"] not in approved
 
     columns = [
         _("premises"),
@@ -198,6 +223,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         _("handled"),
         _("pending"),
         _("overdue"),
+        _("without an approved site plan"),
     ]
 
     def table(group, key, title, heading, order=None):
@@ -206,7 +232,12 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         t = Table(key, title, [heading, *columns], chart_column=1)
         for name in names:
             c = data[name]
-            t.rows.append([name, c["n"], c["land"], c["floor"], c["planned"], c["done"], c["pending"], c["overdue"]])
+            t.rows.append(
+                [
+                    name,
+                    *(c[k] for k in ("n", "land", "floor", "planned", "done", "pending", "overdue", "no_site_plan")),
+                ]
+            )
         t.total = [
             _("Total"),
             *(sum(row[i] for row in t.rows) for i in range(1, len(t.columns))),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, home, reports
+from inventory.views import account, files, home, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -39,6 +39,13 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/token/", account.token_create, name="token_create"),
     path("account/token/revoke/", account.token_revoke, name="token_revoke"),
+    path("site-plans/", plans.siteplan_list, name="siteplan_list"),
+    path("site-plans/new/", plans.siteplan_create, name="siteplan_create"),
+    path("site-plans/<int:pk>/", plans.siteplan_edit, name="siteplan_edit"),
+    path("site-plans/<int:pk>/approve/", plans.siteplan_approve, name="siteplan_approve"),
+    path("reports/weekly/", plans.weekly_return, name="weekly_return"),
+    path("reports/weekly.xlsx", plans.weekly_return_xlsx, name="weekly_return_xlsx"),
+    path("reports/weekly/issue/", plans.weekly_return_issue, name="weekly_return_issue"),
     path("reports/", reports.report_index, name="report_index"),
     path("reports/<str:report>.<str:fmt>", reports.report_export, name="report_export"),
 ]

@@ -37,6 +37,19 @@ class SitingCriterionAdmin(admin.ModelAdmin):
     list_editable = ("parameter", "weight", "is_active")
 
 
+class SitingChoiceInline(admin.TabularInline):
+    """The handling records proposed from a study (read-only: made by "choose")."""
+
+    model = models.SitingChoice
+    fields = ("handling_record", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.SitingStudy)
 class SitingStudyAdmin(MapAdmin):
     list_display = ("name", "version", "shelving", "created_by", "created_at")
@@ -44,3 +57,4 @@ class SitingStudyAdmin(MapAdmin):
     readonly_fields = ("criteria", "results", "created_by", "created_at")
     filter_horizontal = ()
     raw_id_fields = ("candidates", "previous")
+    inlines = [SitingChoiceInline]

@@ -63,6 +63,7 @@ class MapFilterSet(PremisesFilterSet):
             "hazard",
             "value_min",
             "value_max",
+            "without_plan",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from inventory.api import views
+from inventory.api import plans, views
 
 router = DefaultRouter()
 router.register("admin-units", views.AdministrativeUnitViewSet, basename="admin-unit")
@@ -11,11 +11,13 @@ router.register("assets", views.AssetViewSet, basename="asset")
 router.register("declarations", views.DeclarationViewSet, basename="declaration")
 router.register("needs", views.NeedViewSet, basename="need")
 router.register("handling-records", views.HandlingRecordViewSet, basename="handling-record")
+router.register("site-plans", plans.SitePlanViewSet, basename="site-plan")
 router.register("history", views.HistoryViewSet, basename="history")
 
 app_name = "api"
 
 urlpatterns = [
+    path("reports/weekly/", plans.WeeklyReturnView.as_view(), name="report-weekly"),
     path("reports/<str:name>/", views.ReportView.as_view(), name="report"),
     *router.urls,
 ]

@@ -38,6 +38,7 @@ from inventory.models import (
     HandlingRecord,
     Need,
     Premises,
+    SitePlan,
     User,
 )
 from inventory.services import declarations as declaration_services
@@ -454,6 +455,7 @@ TRACKED = {
     "needs": Need,
     "declarations": Declaration,
     "handling-records": HandlingRecord,
+    "site-plans": SitePlan,
     "agencies": Agency,
     "admin-units": AdministrativeUnit,
 }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models.base import track_history
 from maps.choices import CriterionKind, Shelving
 
-__all__ = ["SitingCriterion", "SitingStudy"]
+__all__ = ["SitingChoice", "SitingCriterion", "SitingStudy"]
 
 POSITIVE = [MinValueValidator(0)]
 
@@ -77,3 +77,32 @@ class SitingStudy(models.Model):
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
+
+
+@track_history()
+class SitingChoice(models.Model):
+    """The link from a handling record to the siting study whose ranking chose its
+    building for the archive repository (item 8 of issue 18). It lives in `maps`
+    because `maps` uses `inventory` and never the reverse: a foreign key declared in
+    `inventory` to `maps.SitingStudy` would make the inventory's migrations depend on
+    the maps app. One study may lead to several records (a cancelled proposal, then
+    another); a record comes from at most one study."""
+
+    study = models.ForeignKey(
+        SitingStudy, verbose_name=_("siting study"), on_delete=models.PROTECT, related_name="choices"
+    )
+    handling_record = models.OneToOneField(
+        "inventory.HandlingRecord",
+        verbose_name=_("handling record"),
+        on_delete=models.PROTECT,
+        related_name="siting_choice",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("siting choice")
+        verbose_name_plural = _("siting choices")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.study} → {self.handling_record}"

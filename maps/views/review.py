@@ -55,6 +55,7 @@ def review_map(request):
             "filter_form": filterset.form,
             "legend": legend,
             "unit_zoom_max": mapdata.UNIT_ZOOM_MAX,
+            "without_plan_count": Premises.objects.visible_to(request.user).without_approved_plan().count(),
             "unit_layers": [
                 (UnitLevel.COMMUNE, _("Communes (since 2025)")),
                 (UnitLevel.LEGACY_DISTRICT, _("Former districts")),

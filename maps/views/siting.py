@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import SURPLUS_PREMISES_STATUSES
+from inventory.choices import SURPLUS_PREMISES_STATUSES, HandlingStatus
 from inventory.geodata import GeodataError, unpack_upload
 from inventory.models import AdministrativeUnit, Premises
 from inventory.services.declarations import can_review
 from inventory.services.handling import propose_handling
 from inventory.views.common import pdf_response, record_id
 from maps.forms import CriterionFormSet, LayerUploadForm, SitingStudyForm
-from maps.models import HazardLayer, SitingCriterion, SitingStudy
+from maps.models import HazardLayer, SitingChoice, SitingCriterion, SitingStudy
 from maps.services import import_layer
 from maps.siting import run_study
 
@@ -146,6 +146,18 @@ def _context(study):
     }
 
 
+def chosen_premises(study):
+    """The building chosen from this study: the premises of its latest handling record
+    that was not cancelled (linked by `SitingChoice`, not by searching the grounds)."""
+    choice = (
+        study.choices.exclude(handling_record__status=HandlingStatus.CANCELLED)
+        .select_related("handling_record__premises")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return choice.handling_record.premises if choice else None
+
+
 @login_required
 def siting_detail(request, pk):
     _require_read(request.user)
@@ -157,7 +169,7 @@ def siting_detail(request, pk):
             **_context(study),
             "layers": HazardLayer.objects.all(),
             "may_review": can_review(request.user),
-            "chosen": study.candidates.filter(handling_records__basis__contains=f"#{study.pk}").first(),
+            "chosen": chosen_premises(study),
         },
     )
 
@@ -185,15 +197,17 @@ def siting_choose(request, pk):
         messages.error(request, _("Only a candidate that meets every hard constraint can be chosen."))
         return redirect("maps:siting_detail", pk)
     try:
-        propose_handling(
-            request.user,
+        with transaction.atomic():
+            record = propose_handling(
+                request.user,
             premises,
             "CONVERT_FUNCTION",
-            priority_use_code="OFFICE",
-            intended_use=_("Office and historical archive repository of the Provincial Historical Archive Center"),
-            basis=_("Siting study “%(name)s” v%(version)s (#%(pk)s)")
-            % {"name": study.name, "version": study.version, "pk": study.pk},
-        )
+                priority_use_code="OFFICE",
+                intended_use=_("Office and historical archive repository of the Provincial Historical Archive Center"),
+                basis=_("Siting study “%(name)s” v%(version)s (#%(pk)s)")
+                % {"name": study.name, "version": study.version, "pk": study.pk},
+            )
+            SitingChoice.objects.create(study=study, handling_record=record)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
