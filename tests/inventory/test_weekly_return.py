@@ -248,7 +248,7 @@ def test_refusals(world):
         with pytest.raises(ValidationError):
             weekly.issue(finance, this_week)
     weekly.issue(finance, last)
-    with pytest.raises(ValidationError, match="đã được ban hành|already issued"):
+    with pytest.raises(ValidationError, match=r"đã được ban hành|already issued"):
         weekly.issue(finance, last)
     assert WeeklyReturn.objects.filter(week=last).count() == 1
     for bad in ("2026-48", "2026-W54", "W48", "", "2999-W01"):
