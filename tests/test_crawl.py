@@ -29,6 +29,7 @@ from django.utils.regex_helper import normalize
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
+from inventory import weekly
 from inventory.choices import (
     DeclarationStatus,
     ItemStatus,
@@ -49,11 +50,14 @@ from inventory.models import (
     HandlingRecord,
     Need,
     Premises,
+    PriorityUse,
+    SitePlan,
     User,
 )
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as declaring
 from inventory.services import deletion, handling, wear
+from inventory.services import plans as site_plans
 from maps.models import HazardLayer, SitingStudy
 from maps.reallocation import candidates
 from maps.siting import run_study
@@ -151,6 +155,24 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         assert record.status == state
         world.add("handling", state, record)
     split = Asset.objects.get(code=f"{line.code}-XL{carried.pk}")
+
+    # Site plans: a draft, an approved one and the one it superseded.
+    health = PriorityUse.objects.get(code="HEALTH")
+    plan = {
+        "managing_agency": hq_agency,
+        "responsible_person": "Người chịu trách nhiệm",
+        "use": "priority_use",
+        "priority_use": health,
+        "start_date": TODAY,
+        "end_date": TODAY,
+    }
+    draft_plan = site_plans.save_plan(declarant, partly, {**plan, "managing_agency": agency2})
+    superseded_plan = site_plans.approve_plan(
+        finance, site_plans.save_plan(declarant, surplus, plan), decision_ref="1/STC"
+    )
+    approved_plan = site_plans.approve_plan(finance, site_plans.save_plan(finance, surplus, plan), decision_ref="2/STC")
+    for state, record in [("draft", draft_plan), ("superseded", superseded_plan), ("approved", approved_plan)]:
+        world.add("siteplan", state, record)
 
     deletion.soft_delete(finance, doomed, "Trùng hồ sơ")
     deletion.soft_delete(finance, doomed_asset, "Trùng hồ sơ")
@@ -298,6 +320,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "admin": admin,
         }
         Token.objects.create(user=units["A"].declarant)
+        weekly.issue(finance, weekly.previous_week(weekly.current_week()))  # a frozen return (admin pages)
         Group.objects.create(name="Kiểm tra")
         _access_records()
         study = SitingStudy.objects.create(
@@ -402,6 +425,15 @@ PK_KIND = {
         ],
         "handling",
     ),
+    **dict.fromkeys(
+        [
+            "inventory:siteplan_edit",
+            "inventory:siteplan_approve",
+            "api:site-plan-detail",
+            "api:site-plan-approve",
+        ],
+        "siteplan",
+    ),
     "maps:reallocation_need": "need",
     "maps:reallocation_propose": "need",
     **dict.fromkeys(
@@ -440,6 +472,7 @@ MODEL_KIND = {
     Declaration: "declaration",
     DeclarationItem: "item",
     HandlingRecord: "handling",
+    SitePlan: "siteplan",
     Agency: "agency",
     Attachment: "attachment",
     User: "user",
@@ -590,6 +623,9 @@ POST_ONLY = {
             "inventory:handling_close",
             "inventory:handling_cancel",
             "inventory:token_create",
+            "inventory:siteplan_approve",
+            "inventory:weekly_return_issue",
+            "api:site-plan-approve",
             "inventory:token_revoke",
             "maps:reallocation_propose",
             "maps:siting_create",
@@ -605,6 +641,8 @@ POST_ONLY = {
         "an action: POST only",
     ),
 }
+
+
 def fetch(client: Client, url: str):
     """GET `url`, then undo whatever the request wrote, so every role sees the same scenario."""
     savepoint = transaction.savepoint()
@@ -803,6 +841,7 @@ OWN_PAGES = {
     "premises": ["/declarations/premises/{}/", "/api/v1/premises/{}/"],
     "declaration": ["/declarations/{}/", "/api/v1/declarations/{}/"],
     "handling": ["/handling/{}/", "/api/v1/handling-records/{}/"],
+    "siteplan": ["/site-plans/{}/", "/api/v1/site-plans/{}/"],
     "need": ["/api/v1/needs/{}/"],
     "asset": ["/api/v1/assets/{}/"],
 }
