@@ -28,19 +28,21 @@ from django.utils.translation import gettext as _
 from inventory.choices import (
     PLAN_PREMISES_STATUSES,
     RETURN_USE_OF_PRIORITY_USE,
-    HandlingStatus,
     PremisesStatus,
     ReturnUse,
     SitePlanStatus,
     SitePlanUse,
 )
 from inventory.models import HandlingRecord, Premises, PriorityUse, SitePlan, WeeklyReturn
-from inventory.reports import rows_before
+from inventory.reports import DONE, rows_before
 from inventory.services.declarations import can_review
 
 DAYS = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 7}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-DONE = (HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+# The first year of weekly returns (8400/BTC-QLCS, 2025), and the shape of a week in the
+# API schema: weeks 01–53 of 2025 or later (a week 53 exists in some years only).
+FIRST_YEAR = 2025
+WEEK_PATTERN = r"^20(2[5-9]|[3-9][0-9])-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 # The figures compared week on week (besides each resulting use).
 TOTALS = ("processed_total", "partly_surplus", "remaining", "without_plan", "total")
 
@@ -60,6 +62,8 @@ def parse_week(text: str | None) -> str:
     match = WEEK_RE.match((text or "").strip())
     if not match:
         raise ValueError(_("The week must be written as YYYY-Www, e.g. 2026-W48."))
+    if int(match[1]) < FIRST_YEAR:
+        raise ValueError(_("Weekly returns start in %(year)s.") % {"year": FIRST_YEAR})
     try:
         dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:

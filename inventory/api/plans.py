@@ -122,7 +122,12 @@ class WeeklyReturnView(ApiView, APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "week", OpenApiTypes.STR, description="ISO week, e.g. 2026-W48 (default: the current week)"
+                "week",
+                OpenApiTypes.STR,
+                pattern=weekly.WEEK_PATTERN,
+                allow_blank=False,
+                description="ISO week, e.g. 2026-W48, from 2025 to the current week (default: the current week); "
+                "a week 53 only in the years that have one",
             )
         ],
         responses=OpenApiTypes.OBJECT,

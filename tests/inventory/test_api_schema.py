@@ -6,6 +6,7 @@ all checks — no server error, only documented statuses, content types and head
 bodies that match the schema, schema-valid requests accepted and invalid ones refused,
 and calls without credentials refused. 0 failures."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -90,7 +91,8 @@ def _as_a_client_sends_it(context, case):
       one is refused with a 400: test_api_faults);
     - a box has west < east and south < north; a polygon's rings are closed and do
       not cross themselves;
-    - `as_of` and the dates of a decision or hand-over are today or earlier."""
+    - `as_of` and the dates of a decision or hand-over are today or earlier; a week of
+      the weekly return is this week or earlier, and exists."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return case
     query = case.query if isinstance(case.query, dict) else {}
@@ -109,11 +111,25 @@ def _as_a_client_sends_it(context, case):
     today = timezone.localdate().isoformat()
     if isinstance(query.get("as_of"), str) and query["as_of"] > today:
         query["as_of"] = today
+    if isinstance(query.get("week"), str) and re.fullmatch(r"\d{4}-W\d{2}", query["week"]):
+        query["week"] = _existing_week(query["week"])
     if isinstance(case.body, dict):
         for name in ("decision_date", "handover_date"):
             if isinstance(case.body.get(name), str) and case.body[name] > today:
                 case.body[name] = today
     return case
+
+
+def _existing_week(week: str) -> str:
+    """A week of the weekly return as a client sends it: no later than this week, and a
+    week 53 only in a year that has one (else week 52)."""
+    year, number = int(week[:4]), int(week[6:])
+    if number == 53 and dt.date(year, 12, 28).isocalendar()[1] != 53:  # 28 Dec is in the last week
+        number = 52
+    this_year, this_week, _day = timezone.localdate().isocalendar()
+    if (year, number) > (this_year, this_week):
+        year, number = this_year, this_week
+    return f"{year:04d}-W{number:02d}"
 
 
 def _failures(app, token):
