@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.choices import SitePlanStatus, SitePlanUse
+from inventory.choices import AgencyKind, SitePlanStatus, SitePlanUse
 from inventory.models.base import (
     TimeStampedModel,
     VersionedModel,
@@ -121,6 +121,12 @@ class SitePlan(VersionedModel, TimeStampedModel):
             errors["priority_use"] = _("Name the priority use the site is given to.")
         if self.use in LENDING_USES and not self.borrower_id:
             errors["borrower"] = _("Name the agency or commune that borrows the site.")
+        if (
+            self.use == SitePlanUse.LEND_COMMUNE
+            and self.borrower_id
+            and self.borrower.kind != AgencyKind.COMMUNE_COMMITTEE
+        ):
+            errors["borrower"] = _("A site lent to the commune is lent to its People's Committee.")
         if self.use not in LENDING_USES and self.borrower_id:
             errors["borrower"] = _("Only a temporary lending has a borrower.")
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from inventory.choices import PremisesStatus, Role, SitePlanStatus
+from inventory.choices import AgencyKind, PremisesStatus, Role, SitePlanStatus
 from inventory.models import SitePlan
 from inventory.services import plans
 from tests import factories
@@ -79,6 +79,12 @@ def test_refusals_change_nothing(world):
         with pytest.raises(ValidationError) as lending:
             plans.save_plan(declarant, world["site_a"], data(world["agency_a"], use="lend_agency"))
         assert "borrower" in lending.value.message_dict
+        school = factories.agency(world["agency_a"].admin_unit)
+        school.kind = AgencyKind.PUBLIC_SERVICE_UNIT
+        school.save()
+        with pytest.raises(ValidationError) as not_commune:
+            plans.save_plan(declarant, world["site_a"], data(world["agency_a"], use="lend_commune", borrower=school))
+        assert "Ủy ban nhân dân" in " ".join(not_commune.value.message_dict["borrower"])
         with pytest.raises(ValidationError) as backwards:
             plans.save_plan(
                 declarant,
@@ -193,3 +199,24 @@ def test_map_and_report_show_sites_without_a_plan(client, world):
     assert figures() == before  # a draft is not a plan yet
     plans.approve_plan(finance, plan, decision_ref="1520/STC-QLCS")
     assert figures() == (before[0] - 1, before[1] - 1, before[2] - 1, before[3])
+
+
+def test_the_api_list_does_not_grow_in_queries_with_the_rows(client, world):
+    finance = world["finance"]
+    client.force_login(finance)
+    url = reverse("api:site-plan-list")
+
+    def queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    plans.save_plan(finance, world["site_a"], data(world["agency_a"], priority_use=world["health"]))
+    few = queries()
+    for _ in range(5):
+        site = factories.premises(agency=world["agency_a"], status=PremisesStatus.SURPLUS)
+        plans.save_plan(finance, site, data(world["agency_a"], priority_use=world["health"]))
+    assert queries() == few
