@@ -22,6 +22,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,18 +101,17 @@ def _site(row) -> dict:
     return {"id": row["id"], "code": row["code"], "name": row["name"]}
 
 
-def _counted(previous: dict | None) -> dict[int, str]:
-    """Site id → resulting use of the sites an issued return counted as processed."""
+def _counted(previous: dict | None) -> dict[int, tuple[str, dict]]:
+    """Site id → (resulting use, site) of the sites an issued return counted as processed."""
     if not previous:
         return {}
-    return {site["id"]: use for use, block in previous["processed"].items() for site in block["sites"]}
+    return {site["id"]: (use, site) for use, block in previous["processed"].items() for site in block["sites"]}
 
 
 def _figures(label: str) -> dict:
     """The week's figures from history at its cut-off (or now, before the cut-off)."""
     cutoff = cutoff_of(label)
     moment = min(cutoff, timezone.now())
-    premises = {p["id"]: p for p in rows_before(Premises, moment).values("id", "code", "name", "status")}
     done: dict[int, list[dict]] = {}
     for record in (
         rows_before(HandlingRecord, moment)
@@ -120,6 +120,14 @@ def _figures(label: str) -> dict:
         .order_by("created_at", "id")
     ):
         done.setdefault(record["premises_id"], []).append(record)
+    # The sites the return is about: those needing a plan or handled, and those handled
+    # in part (whatever their status now).
+    premises = {
+        p["id"]: p
+        for p in rows_before(Premises, moment)
+        .filter(Q(status__in=(*PLAN_PREMISES_STATUSES, PremisesStatus.HANDLED)) | Q(id__in=list(done)))
+        .values("id", "code", "name", "status")
+    }
     plans = {
         p["premises_id"]: p
         for p in rows_before(SitePlan, moment)
@@ -141,7 +149,8 @@ def _figures(label: str) -> dict:
 
     processed: dict[int, str] = {}
     last = WeeklyReturn.objects.filter(week__lt=label).order_by("-week").first()
-    for site_id, use in _counted(last.figures if last else None).items():
+    counted = _counted(last.figures if last else None)
+    for site_id, (use, _site_then) in counted.items():
         processed[site_id] = use  # counted once, counted for good
     for site_id, row in premises.items():
         records = done.get(site_id, [])
@@ -157,7 +166,7 @@ def _figures(label: str) -> dict:
     ]
     by_use = {use: [] for use in ReturnUse.values}
     for site_id, use in processed.items():
-        row = premises.get(site_id) or {"id": site_id, "code": "", "name": ""}  # removed since: still counted
+        row = premises.get(site_id) or counted[site_id][1]  # removed since: still counted, as reported
         by_use[use].append(_site(row))
 
     def block(rows):
