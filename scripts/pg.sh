@@ -7,8 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PGPORT=${PGPORT:-5433}
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 DATA_DIR="$ROOT/.data/pg"
+# shellcheck source=scripts/pg-major.sh
+source "$ROOT/scripts/pg-major.sh"
+# An existing cluster runs under its own major; a new one under the distribution's (scripts/pg-major.sh).
+PGBIN=${PGBIN:-${PG_LIB_DIR:-/usr/lib/postgresql}/$(pg_major "$DATA_DIR/PG_VERSION")/bin}
 LOG_DIR="$ROOT/.data/log"
 DB_NAME=${DB_NAME:-assets}
 

@@ -3,8 +3,21 @@
 # Silent and fast when everything is already there, so `make` can call it every time.
 set -euo pipefail
 
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/pg-major.sh
+source scripts/pg-major.sh
+if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+
+# The distribution's PostgreSQL major (Debian 12: 15, Ubuntu 24.04: 16, Debian 13: 17), or that of
+# the existing local cluster. A machine whose package lists were never fetched learns it after an update.
+if ! PG=$(pg_major .data/pg/PG_VERSION 2>/dev/null); then
+  "${SUDO[@]}" apt-get update -qq
+  PG=$(pg_major .data/pg/PG_VERSION)
+fi
+
 PACKAGES=(
-  postgresql-15 postgresql-15-postgis-3   # local PostGIS cluster
+  "postgresql-$PG" "postgresql-$PG-postgis-3"  # local PostGIS cluster
   gdal-bin libgdal-dev                    # GeoDjango's GDAL/GEOS/PROJ
   libpq-dev gcc python3-dev python3-venv  # building psycopg2
   gettext                                 # compiling translations
@@ -22,7 +35,5 @@ done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "Installing system packages: ${missing[*]}"
-if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
