@@ -55,7 +55,11 @@ demo: reference
 	@$(MANAGE) generate_demo --seed $(DEMO_SEED) --scale $(DEMO_SCALE) --skip-if-present
 	@$(MANAGE) generate_demo_layers --skip-if-present
 
-setup: messages demo
+# A development .env (DEBUG=1, a generated SECRET_KEY, PGPORT) so manage.py runs without them by hand.
+.env:
+	@bash scripts/write-env.sh $@
+
+setup: .env messages demo
 
 logins:
 	@echo

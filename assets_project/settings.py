@@ -16,6 +16,30 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def read_env_file(path: Path) -> None:
+    """Put the `NAME=value` lines of a local `.env` into the environment, under what is already set.
+
+    `make` writes `.env` on a development machine (scripts/write-env.sh: DEBUG=1, a generated
+    SECRET_KEY, the cluster's PGPORT) so `.venv/bin/python manage.py ...` works as the README writes it.
+    A variable set in the environment wins; production sets its own and has no `.env`
+    (git- and docker-ignored). Blank lines and `#` comments are skipped; quotes around a value dropped.
+    """
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = line.removeprefix("export ").split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name.strip(), value)
+
+
+read_env_file(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:

@@ -113,3 +113,68 @@ def test_this_machines_set_up_still_finds_its_server():
     result = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert Path(f"/usr/lib/postgresql/{result.stdout.strip()}/bin/postgres").exists()
+
+
+# --- the development .env (scripts/write-env.sh, read by assets_project/settings.py) ---
+
+PYTHON = ROOT / ".venv" / "bin" / "python"
+SETTINGS_PROBE = (
+    "from django.conf import settings; "
+    "print(settings.DEBUG, settings.SECRET_KEY, settings.DATABASES['default']['PORT'])"
+)
+UNSET = {"DEBUG", "SECRET_KEY", "PGPORT", "DATABASE_URL", "ENV_FILE"}
+
+
+def bare_env(**extra):
+    """The environment of a shell that has not exported DEBUG, SECRET_KEY or PGPORT."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(DJANGO_SETTINGS_MODULE="assets_project.settings", **extra)
+    return env
+
+
+def probe(env):
+    return subprocess.run([str(PYTHON), "-c", "import django; django.setup(); " + SETTINGS_PROBE],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+
+def test_set_up_writes_a_development_env_once(tmp_path):
+    target = tmp_path / ".env"
+    env = bare_env(PGPORT="5999")
+    first = subprocess.run(["bash", str(ROOT / "scripts" / "write-env.sh"), str(target)], env=env,
+                           capture_output=True, text=True, check=True)
+    assert "Wrote" in first.stdout
+    lines = dict(line.split("=", 1) for line in target.read_text().splitlines() if line and not line.startswith("#"))
+    assert lines["DEBUG"] == "1"
+    assert lines["PGPORT"] == "5999"
+    assert len(lines["SECRET_KEY"]) >= 50
+    assert lines["SECRET_KEY"] != "insecure-local-development-key"
+    assert target.stat().st_mode & 0o077 == 0  # only its owner reads the key
+    written = target.read_text()
+    subprocess.run(["bash", str(ROOT / "scripts" / "write-env.sh"), str(target)], env=env, check=True)
+    assert target.read_text() == written  # kept: a second make changes nothing
+
+
+def test_manage_py_reads_the_env_file_without_debug_by_hand(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# a comment\n\nDEBUG=1\nSECRET_KEY='k-from-env-file'\nexport PGPORT=5999\n")
+    result = probe(bare_env(ENV_FILE=str(env_file)))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "k-from-env-file", "5999"]
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=from-file\nPGPORT=5999\n")
+    result = probe(bare_env(ENV_FILE=str(env_file), SECRET_KEY="from-environment", PGPORT="5444"))
+    assert result.stdout.split() == ["True", "from-environment", "5444"]
+
+
+def test_without_an_env_file_production_still_refuses_a_missing_secret(tmp_path):
+    result = probe(bare_env(ENV_FILE=str(tmp_path / "absent")))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize("ignore_file", [".gitignore", ".dockerignore"])
+def test_the_env_file_stays_out_of_git_and_the_image(ignore_file):
+    assert ".env" in (ROOT / ignore_file).read_text().split()
