@@ -250,6 +250,9 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 18,
     "RESET_VIEW": False,
     "TILES": [(_("Base map"), BASEMAP_URL, {"attribution": "© OpenStreetMap"})] if BASEMAP_URL else [],
+    # Leaflet's zoom buttons and Leaflet.draw's tools in the page's language, on every map
+    # (inventory/leaflet_text.py).
+    "PLUGINS": {"locale": {"js": ["/map-locale.js", "js/map_locale.js"], "auto-include": True}},
 }
 
 # The API (/api/v1/): sessions for the browsable API, a token per user for programs;
@@ -295,8 +298,13 @@ PGHISTORY_DEFAULT_TRACKERS = None
 # privileges (`manage.py protect_history`, docs/deployment.md).
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
-PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+# Events are found by record through the (record, event id) index of each event table
+# (inventory.models.base.track_history), which also orders them.
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=False)
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
+# The admin's event list reads each table's newest events by key instead of pghistory's
+# query over every event ever recorded (inventory/admin_history.py).
+PGHISTORY_ADMIN_CLASS = "inventory.admin_history.HistoryEventsAdmin"
 
 # Declarations: original cost from which an asset needs the Finance department's approval
 # (Circular 48/2023 Art. 10.1), distance from a commune's centre beyond which a location

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.gis.db.models import GeometryField
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import BooleanField, DecimalField, ExpressionWrapper, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -21,6 +21,7 @@ from inventory.choices import Role, SitePlanStatus
 from inventory.forms import LonLatGeometryField
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
+from inventory.text import number_text
 from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
 from inventory.widgets import AdminMapWidget
@@ -32,6 +33,36 @@ def administrators_only(request) -> bool:
     """The admin site is for administrators (role Administrator, or superusers)."""
     user = request.user
     return user.is_active and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
+
+
+class GroupedNumbersMixin:
+    """Amounts and areas in the admin's lists as officials write them (1.234.567.890; 1.836,5),
+    by `inventory.text.number_text` as on the pages: every decimal column of `list_display`
+    is shown through it, still sortable (Django's own list leaves them ungrouped)."""
+
+    def get_list_display(self, request):
+        return [self._grouped(name) if self._is_decimal(name) else name for name in super().get_list_display(request)]
+
+    def _is_decimal(self, name) -> bool:
+        if not isinstance(name, str):
+            return False
+        try:
+            return isinstance(self.model._meta.get_field(name), DecimalField)
+        except FieldDoesNotExist:
+            return False
+
+    def _grouped(self, name):
+        empty = self.get_empty_value_display()
+
+        def column(obj):
+            value = getattr(obj, name)
+            return empty if value is None else number_text(value, name)
+
+        field = self.model._meta.get_field(name)
+        column.short_description = field.verbose_name
+        column.admin_order_field = name
+        column.__name__ = name
+        return column
 
 
 class MapAdmin(LeafletGeoAdmin):
@@ -304,7 +335,7 @@ class PriorityUseAdmin(ReferenceAdmin):
 
 
 @admin.register(models.Premises)
-class PremisesAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
+class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
     list_display = (
         "code",
         "name",
@@ -359,7 +390,7 @@ class PremisesAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, 
 
 
 @admin.register(models.Asset)
-class AssetAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
+class AssetAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "name",
@@ -381,7 +412,7 @@ class AssetAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, adm
 
 
 @admin.register(models.Need)
-class NeedAdmin(VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
+class NeedAdmin(GroupedNumbersMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
     list_display = ("code", "agency", "kind", "asset_class", "floor_area", "quantity", "urgency", "status", "demo")
     list_filter = ("kind", "urgency", "status", "priority_use", "is_demo")
     search_fields = ("code", "agency__name", "purpose")
@@ -452,7 +483,7 @@ class AttachmentAdmin(StoredFilesMixin, admin.ModelAdmin):
 
 
 @admin.register(models.HandlingRecord)
-class HandlingRecordAdmin(StoredFilesMixin, VersionedAdminMixin, admin.ModelAdmin):
+class HandlingRecordAdmin(GroupedNumbersMixin, StoredFilesMixin, VersionedAdminMixin, admin.ModelAdmin):
     """Corrections only: the steps (and the statuses that follow them) go through the
     handling pages, so the status is read-only here."""
 
@@ -465,7 +496,7 @@ class HandlingRecordAdmin(StoredFilesMixin, VersionedAdminMixin, admin.ModelAdmi
     readonly_fields = ("status", "created_by", "previous_premises_status", "created_at", "updated_at")
 
 
-class RollupAdmin(admin.ModelAdmin):
+class RollupAdmin(GroupedNumbersMixin, admin.ModelAdmin):
     """Rollups are written by PostgreSQL triggers only: read-only here."""
 
     def has_add_permission(self, request):

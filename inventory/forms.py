@@ -109,7 +109,8 @@ class DeclarationForm(forms.Form):
                 (p.code, f"{p.code} – {p.name}") for p in Premises.objects.visible_to(self.user).only("code", "name")
             ]
             pending = [
-                (i.code, f"{i.code} – {i.payload.get('name', '')} ({_('declared')})")
+                # One string for gettext (an f-string hides its words from makemessages).
+                (i.code, _("%(code)s – %(name)s (declared)") % {"code": i.code, "name": i.payload.get("name", "")})
                 for i in DeclarationItem.objects.visible_to(self.user).filter(
                     target=ItemTarget.PREMISES,
                     action=ItemAction.CREATE,

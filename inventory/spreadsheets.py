@@ -13,6 +13,7 @@ normal and write-only worksheets) or `csv_row()`.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
@@ -89,3 +90,24 @@ def csv_value(value):
 
 def csv_row(values) -> list:
     return [csv_value(v) for v in values]
+
+
+# CSV for officials (the report downloads): laid out as Excel on a Vietnamese Windows reads a
+# CSV (list separator ";", decimal comma), so amounts open as numbers, not as text or dates;
+# no thousands separator (a grouped number is text to most programs). UTF-8 with a BOM, as
+# every CSV here. The API's CSV is for programs and keeps "," and the decimal point
+# (docs/api.md, docs/review.md).
+OFFICIAL_CSV_DELIMITER = ";"
+
+
+def official_csv_row(values) -> list:
+    """csv_row for officials: decimals with a comma (1836,5); whole numbers as they are."""
+    row = []
+    for value in csv_row(values):
+        if isinstance(value, float):
+            value = Decimal(repr(value))
+        if isinstance(value, Decimal):
+            value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+            value = format(value, "f").replace(".", ",")
+        row.append(value)
+    return row

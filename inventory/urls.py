@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, home, plans, reports
+from inventory.views import account, files, history, home, maplocale, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -9,9 +9,11 @@ app_name = "inventory"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("map-locale.js", maplocale.map_locale_script, name="map_locale"),
     path("declarations/", d.declaration_list, name="declaration_list"),
     path("declarations/review/", d.review_queue, name="review_queue"),
     path("declarations/<int:pk>/", d.declaration_detail, name="declaration_detail"),
+    path("declarations/<int:pk>/history/", history.record_history, {"kind": "declaration"}, name="declaration_history"),
     path("declarations/<int:pk>/submit/", d.declaration_submit, name="declaration_submit"),
     path("declarations/<int:pk>/review/", d.declaration_review, name="declaration_review"),
     path("declarations/items/<int:pk>/edit/", d.item_edit, name="item_edit"),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("notifications/", d.notifications, name="notifications"),
     path("handling/", h.handling_list, name="handling_list"),
     path("handling/<int:pk>/", h.handling_detail, name="handling_detail"),
+    path("handling/<int:pk>/history/", history.record_history, {"kind": "handling"}, name="handling_history"),
     path("handling/<int:pk>/approve/", h.handling_approve, name="handling_approve"),
     path("handling/<int:pk>/carry-out/", h.handling_carry_out, name="handling_carry_out"),
     path("handling/<int:pk>/close/", h.handling_close, name="handling_close"),
@@ -55,4 +58,10 @@ for target in ItemTarget.values:
         path(f"declarations/{target}/", d.record_list, {"target": target}, name=f"{target}_list"),
         path(f"declarations/{target}/new/", d.record_create, {"target": target}, name=f"{target}_create"),
         path(f"declarations/{target}/<int:pk>/edit/", d.record_edit, {"target": target}, name=f"{target}_edit"),
+        path(
+            f"declarations/{target}/<int:pk>/history/",
+            history.record_history,
+            {"kind": target},
+            name=f"{target}_history",
+        ),
     ]

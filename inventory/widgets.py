@@ -1,5 +1,7 @@
 """Form widgets."""
 
+from django import forms
+from leaflet import PLUGINS
 from leaflet.admin import LeafletAdminWidget
 from leaflet.forms.widgets import LeafletWidget
 
@@ -33,4 +35,9 @@ class MapWidget(LeafletWidget):
 
 
 class AdminMapWidget(MapWidget, LeafletAdminWidget):
-    """The same map in the admin, with the scripts and styles the admin page includes."""
+    """The same map in the admin, with the scripts and styles the admin page includes, and
+    the map tools' Vietnamese (LEAFLET_CONFIG's "locale" plugin, inventory/leaflet_text.py)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=PLUGINS["locale"]["js"])

@@ -402,18 +402,31 @@ def routes() -> list[Route]:
 # Which kind of record a `pk` of each URL names. A URL missing here fails the crawl.
 PK_KIND = {
     **dict.fromkeys(
-        ["inventory:declaration_detail", "inventory:declaration_submit", "inventory:declaration_review"], "declaration"
+        [
+            "inventory:declaration_detail",
+            "inventory:declaration_submit",
+            "inventory:declaration_review",
+            "inventory:declaration_history",
+        ],
+        "declaration",
     ),
     **dict.fromkeys(["inventory:item_edit", "inventory:item_withdraw", "inventory:item_review"], "item"),
     **dict.fromkeys(
-        ["inventory:premises_detail", "inventory:attachment_upload", "inventory:premises_edit"], "premises"
+        [
+            "inventory:premises_detail",
+            "inventory:attachment_upload",
+            "inventory:premises_edit",
+            "inventory:premises_history",
+        ],
+        "premises",
     ),
-    "inventory:asset_edit": "asset",
-    "inventory:need_edit": "need",
+    **dict.fromkeys(["inventory:asset_edit", "inventory:asset_history"], "asset"),
+    **dict.fromkeys(["inventory:need_edit", "inventory:need_history"], "need"),
     **dict.fromkeys(["inventory:attachment_file", "inventory:attachment_thumbnail"], "attachment"),
     **dict.fromkeys(
         [
             "inventory:handling_detail",
+            "inventory:handling_history",
             "inventory:handling_approve",
             "inventory:handling_carry_out",
             "inventory:handling_close",
@@ -605,6 +618,7 @@ PUBLIC = {
     # an anonymous caller (crawled above).
     "schema": "the OpenAPI description",
     "api-docs": "the API documentation page (Swagger UI over the OpenAPI description)",
+    "inventory:map_locale": "the words of the map tools (Leaflet's zoom and drawing buttons): no record",
 }
 # Not opened with the method they take (a POST would change something or end the session);
 # a GET is still sent and must be refused (405, or earlier: login, 403, 404), never done.
@@ -838,12 +852,12 @@ def test_hostile_query_strings_on_admin_lists(world):
 # -- what a declarant reaches, written down by the scenario ------------------------------------
 
 OWN_PAGES = {
-    "premises": ["/declarations/premises/{}/", "/api/v1/premises/{}/"],
+    "premises": ["/declarations/premises/{}/", "/declarations/premises/{}/history/", "/api/v1/premises/{}/"],
     "declaration": ["/declarations/{}/", "/api/v1/declarations/{}/"],
     "handling": ["/handling/{}/", "/api/v1/handling-records/{}/"],
     "siteplan": ["/site-plans/{}/", "/api/v1/site-plans/{}/"],
-    "need": ["/api/v1/needs/{}/"],
-    "asset": ["/api/v1/assets/{}/"],
+    "need": ["/declarations/need/{}/history/", "/api/v1/needs/{}/"],
+    "asset": ["/declarations/asset/{}/history/", "/api/v1/assets/{}/"],
 }
 
 

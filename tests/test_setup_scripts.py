@@ -133,15 +133,26 @@ def bare_env(**extra):
 
 
 def probe(env):
-    return subprocess.run([str(PYTHON), "-c", "import django; django.setup(); " + SETTINGS_PROBE],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(PYTHON), "-c", "import django; django.setup(); " + SETTINGS_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_set_up_writes_a_development_env_once(tmp_path):
     target = tmp_path / ".env"
     env = bare_env(PGPORT="5999")
-    first = subprocess.run(["bash", str(ROOT / "scripts" / "write-env.sh"), str(target)], env=env,
-                           capture_output=True, text=True, check=True)
+    first = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "write-env.sh"), str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "Wrote" in first.stdout
     lines = dict(line.split("=", 1) for line in target.read_text().splitlines() if line and not line.startswith("#"))
     assert lines["DEBUG"] == "1"

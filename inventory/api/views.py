@@ -543,9 +543,9 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         model = TRACKED[p["model"]]
         user = self.request.user
         events = model.events.rel.related_model.objects.select_related("pgh_context")
+        if not history.may_read_history(user, model):
+            raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
         if not user.sees_everything:
-            if model not in (Premises, Asset, Need):
-                raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
             events = events.filter(pgh_obj_id__in=model.objects.visible_to(user).values("pk"))
         if "object" in p:
             events = events.filter(pgh_obj_id=p["object"])

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.choices import HandlingStatus
+from inventory.choices import HandlingStatus, PremisesStatus
 from inventory.models.base import (
     TimeStampedModel,
     VersionedModel,
@@ -132,7 +132,9 @@ class HandlingRecord(VersionedModel, TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=HandlingStatus.choices, default=HandlingStatus.PROPOSED, db_index=True
     )
-    previous_premises_status = models.CharField(_("status before handling"), max_length=30, blank=True)
+    previous_premises_status = models.CharField(
+        _("status before handling"), max_length=30, blank=True, choices=PremisesStatus.choices
+    )
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decider = models.CharField(_("decided by"), max_length=255, blank=True)
@@ -145,7 +147,9 @@ class HandlingRecord(VersionedModel, TimeStampedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     basis = models.TextField(_("grounds"), blank=True, help_text=_("What the proposal rests on, e.g. a siting study."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = HandlingQuerySet.as_manager()
 

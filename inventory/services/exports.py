@@ -157,6 +157,12 @@ def form_04c(user) -> bytes:
     return _finish(workbook, sheet, 6)
 
 
+# Form 01's amounts grouped by thousands as officials write them (Excel shows the
+# separators of the reader's locale: 1.234.567.890 on a Vietnamese Windows); the year
+# column stays a plain number ("2008").
+FORM_01_NUMBER_FORMATS = {7: "#,##0", 8: "#,##0", 9: "#,##0.00", 10: "#,##0.00"}
+
+
 def form_01_xlts(records, user) -> bytes:
     """Request for a decision on handling (đề nghị xử lý tài sản), form 01/TSC-XLTS:
     one row per premises or asset line, with land and floor area for houses and land
@@ -221,6 +227,8 @@ def form_01_xlts(records, user) -> bytes:
             ("Một phần diện tích sàn" if record.floor_area else "") + (f" {record.basis}" if record.basis else ""),
         ]
         for col, value in enumerate(values, start=1):
-            spreadsheets.write(sheet, row, col, value)
+            cell = spreadsheets.write(sheet, row, col, value)
+            if col in FORM_01_NUMBER_FORMATS:
+                cell.number_format = FORM_01_NUMBER_FORMATS[col]
         row += 1
     return _finish(workbook, sheet, 6)

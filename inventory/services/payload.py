@@ -24,12 +24,12 @@ from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from inventory import geodata
 from inventory.choices import AssetCategory, ItemTarget, UnitLevel
 from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Need, Premises, PriorityUse
+from inventory.text import number_text
 
 MODELS = {ItemTarget.PREMISES: Premises, ItemTarget.ASSET: Asset, ItemTarget.NEED: Need}
 
@@ -478,9 +478,7 @@ def display(target: str, name: str, value) -> str:
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, models.DecimalField | models.IntegerField):
         try:
-            number = Decimal(str(value))
-            number = int(number) if number == number.to_integral_value() else number.normalize()
-            return number_format(number, force_grouping=True)
+            return number_text(value, name)
         except InvalidOperation:
             return str(value)
     if isinstance(field_, models.BooleanField):

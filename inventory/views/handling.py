@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.choices import HandlingStatus
 from inventory.forms import HandlingApproveForm, HandlingCancelForm, HandlingCarryOutForm
-from inventory.history import with_actors
+from inventory.history import record_changes
 from inventory.models import HandlingRecord
 from inventory.services import exports
 from inventory.services import handling as services
@@ -63,7 +63,7 @@ def _detail(request, record, status=200, **forms):
         "approve_form": forms.get("approve_form") or HandlingApproveForm(**opened),
         "carry_out_form": forms.get("carry_out_form") or HandlingCarryOutForm(**opened),
         "cancel_form": forms.get("cancel_form") or HandlingCancelForm(**opened),
-        "history": with_actors(record.events.order_by("-pgh_id").select_related("pgh_context")[:50]),
+        "history": record_changes(record, limit=50),
     }
     return render(request, "inventory/handling/handling_detail.html", context, status=status)
 

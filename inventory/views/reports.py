@@ -65,10 +65,10 @@ def report_export(request, report, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # so that Excel opens Vietnamese text as UTF-8
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=spreadsheets.OFFICIAL_CSV_DELIMITER)
         for table in built.tables:
-            writer.writerow(spreadsheets.csv_row([table.title]))
-            writer.writerows(spreadsheets.csv_row(row) for row in _cells(table))
+            writer.writerow(spreadsheets.official_csv_row([table.title]))
+            writer.writerows(spreadsheets.official_csv_row(row) for row in _cells(table))
             writer.writerow([])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{report}-{stamp}.csv"'

@@ -69,13 +69,14 @@ def assert_text_not_formula(content: bytes, expected) -> list[str]:
     return seen
 
 
-def assert_csv_escaped(text: str, expected) -> list[str]:
+def assert_csv_escaped(text: str, expected, delimiter: str = ",") -> list[str]:
     """Every cell starting like a formula is a number or behind an apostrophe; each
-    expected text appears behind one."""
-    cells = [c for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in row]
+    expected text appears behind one. The report downloads are laid out for a Vietnamese
+    Excel (delimiter ";", decimal comma); the API's CSV for programs (",", decimal point)."""
+    cells = [c for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter) for c in row]
     for cell in cells:
         if cell.startswith(TRIGGERS):
-            float(cell)  # only a number may start with + or -
+            float(cell.replace(",", ".") if delimiter == ";" else cell)  # only a number may start with + or -
     for value in expected:
         assert "'" + value in cells, value
     return [c for c in cells if c]
@@ -128,12 +129,12 @@ def test_reports_xlsx_and_csv_write_names_as_text(hostile, client_as):
     assets_xlsx = body(client.get(reverse("inventory:report_export", args=["assets", "xlsx"])))
     assert_text_not_formula(assets_xlsx, hostile["classes"])
     assets_csv = body(client.get(reverse("inventory:report_export", args=["assets", "csv"]))).decode("utf-8")
-    assert_csv_escaped(assets_csv, hostile["classes"])
+    assert_csv_escaped(assets_csv, hostile["classes"], delimiter=";")
     finance = client_as("demo-finance")
     surplus_xlsx = body(finance.get(reverse("inventory:report_export", args=["surplus", "xlsx"])))
     assert any(v.startswith(FORM) for v in assert_text_not_formula(surplus_xlsx, []))
     surplus_csv = body(finance.get(reverse("inventory:report_export", args=["surplus", "csv"]))).decode("utf-8")
-    assert any(c.startswith("'" + FORM) for c in assert_csv_escaped(surplus_csv, []))
+    assert any(c.startswith("'" + FORM) for c in assert_csv_escaped(surplus_csv, [], delimiter=";"))
 
 
 def test_template_writes_names_as_text_and_reads_them_back_exactly(hostile):
