@@ -5,6 +5,7 @@ import unicodedata
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from inventory.choices import (
     AssetStatus,
@@ -37,12 +38,33 @@ def visible_agencies(request):
     return Agency.objects.visible_to(request.user) if request else Agency.objects.none()
 
 
+def offered_units(units):
+    """A filter's choice of units: those of `units` the request's user can pick
+    (AdministrativeUnitQuerySet.offered_to), former communes with their district."""
+
+    def queryset(request):
+        return units.offered_to(request.user).select_related("parent") if request else units.none()
+
+    return queryset
+
+
+class UnitChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name_with_district
+
+
+class UnitFilter(filters.ModelChoiceFilter):
+    """A unit to filter by: only units the user can pick, named with their district."""
+
+    field_class = UnitChoiceField
+
+
 class PremisesFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method=text_search(["code", "name", "address", "agency__name"]))
     status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label=_("status"))
     condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
-    admin_unit = filters.ModelChoiceFilter(
-        queryset=AdministrativeUnit.objects.communes(), label=_("commune (since 2025)")
+    admin_unit = UnitFilter(
+        queryset=offered_units(AdministrativeUnit.objects.communes()), label=_("commune (since 2025)")
     )
     agency = filters.ModelChoiceFilter(queryset=visible_agencies, label=_("managing agency"))
     storm_damaged = filters.BooleanFilter(label=_("storm damage"))
@@ -87,8 +109,10 @@ class DeclarationFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method=text_search(["agency__name", "agency__admin_unit__name"]))
     status = filters.MultipleChoiceFilter(choices=DeclarationStatus.choices, label=_("status"))
     kind = filters.ChoiceFilter(choices=DeclarationKind.choices, label=_("kind"))
-    unit = filters.ModelChoiceFilter(
-        field_name="agency__admin_unit", queryset=AdministrativeUnit.objects.communes(), label=_("commune (since 2025)")
+    unit = UnitFilter(
+        field_name="agency__admin_unit",
+        queryset=offered_units(AdministrativeUnit.objects.communes()),
+        label=_("commune (since 2025)"),
     )
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", label=_("submitted from"))
     submitted_before = filters.DateFilter(

@@ -38,6 +38,18 @@ class AdministrativeUnitQuerySet(QuerySet):
     def legacy_communes(self):
         return self.filter(level=UnitLevel.LEGACY_COMMUNE)
 
+    def offered_to(self, user):
+        """The units a user's filters offer: all of them to those who see every unit; to a
+        commune's user their commune, the former communes merged into it (lineage) and the
+        former districts of those — no other unit matches a record they can see."""
+        unit = _unit_of(user)
+        if unit is None:
+            return self
+        if unit is False:
+            return self.none()
+        merged = self.model.objects.filter(successor_links__successor_id=unit)
+        return self.filter(Q(pk=unit) | Q(pk__in=merged.values("pk")) | Q(pk__in=merged.values("parent_id")))
+
     def in_province(self, province):
         return self.filter(Q(province=province) | Q(pk=province.pk))
 

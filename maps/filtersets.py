@@ -5,7 +5,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from inventory.filtersets import PremisesFilterSet
+from inventory.filtersets import PremisesFilterSet, UnitFilter, offered_units
 from inventory.models import AdministrativeUnit, Asset, AssetClass, Premises
 
 
@@ -32,12 +32,12 @@ class MapFilterSet(PremisesFilterSet):
     """Premises on the review map: by new or former unit, agency, status, asset class
     held there, condition, hazard and remaining value."""
 
-    legacy_unit = filters.ModelChoiceFilter(
-        queryset=AdministrativeUnit.objects.legacy_communes(), label=_("former commune")
+    legacy_unit = UnitFilter(
+        queryset=offered_units(AdministrativeUnit.objects.legacy_communes()), label=_("former commune")
     )
-    legacy_district = filters.ModelChoiceFilter(
+    legacy_district = UnitFilter(
         field_name="legacy_unit__parent",
-        queryset=AdministrativeUnit.objects.legacy_districts(),
+        queryset=offered_units(AdministrativeUnit.objects.legacy_districts()),
         label=_("former district"),
     )
     asset_class = filters.ModelChoiceFilter(

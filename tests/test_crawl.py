@@ -619,6 +619,7 @@ PUBLIC = {
     "schema": "the OpenAPI description",
     "api-docs": "the API documentation page (Swagger UI over the OpenAPI description)",
     "inventory:map_locale": "the words of the map tools (Leaflet's zoom and drawing buttons): no record",
+    "favicon": "the site's icon: a redirect to a static file",
 }
 # Not opened with the method they take (a POST would change something or end the session);
 # a GET is still sent and must be refused (405, or earlier: login, 403, 404), never done.

@@ -65,6 +65,14 @@ class AdministrativeUnit(TimeStampedModel):
         return self.name
 
     @property
+    def name_with_district(self) -> str:
+        """A former commune with its former district ("Xã Hưng Lộc (Thành phố Vinh)"):
+        several former communes share a name. Other units: their name."""
+        if self.level == UnitLevel.LEGACY_COMMUNE and self.parent_id:
+            return f"{self.name} ({self.parent.name})"
+        return self.name
+
+    @property
     def is_legacy(self) -> bool:
         return self.level in (UnitLevel.LEGACY_DISTRICT, UnitLevel.LEGACY_COMMUNE)
 
