@@ -12,6 +12,11 @@ DATA_DIR="$ROOT/.data/pg"
 source "$ROOT/scripts/pg-major.sh"
 # An existing cluster runs under its own major; a new one under the distribution's (scripts/pg-major.sh).
 PGBIN=${PGBIN:-${PG_LIB_DIR:-/usr/lib/postgresql}/$(pg_major "$DATA_DIR/PG_VERSION")/bin}
+if [[ ! -x "$PGBIN/pg_ctl" ]]; then
+  echo "No PostgreSQL server in $PGBIN: run 'make system-packages', or set PG_MAJOR (an existing" \
+    ".data/pg cluster runs only under the major that made it, see .data/pg/PG_VERSION)." >&2
+  exit 1
+fi
 LOG_DIR="$ROOT/.data/log"
 DB_NAME=${DB_NAME:-assets}
 

@@ -189,3 +189,13 @@ def test_without_an_env_file_production_still_refuses_a_missing_secret(tmp_path)
 @pytest.mark.parametrize("ignore_file", [".gitignore", ".dockerignore"])
 def test_the_env_file_stays_out_of_git_and_the_image(ignore_file):
     assert ".env" in (ROOT / ignore_file).read_text().split()
+
+
+def test_pg_sh_refuses_clearly_when_the_major_has_no_server(tmp_path):
+    env = {**os.environ, "PG_MAJOR": "99", "PGPORT": "5999"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg.sh"), "status"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "No PostgreSQL server in /usr/lib/postgresql/99/bin" in result.stderr
