@@ -3,7 +3,9 @@ the law changes (Decree 186/2025 replaced 151/2017; Circular 141/2025 replaces 2
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.choices import AssetCategory, BuildingGrade, HandlingScope
 from inventory.models.base import TimeStampedModel, track_history
 
-__all__ = ["AssetClass", "HandlingForm", "HandlingReason", "PriorityUse"]
+__all__ = ["AssetClass", "FixedAssetCriteria", "HandlingForm", "HandlingReason", "PriorityUse"]
 
 
 class ReferenceEntry(TimeStampedModel):
@@ -61,7 +63,15 @@ class AssetClass(ReferenceEntry):
             self._rate_schedule = RateSchedule(list(self.rates.all()) if self.pk else [])
         return self._rate_schedule
 
+    def fixed_asset_criteria(self) -> list:
+        """Every dated row of the fixed-asset criteria, read once per instance (a
+        workbook's rows share their class's instance)."""
+        if getattr(self, "_fixed_asset_criteria", None) is None:
+            self._fixed_asset_criteria = list(FixedAssetCriteria.objects.all())
+        return self._fixed_asset_criteria
+
     def refresh_from_db(self, *args, **kwargs):
+        self._fixed_asset_criteria = None
         self._rate_schedule = None
         super().refresh_from_db(*args, **kwargs)
 
@@ -122,3 +132,56 @@ class PriorityUse(ReferenceEntry):
     class Meta(ReferenceEntry.Meta):
         verbose_name = _("priority use")
         verbose_name_plural = _("priority uses")
+
+
+@track_history()
+class FixedAssetCriteria(TimeStampedModel):
+    """The criteria of a fixed asset (tiêu chuẩn tài sản cố định) from a fiscal year on:
+    a useful life of at least `min_useful_life_years` and a cost per unit of at least
+    `min_unit_cost`, or one of the categories or classes that are fixed assets whatever
+    their value (land, houses, structures). An asset that meets them is one record; the
+    others may be declared as a line with a quantity (tools and instruments, công cụ,
+    dụng cụ). The row in force in a year is the latest starting on or before it
+    (`inventory.fixed_assets.criteria_for`)."""
+
+    effective_from = models.PositiveSmallIntegerField(
+        _("in force from (year)"), unique=True, validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    min_useful_life_years = models.PositiveSmallIntegerField(_("minimum useful life (years)"), default=1)
+    min_unit_cost = models.DecimalField(
+        _("minimum cost per unit (VND)"), max_digits=18, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    categories_any_value = ArrayField(
+        models.CharField(max_length=30, choices=AssetCategory.choices),
+        verbose_name=_("categories that are fixed assets whatever their value"),
+        default=list,
+        blank=True,
+        help_text=_("Category codes, separated by commas (e.g. building,structure)."),
+    )
+    classes_any_value = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("asset classes that are fixed assets whatever their value"),
+        default=list,
+        blank=True,
+        help_text=_("Asset class codes, separated by commas (e.g. QSDD for land-use rights)."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    verify = models.BooleanField(
+        _("to verify"), default=False, help_text=_("Entered from a secondary source: check against the official text.")
+    )
+
+    class Meta:
+        verbose_name = _("fixed-asset criteria")
+        verbose_name_plural = _("fixed-asset criteria")
+        ordering = ["effective_from"]
+
+    def __str__(self):
+        return _("Fixed-asset criteria from %(year)s") % {"year": self.effective_from}
+
+    def clean(self):
+        super().clean()
+        unknown = sorted(set(self.categories_any_value or ()) - set(AssetCategory.values))
+        if unknown:
+            raise ValidationError(
+                {"categories_any_value": _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )
