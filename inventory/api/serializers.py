@@ -35,6 +35,8 @@ PREMISES_FIELDS = [
 ASSET_FIELDS = [
     "id",
     "code",
+    "group_code",
+    "is_fixed_asset",
     "name",
     "asset_class",
     "agency",

@@ -85,6 +85,9 @@ class Proposal:
     need: Need | None = None
     floor_area: Decimal | None = None
     quantity: int | None = None
+    # A further fixed asset for a need reserved by the same proposal (several records
+    # proposed at once, see `propose_transfer_of_assets`).
+    more_for_need: bool = False
 
 
 @transaction.atomic
@@ -97,7 +100,7 @@ def propose(actor, proposal: Proposal, *, premises: Premises | None = None, asse
     need = None
     if proposal.need is not None:
         need = Need.objects.select_for_update().get(pk=proposal.need.pk)
-        if need.status != NeedStatus.OPEN:
+        if need.status != NeedStatus.OPEN and not (proposal.more_for_need and need.status == NeedStatus.RESERVED):
             raise ValidationError(
                 _("The need %(need)s is no longer open (%(status)s).")
                 % {"need": need.code, "status": need.get_status_display()}
@@ -192,7 +195,9 @@ def propose_handling(
     )
 
 
-def propose_transfer(actor, need: Need, *, premises=None, asset=None, floor_area=None, quantity=None, basis=""):
+def propose_transfer(
+    actor, need: Need, *, premises=None, asset=None, floor_area=None, quantity=None, basis="", more_for_need=False
+):
     """Surplus supply proposed for the agency that declared `need`: a transfer
     (điều chuyển) from another agency, or a change of function of the agency's own."""
     holder = (premises or asset).agency_id
@@ -207,10 +212,23 @@ def propose_transfer(actor, need: Need, *, premises=None, asset=None, floor_area
             need=need,
             floor_area=floor_area,
             quantity=quantity,
+            more_for_need=more_for_need,
         ),
         premises=premises,
         asset=asset,
     )
+
+
+@transaction.atomic
+def propose_transfer_of_assets(actor, need: Need, assets, basis="") -> list:
+    """Several fixed assets (one record each, e.g. computers of one group) proposed at
+    once for one need: a handling record per asset, all for the need; all or none."""
+    assets = list(assets)
+    if not assets:
+        raise ValidationError(_("No asset of this group is still available."))
+    return [
+        propose_transfer(actor, need, asset=asset, basis=basis, more_for_need=n > 0) for n, asset in enumerate(assets)
+    ]
 
 
 # -- the steps after the proposal --------------------------------------------------------
