@@ -92,7 +92,7 @@ def unit_cost(original_cost: Decimal | None, quantity: int | None) -> Decimal | 
     first share, the smallest one)."""
     if original_cost is None:
         return None
-    return split_amount(original_cost, max(quantity or 1, 1))[0]
+    return Decimal(int(original_cost) // max(quantity or 1, 1))
 
 
 def split_amount(total: Decimal | int | None, parts: int) -> list[Decimal | None]:

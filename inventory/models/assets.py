@@ -113,7 +113,7 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
         year = fixed_assets.criteria_year(self.in_use_date, today)
         rate = self.asset_class.rate_schedule().row(year)
         return fixed_assets.is_fixed(
-            fixed_assets.criteria_for(self.asset_class.fixed_asset_criteria(), year),
+            self.asset_class.fixed_asset_criteria(year),
             category=self.asset_class.category,
             class_code=self.asset_class.code,
             useful_life_years=rate.useful_life_years if rate else None,

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory import fixed_assets
 from inventory.choices import AssetCategory, BuildingGrade, HandlingScope
 from inventory.models.base import TimeStampedModel, track_history
 
@@ -63,12 +64,15 @@ class AssetClass(ReferenceEntry):
             self._rate_schedule = RateSchedule(list(self.rates.all()) if self.pk else [])
         return self._rate_schedule
 
-    def fixed_asset_criteria(self) -> list:
-        """Every dated row of the fixed-asset criteria, read once per instance (a
-        workbook's rows share their class's instance)."""
+    def fixed_asset_criteria(self, year: int):
+        """The fixed-asset criteria in force in `year` (`fixed_assets.Criteria`), read
+        once per instance (a workbook's rows share their class's instance)."""
         if getattr(self, "_fixed_asset_criteria", None) is None:
-            self._fixed_asset_criteria = list(FixedAssetCriteria.objects.all())
-        return self._fixed_asset_criteria
+            self._fixed_asset_criteria = {None: list(FixedAssetCriteria.objects.all())}
+        cache = self._fixed_asset_criteria
+        if year not in cache:
+            cache[year] = fixed_assets.criteria_for(cache[None], year)
+        return cache[year]
 
     def refresh_from_db(self, *args, **kwargs):
         self._fixed_asset_criteria = None

@@ -420,10 +420,14 @@ def validate(
     if not instance.code:
         errors.setdefault("code", [_("This field is required.")])
     if not errors:
-        # A new row of N fixed assets is checked as the records it becomes (quantity 1).
-        checked = records_of(instance, set()) if target == ItemTarget.ASSET else [instance]
+        # A new row of N fixed assets is checked as the records it becomes (quantity 1;
+        # they differ only in code and cost, the largest share on the last).
+        checked = instance
+        if target == ItemTarget.ASSET and splits_into_records(instance) > 1:
+            checked = _copy_instance(instance)
+            checked.quantity, checked.original_cost = 1, per_unit_costs(instance)[-1]
         try:
-            checked[-1].clean()
+            checked.clean()
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:

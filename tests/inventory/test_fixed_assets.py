@@ -373,3 +373,25 @@ def test_the_template_says_the_cost_column_is_the_whole_rows(declarant):
     sheet = load_workbook(io.BytesIO(excel.template(declarant)))["Tài sản"]
     cost = sheet.cell(1, _column(sheet, "Nguyên giá (đồng)"))
     assert cost.comment is not None and cost.comment.text.startswith("Nguyên giá của cả dòng")
+
+
+def test_the_api_filters_fixed_assets_from_tool_lines(client_as):
+    holder = factories.premises(admin_unit=factories.unit())
+    _surplus_group("T-APIF", 2, agency=holder.agency, premises=holder)
+    factories.asset(
+        code="T-APIF-GHE",
+        agency=holder.agency,
+        premises=holder,
+        asset_class=AssetClass.objects.get(code="MMTB-NT"),
+        quantity=20,
+        original_cost=Decimal(40_000_000),
+    )
+    client = client_as("demo-finance")
+
+    def codes(flag):
+        rows = client.get("/api/v1/assets/", {"q": "T-APIF", "is_fixed_asset": flag, "format": "json"}).json()
+        return sorted(r["code"] for r in (rows["results"] if isinstance(rows, dict) else rows))
+
+    assert codes("true") == ["T-APIF", "T-APIF-02"]
+    assert codes("false") == ["T-APIF-GHE"]
+    assert client.get("/api/v1/assets/", {"is_fixed_asset": "maybe"}).status_code == 400
