@@ -115,7 +115,12 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     line = factories.asset(agency=hq_agency, premises=surplus, status="surplus", quantity=10, condition="good")
     # Two tools (5,000,000 each, not fixed assets): a line handled as a whole.
     whole = factories.asset(
-        agency=agency2, premises=partly, status="surplus", quantity=2, condition="good", original_cost=Decimal(10_000_000)
+        agency=agency2,
+        premises=partly,
+        status="surplus",
+        quantity=2,
+        condition="good",
+        original_cost=Decimal(10_000_000),
     )
     # Three computers declared in one row: fixed assets, one record each, one group.
     for n in ("", "-02", "-03"):
