@@ -63,6 +63,34 @@ def criteria_year(in_use_date: dt.date | None, today: dt.date | None = None) -> 
     return (in_use_date or today or dt.date.today()).year
 
 
+def class_rule(
+    criteria: Criteria | None, *, category: str, class_code: str, useful_life_years: int | None
+) -> bool | Decimal:
+    """What makes an asset of a class a fixed asset in a year: True (always), False
+    (never) or the minimum cost per unit.
+
+    Land, houses and structures (the listed categories and classes) are fixed assets
+    whatever their value. Others need a useful life of at least the minimum (a class
+    without a life, e.g. land-use rights, is not refused for it) and a cost per unit of
+    at least the minimum."""
+    if criteria is None:
+        return False
+    if category in criteria.categories_any_value or class_code in criteria.classes_any_value:
+        return True
+    if useful_life_years is not None and useful_life_years < criteria.min_useful_life_years:
+        return False
+    return criteria.min_unit_cost
+
+
+def meets(rule: bool | Decimal, unit_cost: Decimal | None) -> bool:
+    """Whether an asset of cost per unit `unit_cost` meets its class's `rule`; a line
+    whose cost is not known is not shown to be a fixed asset, and stays a line until
+    its cost is declared."""
+    if rule is True or rule is False:
+        return rule
+    return unit_cost is not None and unit_cost >= rule
+
+
 def is_fixed(
     criteria: Criteria | None,
     *,
@@ -71,20 +99,9 @@ def is_fixed(
     useful_life_years: int | None,
     unit_cost: Decimal | None,
 ) -> bool:
-    """True when an asset of this class and cost per unit is a fixed asset.
-
-    Land, houses and structures (the listed categories and classes) are fixed assets
-    whatever their value. Others need a useful life of at least the minimum (a class
-    without a life, e.g. land-use rights, is not refused for it) and a cost per unit of
-    at least the minimum; a line whose cost is not known is not shown to be one, and
-    stays a line until its cost is declared."""
-    if criteria is None:
-        return False
-    if category in criteria.categories_any_value or class_code in criteria.classes_any_value:
-        return True
-    if useful_life_years is not None and useful_life_years < criteria.min_useful_life_years:
-        return False
-    return unit_cost is not None and unit_cost >= criteria.min_unit_cost
+    """True when an asset of this class and cost per unit is a fixed asset."""
+    rule = class_rule(criteria, category=category, class_code=class_code, useful_life_years=useful_life_years)
+    return meets(rule, unit_cost)
 
 
 def unit_cost(original_cost: Decimal | None, quantity: int | None) -> Decimal | None:

@@ -110,15 +110,8 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
         into use, judged on its cost per unit."""
         if not self.asset_class_id:
             return False
-        year = fixed_assets.criteria_year(self.in_use_date, today)
-        rate = self.asset_class.rate_schedule().row(year)
-        return fixed_assets.is_fixed(
-            self.asset_class.fixed_asset_criteria(year),
-            category=self.asset_class.category,
-            class_code=self.asset_class.code,
-            useful_life_years=rate.useful_life_years if rate else None,
-            unit_cost=fixed_assets.unit_cost(self.original_cost, self.quantity),
-        )
+        rule = self.asset_class.fixed_asset_rule(fixed_assets.criteria_year(self.in_use_date, today))
+        return fixed_assets.meets(rule, fixed_assets.unit_cost(self.original_cost, self.quantity))
 
     def save(self, *args, **kwargs):
         self.is_fixed_asset = self.fixed_asset()

@@ -64,18 +64,26 @@ class AssetClass(ReferenceEntry):
             self._rate_schedule = RateSchedule(list(self.rates.all()) if self.pk else [])
         return self._rate_schedule
 
-    def fixed_asset_criteria(self, year: int):
-        """The fixed-asset criteria in force in `year` (`fixed_assets.Criteria`), read
-        once per instance (a workbook's rows share their class's instance)."""
-        if getattr(self, "_fixed_asset_criteria", None) is None:
-            self._fixed_asset_criteria = {None: list(FixedAssetCriteria.objects.all())}
-        cache = self._fixed_asset_criteria
-        if year not in cache:
-            cache[year] = fixed_assets.criteria_for(cache[None], year)
-        return cache[year]
+    def fixed_asset_rule(self, year: int):
+        """What makes an asset of this class put into use in `year` a fixed asset
+        (`fixed_assets.class_rule`: always, never, or a minimum cost per unit), from the
+        criteria and the useful life in force that year; read once per instance and year
+        (a workbook's rows share their class's instance)."""
+        if getattr(self, "_fixed_asset_rules", None) is None:
+            self._fixed_asset_rules = {None: list(FixedAssetCriteria.objects.all())}
+        rules = self._fixed_asset_rules
+        if year not in rules:
+            rate = self.rate_schedule().row(year)
+            rules[year] = fixed_assets.class_rule(
+                fixed_assets.criteria_for(rules[None], year),
+                category=self.category,
+                class_code=self.code,
+                useful_life_years=rate.useful_life_years if rate else None,
+            )
+        return rules[year]
 
     def refresh_from_db(self, *args, **kwargs):
-        self._fixed_asset_criteria = None
+        self._fixed_asset_rules = None
         self._rate_schedule = None
         super().refresh_from_db(*args, **kwargs)
 

@@ -422,14 +422,17 @@ def validate(
     if not errors:
         # A new row of N fixed assets is checked as the records it becomes (quantity 1;
         # they differ only in code and cost, the largest share on the last).
-        checked = instance
+        line = None
         if target == ItemTarget.ASSET and splits_into_records(instance) > 1:
-            checked = _copy_instance(instance)
-            checked.quantity, checked.original_cost = 1, per_unit_costs(instance)[-1]
+            line = (instance.quantity, instance.original_cost)
+            instance.quantity, instance.original_cost = 1, per_unit_costs(instance)[-1]
         try:
-            checked.clean()
+            instance.clean()
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        finally:
+            if line is not None:
+                instance.quantity, instance.original_cost = line
     if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
         _validate_location(instance, errors, province, extent)
         if (instance.floor_area or instance.footprint_area) and not instance.building_grade:
