@@ -395,3 +395,24 @@ def test_the_api_filters_fixed_assets_from_tool_lines(client_as):
     assert codes("true") == ["T-APIF", "T-APIF-02"]
     assert codes("false") == ["T-APIF-GHE"]
     assert client.get("/api/v1/assets/", {"is_fixed_asset": "maybe"}).status_code == 400
+
+
+def test_load_reference_data_puts_back_missing_criteria_and_keeps_edited_ones():
+    from inventory.reference_data import load_province
+
+    FixedAssetCriteria.objects.filter(effective_from=2023).update(min_unit_cost=30_000_000)
+    load_province("40")
+    assert FixedAssetCriteria.objects.get(effective_from=2023).min_unit_cost == Decimal(30_000_000)  # kept
+    FixedAssetCriteria.objects.all().delete()
+    load_province("40")
+    assert FixedAssetCriteria.objects.get(effective_from=2023).min_unit_cost == Decimal(10_000_000)
+
+
+def test_criteria_edited_in_the_admin_apply_to_assets_saved_after(client_as):
+    FixedAssetCriteria.objects.filter(effective_from=2023).update(min_unit_cost=30_000_000)
+    computer = factories.asset(original_cost=Decimal(20_000_000))
+    assert not computer.is_fixed_asset  # 20,000,000 is under the edited 30,000,000
+    criteria = FixedAssetCriteria.objects.get()
+    page = client_as("demo-admin").get(f"/admin/inventory/fixedassetcriteria/{criteria.pk}/change/")
+    assert page.status_code == 200 and "10000000" not in page.content.decode()
+    assert "30000000" in page.content.decode()
