@@ -76,7 +76,7 @@ def split_fixed_asset_lines(apps, schema_editor=None, asset_ids=None, today=None
     for pk, class_id, in_use_date, cost, quantity in rows.iterator(chunk_size=CHUNK):
         if is_fixed(class_id, in_use_date, cost, quantity):
             (lines if quantity > 1 else fixed).append(pk)
-    with pghistory.context(command="migrate inventory 0012 (fixed assets one by one)"):
+    with pghistory.context(command="migrate inventory 0013 (fixed assets one by one)"):
         for start in range(0, len(fixed), CHUNK):
             Asset._base_manager.filter(pk__in=fixed[start : start + CHUNK], is_fixed_asset=False).update(
                 is_fixed_asset=True
@@ -136,7 +136,7 @@ def _split_ledger(BookedWear, line, copies, parts):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0011_wear_rates_and_ledger'),
+        ('inventory', '0012_site_plans_weekly_returns'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
