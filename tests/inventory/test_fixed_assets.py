@@ -26,7 +26,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-split_migration = importlib.import_module("inventory.migrations.0013_fixed_assets_one_by_one")
+split_migration = importlib.import_module("inventory.migrations.0014_fixed_assets_one_by_one")
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def split_fixed_asset_lines(apps, schema_editor=None, asset_ids=None, today=None
     for pk, class_id, in_use_date, cost, quantity in rows.iterator(chunk_size=CHUNK):
         if is_fixed(class_id, in_use_date, cost, quantity):
             (lines if quantity > 1 else fixed).append(pk)
-    with pghistory.context(command="migrate inventory 0013 (fixed assets one by one)"):
+    with pghistory.context(command="migrate inventory 0014 (fixed assets one by one)"):
         for start in range(0, len(fixed), CHUNK):
             Asset._base_manager.filter(pk__in=fixed[start : start + CHUNK], is_fixed_asset=False).update(
                 is_fixed_asset=True
@@ -136,7 +136,7 @@ def _split_ledger(BookedWear, line, copies, parts):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0012_site_plans_weekly_returns'),
+        ('inventory', '0013_history_by_record'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -252,7 +252,16 @@ class Migration(migrations.Migration):
             model_name='fixedassetcriteriaevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='aebc1f627c57d37e43917df7727a89de5b8b2973', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_1b530', table='inventory_fixedassetcriteriaevent', when='BEFORE')),
         ),
-            migrations.RunSQL(dbguards.refuse_truncate(NEW_TABLES), dbguards.allow_truncate(NEW_TABLES)),
+            migrations.AlterField(
+            model_name='fixedassetcriteriaevent',
+            name='pgh_obj',
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='inventory.fixedassetcriteria'),
+        ),
+        migrations.AddIndex(
+            model_name='fixedassetcriteriaevent',
+            index=models.Index(fields=['pgh_obj', 'pgh_id'], name='inventory_f_pgh_obj_5e55d4_idx'),
+        ),
+        migrations.RunSQL(dbguards.refuse_truncate(NEW_TABLES), dbguards.allow_truncate(NEW_TABLES)),
         migrations.RunPython(split_fixed_asset_lines, migrations.RunPython.noop),
         # The new rows' deferred foreign-key checks now, so that the table can be altered.
         migrations.RunSQL("SET CONSTRAINTS ALL IMMEDIATE", migrations.RunSQL.noop),
