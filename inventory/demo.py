@@ -52,12 +52,14 @@ from inventory.models import (
     DeclarationItem,
     HandlingForm,
     HandlingRecord,
+    House,
     Need,
     Premises,
     PriorityUse,
     UnitLineage,
     User,
 )
+from inventory.models.houses import houses_from_premises
 
 DEMO_PREFIX = "DEMO-"
 DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune")
@@ -159,6 +161,7 @@ def clear_demo(progress=None) -> dict[str, int]:
         User.objects.filter(username__in=DEMO_USERNAMES),
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),
+        House.all_objects.filter(premises__is_demo=True, premises__deleted_at__isnull=True),
         Premises.objects.filter(is_demo=True),
         AgencySuccession.objects.filter(predecessor__is_demo=True),
         Agency.objects.filter(is_demo=True),
@@ -480,6 +483,7 @@ class _Generator:
                 self.say(f"premises: {len(rows):,}")
 
         Premises.objects.bulk_create(rows, batch_size=2000)
+        houses_from_premises(premises_ids=[p.pk for p in rows])  # each site with its one house
         self.premises_rows = rows
         self.summary.counts["premises"] = len(rows)
         self.say(f"premises: {len(rows)}")
