@@ -19,6 +19,7 @@ from leaflet.admin import LeafletGeoAdmin
 from inventory import models, services
 from inventory.choices import Role, SitePlanStatus
 from inventory.forms import LonLatGeometryField
+from inventory.models.houses import HOUSE_TOTALS
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
 from inventory.text import number_text
@@ -26,7 +27,7 @@ from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
 from inventory.widgets import AdminMapWidget
 
-VALUE_FIELDS = ("original_cost", "in_use_date", "remaining_value", "valuation_date", "declared_remaining_value")
+HOUSE_TOTAL_FIELDS = tuple(column.removesuffix("_id") for column, _house, _how in HOUSE_TOTALS)
 
 
 def administrators_only(request) -> bool:
@@ -334,6 +335,68 @@ class PriorityUseAdmin(ReferenceAdmin):
     pass
 
 
+HOUSE_FIELDS = (
+    "name",
+    "building_grade",
+    "year_built",
+    "in_use_date",
+    "floors",
+    "footprint_area",
+    "floor_area",
+    "floor_use_office",
+    "floor_use_public_service",
+    "floor_use_other",
+    "floor_load",
+    "original_cost",
+    "cost_state_budget",
+    "cost_other_sources",
+    "declared_remaining_value",
+    "remaining_value",
+    "condition",
+)
+
+
+class HouseInline(admin.StackedInline):
+    """The houses of a site; a house is deleted (with a reason) on its own page."""
+
+    model = models.House
+    fields = HOUSE_FIELDS
+    readonly_fields = ("remaining_value",)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(models.House)
+class HouseAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "building_grade",
+        "year_built",
+        "floors",
+        "floor_area",
+        "original_cost",
+        "remaining_value",
+    )
+    list_filter = ("building_grade", "condition")
+    search_fields = ("name", "premises__code", "premises__name")
+    autocomplete_fields = ("premises", "building_class")
+    list_select_related = ("premises",)
+    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    fields = (
+        "premises",
+        *HOUSE_FIELDS[:-2],
+        "building_class",
+        "valuation_date",
+        "remaining_value",
+        "condition",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
+    show_full_result_count = False
+
+
 @admin.register(models.Premises)
 class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
     list_display = (
@@ -358,32 +421,20 @@ class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMix
         ("admin_unit", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("code", "name", "address", "agency__name", "admin_unit__name")
-    autocomplete_fields = ("admin_unit", "legacy_unit", "agency", "building_class")
+    autocomplete_fields = ("admin_unit", "legacy_unit", "agency")
     list_select_related = ("admin_unit", "agency")
-    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    # The building columns are the totals of the houses (edited below, in the inline).
+    readonly_fields = (*HOUSE_TOTAL_FIELDS, "created_at", "updated_at")
     show_full_result_count = False
+    inlines = [HouseInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "status", "condition", "agency", "admin_unit", "legacy_unit", "address")}),
         (_("Location"), {"fields": ("location", "parcel")}),
         (
-            _("Building"),
-            {
-                "fields": (
-                    "building_grade",
-                    "building_class",
-                    "year_built",
-                    "floors",
-                    "footprint_area",
-                    "floor_area",
-                    "surplus_floor_area",
-                )
-            },
-        ),
-        (
             _("Land"),
-            {"fields": ("land_area", "land_certificate", *LAND_USE_FIELDS)},
+            {"fields": ("land_area", "land_value", "land_certificate", *LAND_USE_FIELDS)},
         ),
-        (_("Value"), {"fields": VALUE_FIELDS}),
+        (_("Totals of the houses"), {"fields": (*HOUSE_TOTAL_FIELDS, "surplus_floor_area")}),
         (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),
         (None, {"fields": ("notes", "created_at", "updated_at")}),
     )

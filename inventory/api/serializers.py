@@ -4,7 +4,7 @@
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from inventory.models import AdministrativeUnit, Agency, Asset, Declaration, HandlingRecord, Need, Premises
+from inventory.models import AdministrativeUnit, Agency, Asset, Declaration, HandlingRecord, House, Need, Premises
 
 PREMISES_FIELDS = [
     "id",
@@ -17,6 +17,7 @@ PREMISES_FIELDS = [
     "status",
     "condition",
     "land_area",
+    "land_value",
     "footprint_area",
     "floor_area",
     "surplus_floor_area",
@@ -52,6 +53,25 @@ ASSET_FIELDS = [
     "remaining_value",
     "is_demo",
     "updated_at",
+]
+HOUSE_FIELDS = [
+    "id",
+    "name",
+    "building_grade",
+    "year_built",
+    "in_use_date",
+    "floors",
+    "footprint_area",
+    "floor_area",
+    "floor_use_office",
+    "floor_use_public_service",
+    "floor_use_other",
+    "original_cost",
+    "cost_state_budget",
+    "cost_other_sources",
+    "remaining_value",
+    "declared_remaining_value",
+    "condition",
 ]
 UNIT_FIELDS = ["id", "level", "code", "name", "type_name", "parent", "province", "area_km2", "valid_from", "valid_to"]
 AGENCY_FIELDS = ["id", "code", "name", "kind", "admin_unit", "address", "is_active", "dissolved_on", "is_demo"]
@@ -126,12 +146,27 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = AGENCY_FIELDS
 
 
+class HouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = HOUSE_FIELDS
+        read_only_fields = HOUSE_FIELDS
+
+
 class PremisesSerializer(serializers.ModelSerializer):
     location = GeometryField(read_only=True)
+    houses = serializers.SerializerMethodField(
+        help_text="The houses of the site (read-only); the building columns are their totals."
+    )
 
     class Meta:
         model = Premises
-        fields = [*PREMISES_FIELDS, "version", "location"]
+        fields = [*PREMISES_FIELDS, "version", "location", "houses"]
+
+    def get_houses(self, obj) -> list[dict]:
+        as_of = self.context.get("houses_as_of")  # premises id -> houses from history
+        rows = as_of.get(obj.pgh_obj_id, []) if as_of is not None else obj.houses.all()
+        return HouseSerializer(rows, many=True).data
 
 
 class AssetSerializer(serializers.ModelSerializer):

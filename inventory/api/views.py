@@ -3,7 +3,10 @@ keyset pagination; spatial lists also answer GeoJSON (written by PostGIS); every
 exports as CSV and XLSX with the same filters. Writes are actions that call the same
 services as the web pages, which decide who may do what."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -36,6 +39,7 @@ from inventory.models import (
     Asset,
     Declaration,
     HandlingRecord,
+    House,
     Need,
     Premises,
     SitePlan,
@@ -277,6 +281,26 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
     geometry = "location"
     export_name = "premises"
     ordering_fields = ["id", "code", "name", "updated_at", "floor_area", "remaining_value"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.as_of() is None:
+            queryset = queryset.prefetch_related(Prefetch("houses", queryset=House.objects.order_by("id")))
+        return queryset
+
+    def get_serializer(self, *args, **kwargs):
+        """As of a day, each premises shows its houses as they stood then (one query a page)."""
+        as_of = self.as_of()
+        if as_of is not None and args:
+            many = kwargs.get("many", False)
+            rows = list(args[0]) if many else [args[0]]
+            houses = defaultdict(list)
+            found = reports.as_of_rows(House, as_of).filter(premises_id__in=[r.pgh_obj_id for r in rows])
+            for house in found.order_by("pgh_obj_id"):
+                houses[house.premises_id].append(house)
+            kwargs["context"] = {**self.get_serializer_context(), "houses_as_of": houses}
+            args = (rows if many else rows[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
 
 @documented("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"}, as_of=True)

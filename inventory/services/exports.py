@@ -5,6 +5,7 @@ assets. The column layout follows LEGAL.md; check it against the official annex.
 import io
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -12,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from inventory import spreadsheets
 from inventory.choices import AssetCategory
-from inventory.models import Asset, Premises
+from inventory.models import Asset, House, Premises
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -78,8 +79,15 @@ def form_04a(user) -> bytes:
     workbook, sheet = _sheet(
         "04a-DK-TSC", "04a-ĐK/TSC", "BÁO CÁO KÊ KHAI TRỤ SỞ LÀM VIỆC, CƠ SỞ HOẠT ĐỘNG SỰ NGHIỆP", user, headers
     )
-    premises = Premises.objects.visible_to(user).select_related("agency").order_by("agency__name", "code")
+    premises = (
+        Premises.objects.visible_to(user)
+        .select_related("agency")
+        .prefetch_related(Prefetch("houses", queryset=House.objects.order_by("id")))
+        .order_by("agency__name", "code")
+    )
+    land_columns = 8  # land area and its use split, then the certificate
     for number, p in enumerate(premises.iterator(chunk_size=2000), start=1):
+        # The site: its land (land-use rights are declared here only, never in 04c).
         spreadsheets.append(
             sheet,
             [
@@ -96,18 +104,41 @@ def form_04a(user) -> bytes:
                 p.land_use_encroached,
                 p.land_use_other,
                 p.land_certificate,
-                p.get_building_grade_display(),
-                p.year_built,
-                p.in_use_date,
-                p.floors,
-                p.footprint_area,
-                p.floor_area,
-                p.original_cost,
-                p.remaining_value,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                p.land_value,
+                p.land_value,  # land is not worn
                 p.get_status_display(),
                 p.notes[:200],
             ],
         )
+        # Its houses, one row each, under it.
+        for index, h in enumerate(p.houses.all(), start=1):
+            spreadsheets.append(
+                sheet,
+                [
+                    f"{number}.{index}",
+                    h.name or f"Nhà {index}",
+                    "",
+                    "",
+                    *([None] * land_columns),
+                    "",
+                    h.get_building_grade_display(),
+                    h.year_built,
+                    h.in_use_date,
+                    h.floors,
+                    h.footprint_area,
+                    h.floor_area,
+                    h.original_cost,
+                    h.remaining_value,
+                    h.get_condition_display(),
+                    h.notes[:200],
+                ],
+            )
     return _finish(workbook, sheet, 6)
 
 
