@@ -1,7 +1,6 @@
 """Premises: houses and land (cơ sở nhà, đất; trụ sở)."""
 
 from django.contrib.gis.db import models
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +176,8 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
         self._validate_in_use_date(errors)
         self._validate_areas(errors)
         validate_building(self, errors)
+        if self.pk is not None and self.houses.count() > 1:
+            errors.update(self._total_changes(type(self)._base_manager.filter(pk=self.pk).values(*TOTAL_FIELDS).get()))
         raise_if(errors)
 
     def _validate_areas(self, errors: dict) -> None:
@@ -217,19 +218,18 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
         several houses none of the building columns is, and a change to one is refused."""
         stored = type(self)._base_manager.filter(pk=self.pk).values(*TOTAL_FIELDS).first() or {}
         if several:
-            changed = [
-                name for name in DECLARED_HOUSE_FIELDS if getattr(self, _attname(name)) != stored[_attname(name)]
-            ]
-            if changed:
-                raise ValidationError(
-                    {
-                        name: _("This premises has several houses: change its houses, not their totals.")
-                        for name in changed
-                    }
-                )
+            raise_if(self._total_changes(stored))
         for name, value in stored.items():
             if several or name in ("remaining_value", "valuation_date"):
                 setattr(self, name, value)
+
+    def _total_changes(self, stored: dict) -> dict:
+        """Errors for the building columns changed on a premises with several houses."""
+        return {
+            name: _("This premises has several houses: change its houses, not their totals.")
+            for name in DECLARED_HOUSE_FIELDS
+            if getattr(self, _attname(name)) != stored.get(_attname(name))
+        }
 
     def _declared_house(self, house: House | None) -> House | None:
         """The one house this row declares, with the row's values (unsaved), or None when

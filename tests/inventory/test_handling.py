@@ -20,7 +20,7 @@ from inventory.choices import (
     PremisesStatus,
     Role,
 )
-from inventory.models import Asset, AssetClass, HandlingRecord, Need, Premises
+from inventory.models import Asset, AssetClass, HandlingRecord, House, Need, Premises
 from inventory.services import handling as services
 from tests import factories as f
 
@@ -193,9 +193,10 @@ def committed(django_db_blocker):
     with django_db_blocker.unblock():
         yield made
         # Test rows only: removed outright, past the guards that keep real records.
-        guards = ("Premises", "HandlingRecord", "Need")
+        guards = ("Premises", "House", "HandlingRecord", "Need")
         with pgtrigger.ignore(*(f"inventory.{model}:no_hard_delete" for model in guards)):
             HandlingRecord.objects.filter(premises__in=[o for o in made if isinstance(o, Premises)]).delete()
+            House.all_objects.filter(premises__in=[o for o in made if isinstance(o, Premises)]).delete()
             HandlingRecord.objects.filter(need__in=[o for o in made if isinstance(o, Need)]).delete()
             for obj in reversed(made):
                 type(obj).objects.filter(pk=obj.pk).delete()

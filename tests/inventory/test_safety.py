@@ -34,16 +34,21 @@ def two_declarants(demo_user):
 
 
 def _form_data(response):
-    """What a browser would post back from a rendered form, unchanged."""
-    form = response.context["form"] if "form" in response.context else response.context["adminform"].form
+    """What a browser would post back from a rendered form (and the admin's inline
+    forms), unchanged."""
+    form = response.context["adminform"].form if "adminform" in response.context else response.context["form"]
+    forms = [form]
+    for inline in response.context.get("inline_admin_formsets") or []:
+        forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, GEOSGeometry):
-            value = value.ewkt
-        data[name] = "on" if value is True else value
+    for one in forms:
+        for name in one.fields:
+            value = one[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, GEOSGeometry):
+                value = value.ewkt
+            data[one.add_prefix(name) if one is not form else name] = "on" if value is True else value
     return data
 
 
