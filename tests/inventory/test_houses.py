@@ -333,3 +333,26 @@ def test_a_declared_change_to_the_totals_of_a_site_with_several_houses_is_refuse
     # Its land is still declared as before.
     item = declarations.propose(declarant, ItemTarget.PREMISES, {**payload, "land_area": "2100"}, record=site)
     assert item.payload["land_area"] == "2100"
+
+
+def test_the_admin_edits_a_site_s_houses_inline(client_as):
+    from tests.inventory.test_safety import _form_data
+
+    site = factories.premises()
+    house(site)
+    client = client_as("demo-admin")
+    url = f"/admin/inventory/premises/{site.pk}/change/"
+    data = _form_data(client.get(url))
+    assert data["houses-TOTAL_FORMS"] == 2
+    data["houses-1-floor_area"] = "120"  # the second house: 150 → 120 m²
+    data["houses-1-footprint_area"] = "120"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    site.refresh_from_db()
+    assert site.floor_area == 720  # 600 + 120
+    data = _form_data(client.get(url))
+    data["houses-1-floor_area"] = "500"  # more than 120 m² × 1 floor: refused, nothing changes
+    response = client.post(url, data)
+    assert response.status_code == 200
+    site.refresh_from_db()
+    assert site.floor_area == 720
