@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from inventory.models import BookedWear, House, Premises, WearRun
@@ -356,3 +357,15 @@ def test_the_admin_edits_a_site_s_houses_inline(client_as):
     assert response.status_code == 200
     site.refresh_from_db()
     assert site.floor_area == 720
+
+
+def test_the_api_as_of_a_day_shows_the_houses_as_they_stood(client_as, demo_user):
+    site = factories.premises(agency=demo_user("demo-commune").agency)
+    extra = house(site, name="Nhà tạm")
+    deletion.soft_delete(demo_user("demo-finance"), extra, "Đã tháo dỡ")
+    client = client_as("demo-commune")
+    today = timezone.localdate().isoformat()  # the house was added and deleted today: gone by the end of it
+    data = client.get(f"/api/v1/premises/{site.pk}/?as_of={today}", HTTP_ACCEPT="application/json").json()
+    assert [D(str(h["floor_area"])) for h in data["houses"]] == [600]
+    live = client.get(f"/api/v1/premises/{site.pk}/", HTTP_ACCEPT="application/json").json()
+    assert [h["name"] for h in live["houses"]] == [""]
