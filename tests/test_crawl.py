@@ -133,13 +133,13 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Nhà văn hóa"), premises=spare
     )
     decided = {"decision_number": "12/QĐ-UBND", "decision_date": TODAY, "decider": "Chủ tịch UBND tỉnh"}
-    handling.approve(finance, approved, **decided)
+    handling.approve(finance, factories.ready_for_decision(approved, finance), **decided)
     assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items)}
     carried = handling.propose_transfer(finance, need_items, asset=line, quantity=3)
-    handling.approve(finance, carried, **decided)
+    handling.approve(finance, factories.ready_for_decision(carried, finance), **decided)
     handling.carry_out(finance, carried, handover_number="BB-01", handover_date=TODAY)
     closed = handling.propose_transfer(finance, need_whole, asset=whole)
-    handling.approve(finance, closed, **decided)
+    handling.approve(finance, factories.ready_for_decision(closed, finance), **decided)
     handling.carry_out(finance, closed, handover_number="BB-02", handover_date=TODAY)
     handling.close(finance, closed)
     cancelled = handling.propose_transfer(finance, need_part, premises=partly, floor_area=Decimal(50))

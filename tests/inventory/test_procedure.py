@@ -1,0 +1,356 @@
+"""The handling procedure of Decree 186/2025 (issue 18): a request for three asset lines
+and a partly surplus premises goes request → returned for a missing document → complete
+→ Finance review → one decision → hand-overs (one of them temporary, before the
+decision, letter 8400/BTC-QLCS) → closed, with the actor of each step in the history;
+every refusal gives a clear Vietnamese message and changes nothing.
+
+Expectations are worked out by hand here: deadlines from the articles quoted in
+LEGAL.md (20 days for the decision from a complete file, 30 for a transfer's hand-over,
+30 for the liquidation of a machine, 6 months of validity of a sale, 30 days to decide
+after a temporary hand-over, 30 days for the accounts after a hand-over)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+
+from inventory.choices import AgencyKind, AssetStatus, HandlingStatus, PremisesStatus, RequestStatus, Role
+from inventory.models import AssetClass, Decision, HandlingRecord, HandlingRequest, RequiredDocument
+from inventory.models.reference import add_months
+from inventory.services import handling as services
+from tests import factories as f
+
+TODAY = timezone.localdate()
+# Every document of this request's file but the repair estimate of the damaged machine.
+FIRST_FILE = {
+    "DOC-REQUEST": "Tờ trình số 12/TTr-UBND",
+    "DOC-SUPERIOR": "Công văn 40/UBND",
+    "DOC-LIST": "Danh mục kèm theo",
+    "DOC-LAND-CERT": "GCN số BĐ 123456",
+    "DOC-RECEIVER": "Công văn đề nghị tiếp nhận 8/TTVH",
+    "DOC-STATE": "Biên bản hiện trạng ngày 2/11",
+}
+
+
+@pytest.fixture
+def world(db):
+    commune = f.unit("Phường Thành Vinh")
+    holder = f.agency(commune, kind=AgencyKind.COMMUNE_COMMITTEE)
+    receiver = f.agency(commune, kind=AgencyKind.PUBLIC_SERVICE_UNIT, name="Trung tâm Văn hóa - Thể thao xã")
+    premises = f.premises(
+        agency=holder,
+        admin_unit=commune,
+        status=PremisesStatus.PARTLY_SURPLUS,
+        surplus_floor_area=Decimal(400),
+        declared_remaining_value=Decimal(1_200_000_000),
+    )
+    computer = f.asset(agency=holder, status=AssetStatus.SURPLUS, name="Máy vi tính để bàn")
+    copier = f.asset(
+        agency=holder,
+        status=AssetStatus.SURPLUS,
+        name="Máy photocopy hỏng",
+        asset_class=AssetClass.objects.get(code="MMTB-VP"),
+        original_cost=Decimal(60_000_000),
+    )
+    car = f.asset(
+        agency=holder,
+        status=AssetStatus.SURPLUS,
+        name="Xe ô tô 7 chỗ",
+        plate_number="37A-123.45",
+        asset_class=AssetClass.objects.get(code="OTO"),
+        original_cost=Decimal(900_000_000),
+    )
+    return {
+        "commune": commune,
+        "holder": holder,
+        "receiver": receiver,
+        "premises": premises,
+        "computer": computer,
+        "copier": copier,
+        "car": car,
+        "declarant": f.declarant(commune),
+        "finance": f.user(Role.FINANCE),
+        "stranger": f.declarant(f.unit("Xã Nghĩa Đàn")),
+    }
+
+
+def lines(w, **changes):
+    """The four lines of the issue's request; `changes` replaces fields of a line by name."""
+    specs = {
+        "premises": services.Proposal(
+            form_code="TRANSFER",
+            reason_code="TRF-SURPLUS",
+            premises=w["premises"],
+            floor_area=Decimal(150),
+            receiving_agency=w["receiver"],
+            intended_use="Nhà văn hóa xã",
+        ),
+        "computer": services.Proposal(
+            form_code="TRANSFER",
+            reason_code="TRF-EFFICIENT",
+            asset=w["computer"],
+            receiving_agency=w["receiver"],
+            temporary_handover=True,
+        ),
+        "copier": services.Proposal(form_code="LIQUIDATE", reason_code="LIQ-DAMAGED", asset=w["copier"]),
+        "car": services.Proposal(form_code="SELL", reason_code="SELL-NO-NEED", asset=w["car"]),
+    }
+    for name, values in changes.items():
+        for key, value in values.items():
+            setattr(specs[name], key, value)
+    return list(specs.values())
+
+
+def file(w, actor=None, documents=None, **changes):
+    return services.file_request(
+        actor or w["declarant"],
+        w["holder"],
+        lines(w, **changes),
+        purpose="Tài sản dôi dư sau sắp xếp",
+        superior_letter="Công văn 40/UBND ngày 1/11/2026",
+        documents=FIRST_FILE if documents is None else documents,
+    )
+
+
+def line_of(request, subject):
+    field = "premises" if subject.__class__.__name__ == "Premises" else "asset"
+    return request.lines.get(**{field: subject})
+
+
+def snapshot():
+    """What a refused step must leave unchanged."""
+    return (
+        list(HandlingRequest.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(HandlingRecord.objects.order_by("pk").values_list("pk", "status", "version")),
+        Decision.objects.count(),
+    )
+
+
+def refused(call, exception=ValidationError) -> str:
+    """Run a step that must be refused; its message in Vietnamese, nothing changed."""
+    before = snapshot()
+    with translation.override("vi"), pytest.raises(exception) as caught:
+        call()
+    assert snapshot() == before
+    error = caught.value
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def actors(obj) -> list[tuple[str, int | None]]:
+    """(step, user id) of each history event of a row, oldest first."""
+    return [
+        (e.pgh_context.metadata.get("step"), e.pgh_context.metadata.get("user"))
+        for e in obj.events.order_by("pgh_id").select_related("pgh_context")
+        if e.pgh_context_id
+    ]
+
+
+@pytest.mark.django_db
+def test_the_whole_procedure_of_the_issue(world):
+    w = world
+    declarant, finance = w["declarant"], w["finance"]
+    request = file(w)
+    assert (request.status, request.filed_by, request.lines.count()) == (RequestStatus.SUBMITTED, declarant, 4)
+    assert all(line.decision_due is None for line in request.lines.all())  # no clock before a complete file
+
+    # Finance finds the repair estimate missing: marking complete is refused, the file returned.
+    message = refused(lambda: services.mark_complete(finance, request))
+    assert "Dự toán sửa chữa" in message
+    services.return_request(finance, request, "Thiếu dự toán sửa chữa máy photocopy")
+    request.refresh_from_db()
+    assert (request.status, request.returned_by) == (RequestStatus.RETURNED, finance)
+
+    # The agency adds it and files again; Finance finds the file complete.
+    services.resubmit(declarant, request, documents={"DOC-REPAIR-ESTIMATE": "Dự toán ngày 10/11"})
+    services.mark_complete(finance, request)
+    request.refresh_from_db()
+    assert (request.status, request.completed_on, request.completed_by) == (RequestStatus.COMPLETE, TODAY, finance)
+    for line in request.lines.all():
+        assert line.decision_due == TODAY + dt.timedelta(days=20)  # Arts. 21, 23, 29
+
+    # The computer is handed over at once (temporary hand-over of a transfer).
+    computer = services.carry_out(
+        finance, line_of(request, w["computer"]), handover_number="BB-01", handover_date=TODAY
+    )
+    assert computer.status == HandlingStatus.CARRIED_OUT and computer.decision_id is None
+    assert computer.decision_due == TODAY + dt.timedelta(days=30)  # letter 8400/BTC-QLCS
+    w["computer"].refresh_from_db()
+    assert (w["computer"].agency, w["computer"].status) == (w["receiver"], AssetStatus.IN_USE)
+    # It cannot be closed until its decision is recorded.
+    assert "quyết định" in refused(lambda: services.close(finance, computer)).lower()
+
+    services.review(finance, request, opinion="Đề nghị phê duyệt", draft_decision="Dự thảo quyết định")
+    request.refresh_from_db()
+    assert (request.status, request.reviewed_by) == (RequestStatus.REVIEWED, finance)
+
+    decision = services.decide(
+        finance, request, number="45/QĐ-UBND", date=TODAY, signer="Nguyễn Văn A", seller="Trung tâm đấu giá"
+    )
+    assert decision.authority.code == "CT-UBND-TINH" and decision.valid_until == add_months(TODAY, 6)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECIDED
+    assert set(decision.lines.values_list("pk", flat=True)) == set(request.lines.values_list("pk", flat=True))
+    premises_line, copier, car = (line_of(request, w[k]) for k in ("premises", "copier", "car"))
+    assert (premises_line.status, premises_line.deadline) == (HandlingStatus.APPROVED, TODAY + dt.timedelta(days=30))
+    assert copier.deadline == TODAY + dt.timedelta(days=30)  # a machine: 30 days (Art. 29)
+    assert car.deadline == add_months(TODAY, 6) and car.sale_method == "auction"
+    computer.refresh_from_db()
+    assert computer.status == HandlingStatus.CARRIED_OUT and computer.decision == decision
+
+    # The book value of the premises line is its share of the floor area: 150 of 600 m².
+    assert services.prorated(services.book_value(premises_line), premises_line) == Decimal(300_000_000)
+
+    for line, number in ((premises_line, "BB-02"), (copier, "BB-03"), (car, "BB-04")):
+        services.carry_out(finance, line, handover_number=number, handover_date=TODAY, documents="Hồ sơ kèm theo")
+    w["premises"].refresh_from_db()
+    assert (w["premises"].status, w["premises"].surplus_floor_area) == (PremisesStatus.PARTLY_SURPLUS, Decimal(250))
+    for line in request.lines.all():
+        assert line.accounts_due == TODAY + dt.timedelta(days=30)
+        services.close(finance, line)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.CLOSED
+
+    # History: who did each step of the request.
+    steps = actors(request)
+    for step, who in [
+        ("file", declarant.pk),
+        ("return", finance.pk),
+        ("resubmit", declarant.pk),
+        ("complete", finance.pk),
+        ("review", finance.pk),
+        ("decide", finance.pk),
+        ("close", finance.pk),
+    ]:
+        assert (step, who) in steps
+    assert ("handover", finance.pk) in actors(computer)
+
+
+@pytest.mark.django_db
+def test_a_transfer_to_an_agency_of_another_kind_is_refused(world):
+    w = world
+    company = f.agency(w["commune"], kind=AgencyKind.OTHER, name="Công ty TNHH Thử")
+    message = refused(lambda: file(w, premises={"receiving_agency": company}))
+    assert "không thể nhận điều chuyển" in message and "Điều 42.2" in message
+
+
+@pytest.mark.django_db
+def test_a_reason_of_another_form_is_refused(world):
+    message = refused(lambda: file(world, copier={"reason_code": "TRF-SURPLUS"}))
+    assert "thuộc hình thức" in message
+
+
+@pytest.mark.django_db
+def test_a_form_that_does_not_apply_to_the_record_is_refused(world):
+    # "Keep in use" is for houses and land, not for a computer.
+    message = refused(
+        lambda: file(world, computer={"form_code": "KEEP", "reason_code": None, "temporary_handover": False})
+    )
+    assert "không áp dụng" in message
+
+
+@pytest.mark.django_db
+def test_a_hand_over_before_the_decision_without_the_temporary_flag_is_refused(world):
+    w = world
+    request = f.ready_for_decision(file(w).lines.first(), w["finance"]).request
+    copier = line_of(request, w["copier"])
+    message = refused(lambda: services.carry_out(w["finance"], copier, handover_number="BB", handover_date=TODAY))
+    assert "8400/BTC-QLCS" in message
+    # Only a transfer may carry the flag.
+    machine = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    flagged = services.Proposal(form_code="LIQUIDATE", asset=machine, temporary_handover=True)
+    message = refused(lambda: services.file_request(w["finance"], w["holder"], [flagged]))
+    assert "điều chuyển" in message.lower()
+
+
+@pytest.mark.django_db
+def test_steps_by_the_wrong_role_or_another_commune_are_refused(world):
+    w = world
+    # A declarant of another commune cannot file for this commune's agency...
+    message = refused(lambda: file(w, actor=w["stranger"]), PermissionDenied)
+    assert "đơn vị của mình" in message
+    request = file(w)
+    # ...nor answer its return; and a declarant cannot take Finance's steps.
+    services.return_request(w["finance"], request, "Thiếu dự toán")
+    assert refused(lambda: services.resubmit(w["stranger"], request), PermissionDenied)
+    services.resubmit(w["declarant"], request, documents={"DOC-REPAIR-ESTIMATE": "có"})
+    for step in (
+        lambda: services.mark_complete(w["declarant"], request),
+        lambda: services.return_request(w["declarant"], request, "x"),
+        lambda: services.review(w["declarant"], request, opinion="x"),
+    ):
+        assert "Sở Tài chính" in refused(step, PermissionDenied)
+    auditor = f.user(Role.AUDITOR)
+    assert refused(lambda: services.mark_complete(auditor, request), PermissionDenied)
+    # The stranger does not even see the request.
+    assert not HandlingRequest.objects.visible_to(w["stranger"]).filter(pk=request.pk).exists()
+    assert HandlingRequest.objects.visible_to(w["declarant"]).filter(pk=request.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_decision_before_the_review_is_refused(world):
+    w = world
+    request = file(w, documents={**FIRST_FILE, "DOC-REPAIR-ESTIMATE": "có"})
+    services.mark_complete(w["finance"], request)
+    message = refused(lambda: services.decide(w["finance"], request, number="1", date=TODAY, signer="A"))
+    assert "không thể chuyển" in message or "cannot become" in message
+
+
+@pytest.mark.django_db
+def test_sale_methods_keep_to_the_decree_limits(world):
+    w = world
+    # A car: only at auction, whatever its value.
+    message = refused(lambda: file(w, car={"sale_method": "direct", "revalued_value": Decimal(5_000_000)}))
+    assert "đấu giá" in message
+    # A machine of 20 million per unit revalued at 15 million may be sold at a posted price
+    # (cost < 250 million, value in [10, 50) million); at 60 million it may not.
+    machine = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    posted = services.Proposal(
+        form_code="SELL", asset=machine, sale_method="posted_price", revalued_value=Decimal(15_000_000)
+    )
+    request = services.file_request(w["declarant"], w["holder"], [posted])
+    assert request.lines.get().sale_method == "posted_price"
+    other = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    too_much = services.Proposal(
+        form_code="SELL", asset=other, sale_method="posted_price", revalued_value=Decimal(60_000_000)
+    )
+    assert "đấu giá" in refused(lambda: services.file_request(w["declarant"], w["holder"], [too_much]))
+
+
+@pytest.mark.django_db
+def test_overdue_steps_name_who_must_act(world):
+    w = world
+    request = file(w, documents={**FIRST_FILE, "DOC-REPAIR-ESTIMATE": "có"})
+    services.mark_complete(w["finance"], request)
+    HandlingRecord.objects.filter(request=request).update(decision_due=TODAY - dt.timedelta(days=1))
+    with translation.override("vi"):
+        steps = [s for s in services.overdue_steps(w["finance"]) if s.line.request_id == request.pk]
+        assert len(steps) == 4
+        assert all(str(step.who) == "Sở Tài chính và người có thẩm quyền quyết định" for step in steps)
+    assert not [s for s in services.overdue_steps(w["stranger"]) if s.line.request_id == request.pk]
+
+
+@pytest.mark.django_db
+def test_the_deadlines_are_data_with_their_article():
+    from inventory.models import HandlingDeadline
+
+    rows = {
+        (d.handling_form.code, d.step, d.applies_to): d
+        for d in HandlingDeadline.objects.select_related("handling_form")
+    }
+    assert (rows[("ASSIGN", "decision", "all")].period, rows[("ASSIGN", "decision", "all")].legal_basis) == (
+        15,
+        "Nghị định 186/2025/NĐ-CP Điều 6",
+    )
+    assert rows[("HANDOVER_LOCAL", "decision", "all")].period == 30
+    assert rows[("LIQUIDATE", "handover", "houses_land")].period == 60
+    assert rows[("LIQUIDATE", "handover", "other_assets")].period == 30
+    assert rows[("LOSS", "file", "all")].starts_on == "discovery"
+    assert rows[("KEEP", "handover", "houses_land")].verify
+    assert RequiredDocument.objects.get(code="DOC-REPAIR-ESTIMATE").reason.code == "LIQ-DAMAGED"
+
+
+def test_add_months_keeps_to_the_end_of_a_short_month():
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2026, 11, 29), 6) == dt.date(2027, 5, 29)
