@@ -45,9 +45,11 @@ from inventory.models import (
     Asset,
     AssetClass,
     Attachment,
+    Decision,
     Declaration,
     DeclarationItem,
     HandlingRecord,
+    HandlingRequest,
     Need,
     Premises,
     PriorityUse,
@@ -154,6 +156,9 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         record.refresh_from_db()
         assert record.status == state
         world.add("handling", state, record)
+        world.add("request", record.request.status, record.request)
+        if record.decision_id:
+            world.add("decision", state, record.decision)
     split = Asset.objects.get(code=f"{line.code}-XL{carried.pk}")
 
     # Site plans: a draft, an approved one and the one it superseded.
@@ -447,6 +452,24 @@ PK_KIND = {
         ],
         "siteplan",
     ),
+    **dict.fromkeys(
+        [
+            "inventory:request_detail",
+            "inventory:request_return",
+            "inventory:request_resubmit",
+            "inventory:request_complete",
+            "inventory:request_review",
+            "inventory:request_decide",
+            "api:handling-request-detail",
+            "api:handling-request-return-request",
+            "api:handling-request-resubmit",
+            "api:handling-request-complete",
+            "api:handling-request-review",
+            "api:handling-request-decide",
+        ],
+        "request",
+    ),
+    "api:decision-detail": "decision",
     "maps:reallocation_need": "need",
     "maps:reallocation_propose": "need",
     **dict.fromkeys(
@@ -486,6 +509,8 @@ MODEL_KIND = {
     DeclarationItem: "item",
     HandlingRecord: "handling",
     SitePlan: "siteplan",
+    HandlingRequest: "request",
+    Decision: "decision",
     Agency: "agency",
     Attachment: "attachment",
     User: "user",
@@ -652,6 +677,16 @@ POST_ONLY = {
             "api:handling-record-cancel",
             "api:handling-record-carry-out",
             "api:handling-record-close",
+            "inventory:request_return",
+            "inventory:request_resubmit",
+            "inventory:request_complete",
+            "inventory:request_review",
+            "inventory:request_decide",
+            "api:handling-request-return-request",
+            "api:handling-request-resubmit",
+            "api:handling-request-complete",
+            "api:handling-request-review",
+            "api:handling-request-decide",
         ],
         "an action: POST only",
     ),
@@ -857,6 +892,8 @@ OWN_PAGES = {
     "declaration": ["/declarations/{}/", "/api/v1/declarations/{}/"],
     "handling": ["/handling/{}/", "/api/v1/handling-records/{}/"],
     "siteplan": ["/site-plans/{}/", "/api/v1/site-plans/{}/"],
+    "request": ["/handling/requests/{}/", "/api/v1/handling-requests/{}/"],
+    "decision": ["/api/v1/decisions/{}/"],
     "need": ["/declarations/need/{}/history/", "/api/v1/needs/{}/"],
     "asset": ["/declarations/asset/{}/history/", "/api/v1/assets/{}/"],
 }

@@ -54,9 +54,36 @@ class HandlingQuerySet(ScopedQuerySet):
         return self.filter(
             Q(status=HandlingStatus.PROPOSED, decision_due__lt=today)
             | Q(status=HandlingStatus.APPROVED, deadline__lt=today)
-            | Q(status=HandlingStatus.CARRIED_OUT, decision__isnull=True, decision_due__lt=today)
-            | Q(status=HandlingStatus.CARRIED_OUT, decision__isnull=False, accounts_due__lt=today)
+            | Q(
+                status=HandlingStatus.CARRIED_OUT,
+                temporary_handover=True,
+                decision__isnull=True,
+                decision_due__lt=today,
+            )
+            | (
+                Q(status=HandlingStatus.CARRIED_OUT, accounts_due__lt=today)
+                & ~Q(temporary_handover=True, decision__isnull=True)
+            )
         )
+
+
+def overdue_at(status, decision_due, deadline, accounts_due, awaiting_decision: bool, today=None) -> bool:
+    """Past the deadline of the step a line waits for: the decision (from a complete
+    file, or from a temporary hand-over), the hand-over, the accounts after it. The
+    Python twin of `HandlingQuerySet.overdue`, for one row or a history row."""
+    today = today or timezone.localdate()
+
+    def past(day):
+        return bool(day and day < today)
+
+    if status == HandlingStatus.PROPOSED:
+        return past(decision_due)
+    if status == HandlingStatus.APPROVED:
+        return past(deadline)
+    if status == HandlingStatus.CARRIED_OUT:
+        # Handed over before its decision (temporary): the decision is what it waits for.
+        return past(decision_due) if awaiting_decision else past(accounts_due)
+    return False
 
 
 class HandlingRequestQuerySet(ScopedQuerySet):
@@ -378,20 +405,9 @@ class HandlingRecord(VersionedModel, TimeStampedModel):
         return self.status in HANDLING_DONE
 
     def overdue(self, today: dt.date | None = None) -> bool:
-        """Past the deadline of the step it waits for (the one rule is
-        `HandlingQuerySet.overdue`; this is its twin for one loaded row)."""
-        today = today or timezone.localdate()
-
-        def past(day):
-            return bool(day and day < today)
-
-        if self.status == HandlingStatus.PROPOSED:
-            return past(self.decision_due)
-        if self.status == HandlingStatus.APPROVED:
-            return past(self.deadline)
-        if self.status == HandlingStatus.CARRIED_OUT:
-            return past(self.accounts_due) if self.decision_id else past(self.decision_due)
-        return False
+        """Past the deadline of the step it waits for (`overdue_at`)."""
+        awaiting = self.temporary_handover and self.decision_id is None
+        return overdue_at(self.status, self.decision_due, self.deadline, self.accounts_due, awaiting, today)
 
     def clean(self):
         """The rules every path shares (web, API, Excel, admin): the form applies to the

@@ -354,3 +354,100 @@ def test_the_deadlines_are_data_with_their_article():
 def test_add_months_keeps_to_the_end_of_a_short_month():
     assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
     assert add_months(dt.date(2026, 11, 29), 6) == dt.date(2027, 5, 29)
+
+
+@pytest.mark.django_db
+def test_the_request_steps_and_decisions_through_the_api(world, client):
+    w = world
+    request = file(w)
+    base = f"/api/v1/handling-requests/{request.pk}"
+    client.force_login(w["finance"])
+    assert client.post(f"{base}/complete/", content_type="application/json").status_code == 409  # a document missing
+    assert client.post(f"{base}/return/", {"comment": ""}, content_type="application/json").status_code == 400
+    answer = client.post(f"{base}/return/", {"comment": "Thiếu dự toán"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == "returned"
+    client.force_login(w["stranger"])
+    assert client.post(f"{base}/resubmit/", {}, content_type="application/json").status_code == 404
+    client.force_login(w["declarant"])
+    body = {"documents": {"DOC-REPAIR-ESTIMATE": "Dự toán 10/11"}}
+    assert client.post(f"{base}/resubmit/", body, content_type="application/json").json()["status"] == "submitted"
+    assert client.post(f"{base}/complete/", content_type="application/json").status_code == 403
+    client.force_login(w["finance"])
+    assert client.post(f"{base}/complete/", content_type="application/json").json()["status"] == "complete"
+    review = {"opinion": "Đề nghị phê duyệt"}
+    assert client.post(f"{base}/review/", review, content_type="application/json").json()["status"] == "reviewed"
+    decision = {"number": "45/QĐ-UBND", "date": TODAY.isoformat(), "signer": "Nguyễn Văn A"}
+    assert client.post(f"{base}/decide/", decision, content_type="application/json").json()["status"] == "decided"
+
+    page = client.get("/api/v1/decisions/", {"request": request.pk}).json()
+    [row] = page["results"]
+    assert row["number"] == "45/QĐ-UBND" and row["authority"] == "CT-UBND-TINH"
+    assert sorted(line["id"] for line in row["lines"]) == sorted(request.lines.values_list("pk", flat=True))
+    assert {line["status"] for line in row["lines"]} == {"approved"}
+    client.force_login(w["declarant"])
+    assert [r["id"] for r in client.get("/api/v1/decisions/", {"request": request.pk}).json()["results"]] == [row["id"]]
+    client.force_login(w["stranger"])
+    assert client.get("/api/v1/decisions/", {"request": request.pk}).json()["results"] == []
+    assert client.get(f"/api/v1/decisions/{row['id']}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_request_through_the_pages(world, client):
+    w = world
+    client.force_login(w["declarant"])
+    first = RequiredDocument.objects.filter(code__in=FIRST_FILE).values_list("pk", flat=True)
+    post = {
+        "agency": w["holder"].pk,
+        "purpose": "Tài sản dôi dư",
+        "superior_letter": "CV 40/UBND",
+        "documents": list(first),
+        "lines-TOTAL_FORMS": 4,
+        "lines-INITIAL_FORMS": 0,
+        "lines-0-code": w["copier"].code,
+        "lines-0-form": "LIQUIDATE",
+        "lines-0-reason": "LIQ-DAMAGED",
+        "lines-1-code": w["premises"].code,
+        "lines-1-floor_area": "150",
+        "lines-1-form": "TRANSFER",
+        "lines-1-reason": "TRF-SURPLUS",
+        "lines-1-receiver": w["receiver"].code,
+    }
+    # A line of another agency's record is refused on its line, nothing filed.
+    other = f.asset(status=AssetStatus.SURPLUS)
+    with translation.override("vi"):
+        refused_page = client.post(
+            "/handling/requests/new/", {**post, "lines-2-code": other.code, "lines-2-form": "RECOVER"}
+        )
+    assert refused_page.status_code == 400 and not HandlingRequest.objects.filter(agency=w["holder"]).exists()
+    response = client.post("/handling/requests/new/", post)
+    assert response.status_code == 302
+    request = HandlingRequest.objects.get(agency=w["holder"])
+    assert response["Location"] == f"/handling/requests/{request.pk}/"
+    assert request.lines.count() == 2
+    page = client.get(response["Location"])
+    assert [d.code for d in page.context["missing"]] == ["DOC-REPAIR-ESTIMATE"]
+    # The declarant is not offered Finance's steps and cannot take them.
+    assert b"complete-form" not in page.content
+    assert client.post(f"/handling/requests/{request.pk}/complete/").status_code == 403
+
+    client.force_login(w["finance"])
+    assert client.post(f"/handling/requests/{request.pk}/return/", {"comment": ""}).status_code == 400
+    client.post(f"/handling/requests/{request.pk}/return/", {"comment": "Thiếu dự toán sửa chữa"})
+    client.force_login(w["declarant"])
+    estimate = RequiredDocument.objects.get(code="DOC-REPAIR-ESTIMATE").pk
+    client.post(f"/handling/requests/{request.pk}/resubmit/", {"documents": [estimate]})
+    client.force_login(w["finance"])
+    client.post(f"/handling/requests/{request.pk}/complete/")
+    client.post(f"/handling/requests/{request.pk}/review/", {"opinion": "Đề nghị phê duyệt"})
+    decided = client.post(
+        f"/handling/requests/{request.pk}/decide/",
+        {"number": "46/QĐ-UBND", "date": TODAY.isoformat(), "signer": "Nguyễn Văn A", "authority": "CT-UBND-TINH"},
+    )
+    assert decided.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECIDED and request.decision.number == "46/QĐ-UBND"
+    assert {line.status for line in request.lines.all()} == {HandlingStatus.APPROVED}
+    listing = client.get("/handling/requests/")
+    assert request in list(listing.context["page"])
+    client.force_login(w["stranger"])
+    assert client.get(f"/handling/requests/{request.pk}/").status_code == 404
