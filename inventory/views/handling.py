@@ -5,7 +5,8 @@ record in form 02/TSC-BBGN."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from inventory.forms import (
 )
 from inventory.history import record_changes, with_actors
 from inventory.models import Agency, Asset, Decision, HandlingRecord, HandlingRequest, Premises
-from inventory.services import exports
+from inventory.services import exports, handling_documents
 from inventory.services import handling as services
 from inventory.services.declarations import can_review, declarable_agencies
 from inventory.versioning import StaleVersion, parse_version
@@ -187,7 +188,7 @@ def handling_request_xlsx(request, pk):
 def handover_record(request, pk, pdf=False):
     """Hand-over record, form 02/TSC-BBGN: printable page, or PDF."""
     record = scoped(HandlingRecord, request.user, pk=pk)
-    context = {"record": record, "printable": True}
+    context = {"record": record, "printable": True, "values": handling_documents.line_values(record)}
     if not pdf:
         return render(request, "inventory/handling/handover_record.html", context)
     return pdf_response(request, "inventory/handling/handover_record.html", context, f"02-TSC-BBGN-{record.pk}.pdf")
@@ -399,3 +400,32 @@ def request_decide(request, pk):
             expected_version=v,
         ),
     )
+
+
+# -- the documents as .docx (officials edit them in Word) ----------------------------------
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def handover_record_docx(request, pk):
+    record = scoped(HandlingRecord, request.user, pk=pk)
+    return _docx_response(handling_documents.handover_docx(record), f"02-TSC-BBGN-{record.pk}.docx")
+
+
+@login_required
+def request_docx(request, pk):
+    handling_request = scoped(HandlingRequest, request.user, pk=pk)
+    return _docx_response(handling_documents.request_docx(handling_request), f"01-TSC-XLTS-{handling_request.pk}.docx")
+
+
+@login_required
+def decision_docx(request, pk):
+    handling_request = scoped(HandlingRequest, request.user, pk=pk)
+    decision = get_object_or_404(Decision, request=handling_request)
+    return _docx_response(handling_documents.decision_docx(decision), f"quyet-dinh-{decision.pk}.docx")

@@ -451,3 +451,57 @@ def test_the_request_through_the_pages(world, client):
     assert request in list(listing.context["page"])
     client.force_login(w["stranger"])
     assert client.get(f"/handling/requests/{request.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_documents_print_book_values_prorated_the_same_way(world, client):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    w = world
+    part = services.Proposal(
+        form_code="TRANSFER",
+        reason_code="TRF-SURPLUS",
+        premises=w["premises"],
+        floor_area=Decimal(150),
+        receiving_agency=w["receiver"],
+    )
+    request = services.file_request(w["finance"], w["holder"], [part])
+    line = f.ready_for_decision(request.lines.get(), w["finance"])
+    services.decide(w["finance"], request, number="47/QĐ-UBND", date=TODAY, signer="Nguyễn Văn A")
+    services.carry_out(
+        w["finance"],
+        line,
+        handover_number="BB-9",
+        handover_date=TODAY,
+        documents="Giấy chứng nhận QSDĐ\nBản vẽ hoàn công",
+    )
+    # 150 of 600 m²: a quarter of the original cost (2,000,000,000) and of the book value
+    # (declared 1,200,000,000; the computed value is not printed).
+    cost, book = "500.000.000", "300.000.000"
+    client.force_login(w["finance"])
+    page = client.get(f"/handling/{line.pk}/02-TSC-BBGN/")
+    values = page.context["values"]
+    assert (values["original_cost"], values["book_value"]) == (Decimal(500_000_000), Decimal(300_000_000))
+    assert values["documents"] == ["Giấy chứng nhận QSDĐ", "Bản vẽ hoàn công"]
+
+    def docx_text(url):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].endswith("wordprocessingml.document")
+        doc = Document(io.BytesIO(response.content))
+        cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+        return " | ".join([p.text for p in doc.paragraphs] + cells)
+
+    handover = docx_text(f"/handling/{line.pk}/02-TSC-BBGN.docx")
+    assert cost in handover and book in handover and "Bản vẽ hoàn công" in handover and "47/QĐ-UBND" in handover
+    for text in (
+        docx_text(f"/handling/requests/{request.pk}/01-TSC-XLTS.docx"),
+        docx_text(f"/handling/requests/{request.pk}/decision.docx"),
+    ):
+        assert cost in text and book in text
+    sheet = load_workbook(io.BytesIO(client.get(f"/handling/{line.pk}/01-TSC-XLTS.xlsx").content)).active
+    assert [c.value for c in sheet[6]][6:8] == [500_000_000, 300_000_000]
+    client.force_login(w["stranger"])
+    assert client.get(f"/handling/requests/{request.pk}/decision.docx").status_code == 404

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(_("  created %(c)s, updated %(u)s rows") % {"c": result.created, "u": result.updated})
         else:
             self.stdout.write(_("  already up to date: nothing changed"))
-        self.stdout.write(result.summary())
         # The legal lists of the handling procedure (documents, deadlines, authorities):
         # missing rows created, existing ones left to the administrator.
         created = seed_legal_lists(apps) + seed_procedure_lists(apps)
         self.stdout.write(_("  legal lists: %(n)s rows created") % {"n": created})
+        self.stdout.write(result.summary())
