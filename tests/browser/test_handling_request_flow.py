@@ -3,6 +3,8 @@ request for a surplus premises of its agency with the documents of the file; Fin
 finds the file complete, gives its opinion and records the decision. Screenshots of each
 step go to test-artifacts/browser/<test>/."""
 
+import uuid
+
 import pytest
 
 from inventory.choices import PremisesStatus
@@ -21,10 +23,11 @@ def test_request_then_decision(browser, live_url, shot):
         .first()
     )
     assert premises is not None, "the demo commune has a surplus premises without handling"
+    marker = f"thử nghiệm trình duyệt {uuid.uuid4().hex[:8]}"  # the session database is reused
     declarant_context, page = login(browser, live_url, "demo-commune")
     page.goto(live_url + "/handling/requests/new/")
     page.select_option("#id_agency", str(premises.agency_id))
-    page.fill("#id_purpose", "Trụ sở dôi dư sau sắp xếp (thử nghiệm trình duyệt)")
+    page.fill("#id_purpose", f"Trụ sở dôi dư sau sắp xếp ({marker})")
     page.fill("#id_superior_letter", "Công văn 40/UBND")
     for box in page.locator("input[name=documents]").all():
         box.check()
@@ -35,7 +38,7 @@ def test_request_then_decision(browser, live_url, shot):
     page.click("[data-testid=request-form] button[type=submit]")
     page.wait_for_selector("[data-testid=request-status]")
     shot(page, "request-filed")
-    request = HandlingRequest.objects.get(purpose__contains="thử nghiệm trình duyệt")
+    request = HandlingRequest.objects.get(purpose__contains=marker)
     assert request.status == "submitted" and request.filed_by == declarant
     assert page.locator("[data-testid=complete-form]").count() == 0  # not the declarant's step
     declarant_context.close()

@@ -505,3 +505,26 @@ def test_documents_print_book_values_prorated_the_same_way(world, client):
     assert [c.value for c in sheet[6]][6:8] == [500_000_000, 300_000_000]
     client.force_login(w["stranger"])
     assert client.get(f"/handling/requests/{request.pk}/decision.docx").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_form_refuses_a_reason_of_another_form(world, rf):
+    from django.contrib.admin.sites import site
+    from django.forms.models import model_to_dict
+
+    from inventory.models import HandlingReason
+
+    w = world
+    request = file(w)
+    line = line_of(request, w["copier"])
+    admin_request = rf.get("/admin/")
+    admin_request.user = f.user(Role.ADMIN, is_staff=True, is_superuser=True)
+    form_class = site._registry[HandlingRecord].get_form(admin_request, obj=line)
+    data = {k: v for k, v in model_to_dict(line).items() if v is not None and k != "decision_document"}
+    data["reason"] = HandlingReason.objects.get(code="TRF-SURPLUS").pk
+    with translation.override("vi"):
+        form = form_class(data=data, instance=line)
+        assert not form.is_valid()
+        assert "thuộc hình thức" in " ".join(form.errors["reason"])
+    line.refresh_from_db()
+    assert line.reason.code == "LIQ-DAMAGED"
