@@ -77,7 +77,7 @@ def requests_to_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0012_site_plans_weekly_returns"),
+        ("inventory", "0013_history_by_record"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 
