@@ -433,9 +433,11 @@ class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMix
 class AssetAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
     list_display = (
         "code",
+        "group_code",
         "name",
         "asset_class",
         "agency",
+        "is_fixed_asset",
         "quantity",
         "status",
         "condition",
@@ -443,11 +445,11 @@ class AssetAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin,
         "remaining_value",
         "demo",
     )
-    list_filter = ("status", "condition", "asset_class__category", "asset_class", "is_demo")
-    search_fields = ("code", "name", "plate_number", "agency__name")
+    list_filter = ("status", "condition", "is_fixed_asset", "asset_class__category", "asset_class", "is_demo")
+    search_fields = ("code", "group_code", "name", "plate_number", "agency__name")
     autocomplete_fields = ("asset_class", "agency", "premises")
     list_select_related = ("asset_class", "agency")
-    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    readonly_fields = ("is_fixed_asset", "remaining_value", "valuation_date", "created_at", "updated_at")
     show_full_result_count = False
 
 
@@ -628,6 +630,23 @@ class UnitRollupAdmin(RollupAdmin):
     list_filter = ("status",)
     list_select_related = ("admin_unit", "legacy_unit")
     search_fields = ("admin_unit__name", "legacy_unit__name")
+
+
+@admin.register(models.FixedAssetCriteria)
+class FixedAssetCriteriaAdmin(admin.ModelAdmin):
+    """The dated fixed-asset criteria; a change applies to assets saved from then on."""
+
+    list_display = (
+        "effective_from",
+        "min_useful_life_years",
+        "min_unit_cost",
+        "categories_any_value",
+        "classes_any_value",
+        "legal_basis",
+        "verify",
+    )
+    list_filter = ("verify",)
+    readonly_fields = ("created_at", "updated_at")
 
 
 @admin.register(models.WearRate)

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import valuation
+from inventory import fixed_assets, valuation
 from inventory.bulk import copy_rows
 from inventory.choices import (
     AgencyKind,
@@ -567,10 +567,13 @@ class _Generator:
         "is_demo",
         "created_at",
         "updated_at",
+        "is_fixed_asset",
+        "group_code",
     )
 
     def asset_rows(self):
-        """Yield asset lines as tuples in ASSET_COLUMNS order, deterministically."""
+        """Yield assets as tuples in ASSET_COLUMNS order, deterministically: a fixed
+        asset per record, tools and instruments as lines with a quantity."""
         rng = self.rng
         n = 0
         now = self.now.isoformat()
@@ -598,29 +601,48 @@ class _Generator:
                             AssetStatus.IN_USE,
                         )
                     car = code == "OTO"
-                    remaining = valuation.remaining_value(cost, asset_class.wear_rate, in_use, self.valuation_date)
-                    yield (
-                        f"{DEMO_PREFIX}TS{n:08d}",
-                        rng.choice(names),
-                        asset_class.pk,
-                        premises.agency.pk,
-                        premises.pk,
-                        quantity,
-                        unit,
-                        f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else "",
-                        rng.choice([5, 7, 16]) if car else None,
-                        condition,
-                        status,
-                        "Dữ liệu mẫu (demo)",
-                        cost,
-                        in_use,
-                        remaining,
-                        self.valuation_date,
-                        None,
-                        True,
-                        now,
-                        now,
-                    )
+                    name = rng.choice(names)
+                    plate = f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else ""
+                    seats = rng.choice([5, 7, 16]) if car else None
+                    # A fixed asset is one record per item (a line of twelve computers is
+                    # twelve records of one group); tools and instruments stay a line.
+                    fixed = Asset(
+                        asset_class=asset_class,
+                        in_use_date=in_use,
+                        original_cost=cost,
+                        quantity=quantity,
+                    ).fixed_asset()
+                    parts = quantity if fixed else 1
+                    line_code = f"{DEMO_PREFIX}TS{n:08d}"
+                    codes = fixed_assets.split_codes(line_code, parts, set())
+                    for record_code, record_cost in zip(codes, fixed_assets.split_amount(cost, parts), strict=True):
+                        remaining = valuation.remaining_value(
+                            record_cost, asset_class.wear_rate, in_use, self.valuation_date
+                        )
+                        yield (
+                            record_code,
+                            name,
+                            asset_class.pk,
+                            premises.agency.pk,
+                            premises.pk,
+                            quantity if parts == 1 else 1,
+                            unit,
+                            plate,
+                            seats,
+                            condition,
+                            status,
+                            "Dữ liệu mẫu (demo)",
+                            record_cost,
+                            in_use,
+                            remaining,
+                            self.valuation_date,
+                            None,
+                            True,
+                            now,
+                            now,
+                            fixed,
+                            line_code if parts > 1 else "",
+                        )
 
     def assets(self):
         started = time.perf_counter()

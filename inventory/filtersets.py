@@ -89,10 +89,11 @@ class AssetFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("status"))
     condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
     premises = filters.CharFilter(field_name="premises__code", label=_("premises code"))
+    group_code = filters.CharFilter(label=_("group code"))
 
     class Meta:
         model = Asset
-        fields = ["q", "asset_class", "status", "condition", "premises"]
+        fields = ["q", "asset_class", "status", "condition", "premises", "group_code"]
 
 
 class NeedFilterSet(filters.FilterSet):

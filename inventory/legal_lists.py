@@ -37,6 +37,22 @@ ASSET_CLASSES = [
     ("PHAN-MEM", "Phần mềm ứng dụng", "intangible", "", 5, "20.00"),
 ]
 
+# Fixed-asset criteria (tiêu chuẩn tài sản cố định): (from year, minimum useful life in
+# years, minimum cost per unit in VND, categories and classes that are fixed assets
+# whatever their value, legal basis, verify). The article was read in a secondary
+# source only; the same 1 year / 10,000,000 VND stood under Circular 45/2018 before.
+FIXED_ASSET_CRITERIA = [
+    (
+        2023,
+        1,
+        10_000_000,
+        ["building", "structure"],
+        ["QSDD"],
+        "Thông tư 23/2023/TT-BTC, Điều 3 (đối chiếu lại điều khoản)",
+        True,
+    ),
+]
+
 # code, name, applies to, legal basis
 HANDLING_FORMS = [
     ("KEEP", "Giữ lại tiếp tục sử dụng", "houses_land", DECREE_167),
@@ -273,6 +289,27 @@ def seed_legal_lists(apps) -> int:
                 "name": name,
                 "legal_basis": CD_213,
                 "sort_order": order,
+            },
+        )
+        created += new
+    return created
+
+
+def seed_fixed_asset_criteria(apps) -> int:
+    """Create the missing fixed-asset criteria rows (by their first year); an
+    administrator owns them once created. Returns how many were created."""
+    FixedAssetCriteria = apps.get_model("inventory", "FixedAssetCriteria")
+    created = 0
+    for year, life, cost, categories, classes, basis, verify in FIXED_ASSET_CRITERIA:
+        _, new = FixedAssetCriteria.objects.get_or_create(
+            effective_from=year,
+            defaults={
+                "min_useful_life_years": life,
+                "min_unit_cost": cost,
+                "categories_any_value": categories,
+                "classes_any_value": classes,
+                "legal_basis": basis,
+                "verify": verify,
             },
         )
         created += new

@@ -115,7 +115,20 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     renamed = premises(agency2, PremisesStatus.OTHER_PUBLIC_USE, condition="good")
     doomed = premises(agency3, PremisesStatus.SURPLUS, condition="poor")
     line = factories.asset(agency=hq_agency, premises=surplus, status="surplus", quantity=10, condition="good")
-    whole = factories.asset(agency=agency2, premises=partly, status="surplus", quantity=2, condition="good")
+    # Two tools (5,000,000 each, not fixed assets): a line handled as a whole.
+    whole = factories.asset(
+        agency=agency2,
+        premises=partly,
+        status="surplus",
+        quantity=2,
+        condition="good",
+        original_cost=Decimal(10_000_000),
+    )
+    # Three computers declared in one row: fixed assets, one record each, one group.
+    for n in ("", "-02", "-03"):
+        factories.asset(
+            code=f"{label}-GRP{n}", group_code=f"{label}-GRP", agency=agency2, premises=spare, status="surplus"
+        )
     in_use = factories.asset(agency=hq_agency, premises=hq, status="in_use")
     doomed_asset = factories.asset(agency=agency3, status="surplus")
     it = AssetClass.objects.get(code="MMTB-CNTT")

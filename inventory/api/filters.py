@@ -335,6 +335,8 @@ class AssetFilterSet(SpatialFilterSet, IdRangeFilterSet):
         method=text_search(["code", "name", "plate_number"]), label="words in the code, name or plate number"
     )
     code = filters.CharFilter(label="exact code")
+    group_code = filters.CharFilter(label="group code: the assets declared in one row or split from one line")
+    is_fixed_asset = BooleanFilter(label="fixed assets (true) or tool and instrument lines (false)")
     asset_class = filters.CharFilter(field_name="asset_class__code", label="asset class code")
     category = filters.CharFilter(field_name="asset_class__category", label="asset category (e.g. car)")
     status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="status (repeat for several)")

@@ -45,6 +45,8 @@ PREMISES_FIELDS = [
 ASSET_FIELDS = [
     "id",
     "code",
+    "group_code",
+    "is_fixed_asset",
     "name",
     "asset_class",
     "agency",

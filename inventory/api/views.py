@@ -284,7 +284,9 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
 
 @documented("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"}, as_of=True)
 class AssetViewSet(AsOfMixin, ListViewSet):
-    """Asset lines (tài sản); their place is the premises where they are kept."""
+    """Assets (tài sản): a fixed asset per record, with the `group_code` of the row or
+    line it came in; tools and instruments as lines with a quantity. Their place is the
+    premises where they are kept."""
 
     model = Asset
     serializer_class = s.AssetSerializer

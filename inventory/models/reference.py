@@ -5,11 +5,14 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory import fixed_assets
 from inventory.choices import (
     AssetCategory,
     BuildingGrade,
@@ -24,6 +27,7 @@ from inventory.models.base import TimeStampedModel, track_history
 __all__ = [
     "AssetClass",
     "DecisionAuthority",
+    "FixedAssetCriteria",
     "HandlingDeadline",
     "HandlingForm",
     "HandlingReason",
@@ -80,7 +84,26 @@ class AssetClass(ReferenceEntry):
             self._rate_schedule = RateSchedule(list(self.rates.all()) if self.pk else [])
         return self._rate_schedule
 
+    def fixed_asset_rule(self, year: int):
+        """What makes an asset of this class put into use in `year` a fixed asset
+        (`fixed_assets.class_rule`: always, never, or a minimum cost per unit), from the
+        criteria and the useful life in force that year; read once per instance and year
+        (a workbook's rows share their class's instance)."""
+        if getattr(self, "_fixed_asset_rules", None) is None:
+            self._fixed_asset_rules = {None: list(FixedAssetCriteria.objects.all())}
+        rules = self._fixed_asset_rules
+        if year not in rules:
+            rate = self.rate_schedule().row(year)
+            rules[year] = fixed_assets.class_rule(
+                fixed_assets.criteria_for(rules[None], year),
+                category=self.category,
+                class_code=self.code,
+                useful_life_years=rate.useful_life_years if rate else None,
+            )
+        return rules[year]
+
     def refresh_from_db(self, *args, **kwargs):
+        self._fixed_asset_rules = None
         self._rate_schedule = None
         super().refresh_from_db(*args, **kwargs)
 
@@ -268,3 +291,56 @@ class SaleMethodLimit(ReferenceEntry):
         if original_cost is None or value is None:
             return False
         return original_cost < self.max_original_cost and self.min_value <= value < self.max_value
+
+
+@track_history()
+class FixedAssetCriteria(TimeStampedModel):
+    """The criteria of a fixed asset (tiêu chuẩn tài sản cố định) from a fiscal year on:
+    a useful life of at least `min_useful_life_years` and a cost per unit of at least
+    `min_unit_cost`, or one of the categories or classes that are fixed assets whatever
+    their value (land, houses, structures). An asset that meets them is one record; the
+    others may be declared as a line with a quantity (tools and instruments, công cụ,
+    dụng cụ). The row in force in a year is the latest starting on or before it
+    (`inventory.fixed_assets.criteria_for`)."""
+
+    effective_from = models.PositiveSmallIntegerField(
+        _("in force from (year)"), unique=True, validators=[MinValueValidator(1900), MaxValueValidator(2200)]
+    )
+    min_useful_life_years = models.PositiveSmallIntegerField(_("minimum useful life (years)"), default=1)
+    min_unit_cost = models.DecimalField(
+        _("minimum cost per unit (VND)"), max_digits=18, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    categories_any_value = ArrayField(
+        models.CharField(max_length=30, choices=AssetCategory.choices),
+        verbose_name=_("categories that are fixed assets whatever their value"),
+        default=list,
+        blank=True,
+        help_text=_("Category codes, separated by commas (e.g. building,structure)."),
+    )
+    classes_any_value = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("asset classes that are fixed assets whatever their value"),
+        default=list,
+        blank=True,
+        help_text=_("Asset class codes, separated by commas (e.g. QSDD for land-use rights)."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    verify = models.BooleanField(
+        _("to verify"), default=False, help_text=_("Entered from a secondary source: check against the official text.")
+    )
+
+    class Meta:
+        verbose_name = _("fixed-asset criteria")
+        verbose_name_plural = _("fixed-asset criteria")
+        ordering = ["effective_from"]
+
+    def __str__(self):
+        return _("Fixed-asset criteria from %(year)s") % {"year": self.effective_from}
+
+    def clean(self):
+        super().clean()
+        unknown = sorted(set(self.categories_any_value or ()) - set(AssetCategory.values))
+        if unknown:
+            raise ValidationError(
+                {"categories_any_value": _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )

@@ -194,6 +194,9 @@ class Proposal:
     sale_method: str = ""
     revalued_value: Decimal | None = None
     liquidation_method: str = ""
+    # A further fixed asset for a need reserved by an earlier line of the same request
+    # (several records proposed at once, see `propose_transfer_of_assets`).
+    more_for_need: bool = False
 
 
 @_step("file")
@@ -223,7 +226,7 @@ def _add_line(actor, request, proposal: Proposal) -> HandlingRecord:
     need = None
     if proposal.need is not None:
         need = Need.objects.select_for_update().get(pk=proposal.need.pk)
-        if need.status != NeedStatus.OPEN:
+        if need.status != NeedStatus.OPEN and not (proposal.more_for_need and need.status == NeedStatus.RESERVED):
             raise ValidationError(
                 _("The need %(need)s is no longer open (%(status)s).")
                 % {"need": need.code, "status": need.get_status_display()}
@@ -514,25 +517,45 @@ def propose_handling(
     )
 
 
+def _transfer_proposal(need: Need, holder_id, *, basis="", floor_area=None, quantity=None, more_for_need=False):
+    own = holder_id == need.agency_id
+    return Proposal(
+        form_code=CONVERT_FUNCTION if own else TRANSFER,
+        reason_code=None if own else "TRF-SURPLUS",
+        intended_use=need.purpose,
+        basis=basis or _("Need %(code)s: %(purpose)s") % {"code": need.code, "purpose": need.purpose},
+        need=need,
+        floor_area=floor_area,
+        quantity=quantity,
+        more_for_need=more_for_need,
+    )
+
+
 def propose_transfer(actor, need: Need, *, premises=None, asset=None, floor_area=None, quantity=None, basis=""):
     """Surplus supply proposed for the agency that declared `need`: a transfer
     (điều chuyển) from another agency, or a change of function of the agency's own."""
     holder = (premises or asset).agency_id
-    own = holder == need.agency_id
-    return propose(
-        actor,
-        Proposal(
-            form_code=CONVERT_FUNCTION if own else TRANSFER,
-            reason_code=None if own else "TRF-SURPLUS",
-            intended_use=need.purpose,
-            basis=basis or _("Need %(code)s: %(purpose)s") % {"code": need.code, "purpose": need.purpose},
-            need=need,
-            floor_area=floor_area,
-            quantity=quantity,
-        ),
-        premises=premises,
-        asset=asset,
-    )
+    proposal = _transfer_proposal(need, holder, basis=basis, floor_area=floor_area, quantity=quantity)
+    return propose(actor, proposal, premises=premises, asset=asset)
+
+
+@_step("propose")
+def propose_transfer_of_assets(actor, need: Need, assets, basis="") -> list:
+    """Several fixed assets of one holder (one record each, e.g. computers of one group)
+    proposed at once for one need: one request with a line per asset; all or none."""
+    assets = list(assets)
+    if not assets:
+        raise ValidationError(_("No asset of this group is still available."))
+    holder = assets[0].agency
+    if any(asset.agency_id != holder.pk for asset in assets):
+        raise ValidationError(_("The assets proposed together must have one holder."))
+    lines = []
+    for n, asset in enumerate(assets):
+        proposal = _transfer_proposal(need, holder.pk, basis=basis, more_for_need=n > 0)
+        proposal.asset = asset
+        lines.append(proposal)
+    request = file_request(actor, holder, lines, purpose=lines[0].basis)
+    return list(request.lines.order_by("pk"))
 
 
 def _reserve_premises(record, premises, floor_area):

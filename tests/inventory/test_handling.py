@@ -135,9 +135,10 @@ def test_a_partly_surplus_building_is_split_by_floor_area(finance):
 
 @pytest.mark.django_db
 def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finance):
-    computers = AssetClass.objects.get(code="MMTB-CNTT")
-    line = f.asset(quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(100_000_000), asset_class=computers)
-    need = f.need(kind=NeedKind.ASSET, floor_area=None, asset_class=computers, quantity=4)
+    # Ten chairs of 5,000,000 each: tools and instruments, not fixed assets, so one line.
+    chairs = AssetClass.objects.get(code="MMTB-NT")
+    line = f.asset(quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(50_000_000), asset_class=chairs)
+    need = f.need(kind=NeedKind.ASSET, floor_area=None, asset_class=chairs, quantity=4)
     record = services.propose_transfer(finance, need, asset=line, quantity=4)
     assert services.available_quantity(line) == 6
     record = f.ready_for_decision(record, finance)
@@ -145,10 +146,10 @@ def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finan
     services.carry_out(finance, record, handover_number="BB", handover_date=TODAY)
     line.refresh_from_db()
     moved = Asset.objects.get(code=f"{line.code}-XL{record.pk}")
-    assert (line.quantity, line.original_cost) == (6, Decimal(60_000_000))
+    assert (line.quantity, line.original_cost) == (6, Decimal(30_000_000))
     assert (moved.quantity, moved.original_cost, moved.agency, moved.status) == (
         4,
-        Decimal(40_000_000),
+        Decimal(20_000_000),
         need.agency,
         AssetStatus.IN_USE,
     )

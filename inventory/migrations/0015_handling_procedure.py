@@ -77,7 +77,7 @@ def requests_to_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0013_history_by_record"),
+        ("inventory", "0014_fixed_assets_one_by_one"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0014_handling_procedure'),
+        ('inventory', '0015_handling_procedure'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
