@@ -397,6 +397,46 @@ class HouseAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
+@admin.register(models.RequiredDocument)
+class RequiredDocumentAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "handling_form", "reason", "applies_to", "legal_basis", "verify", "is_active")
+    list_filter = ("handling_form", "applies_to", "verify", "is_active")
+    list_select_related = ("handling_form", "reason")
+    list_editable = ()
+
+
+@admin.register(models.HandlingDeadline)
+class HandlingDeadlineAdmin(ReferenceAdmin):
+    list_display = (
+        "code",
+        "handling_form",
+        "step",
+        "period",
+        "unit",
+        "starts_on",
+        "applies_to",
+        "legal_basis",
+        "verify",
+        "is_active",
+    )
+    list_filter = ("step", "handling_form", "applies_to", "verify", "is_active")
+    list_select_related = ("handling_form",)
+    list_editable = ()
+
+
+@admin.register(models.DecisionAuthority)
+class DecisionAuthorityAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "legal_basis", "verify", "is_active")
+    filter_horizontal = ("forms",)
+    list_editable = ()
+
+
+@admin.register(models.SaleMethodLimit)
+class SaleMethodLimitAdmin(ReferenceAdmin):
+    list_display = ("code", "method", "max_original_cost", "min_value", "max_value", "cars_allowed", "legal_basis")
+    list_editable = ()
+
+
 @admin.register(models.Premises)
 class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
     list_display = (
@@ -545,8 +585,67 @@ class HandlingRecordAdmin(GroupedNumbersMixin, StoredFilesMixin, VersionedAdminM
     list_filter = ("status", "form", "priority_use")
     search_fields = ("premises__code", "premises__name", "asset__code", "asset__name", "decision_number")
     list_select_related = ("premises", "asset", "form")
+    # The request and decision a line belongs to are set by the procedure's steps.
     autocomplete_fields = ("premises", "asset", "receiving_agency", "need")
-    readonly_fields = ("status", "created_by", "previous_premises_status", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "request",
+        "decision",
+        "created_by",
+        "previous_premises_status",
+        "created_at",
+        "updated_at",
+    )
+
+
+class RequestDocumentInline(admin.TabularInline):
+    model = models.RequestDocument
+    extra = 0
+    autocomplete_fields = ("document",)
+
+
+@admin.register(models.HandlingRequest)
+class HandlingRequestAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Corrections only: the steps go through the request pages and the API, so the
+    status and who took each step are read-only here."""
+
+    list_display = ("pk", "agency", "status", "filed_at", "completed_on")
+    list_filter = ("status",)
+    search_fields = ("agency__code", "agency__name", "purpose")
+    list_select_related = ("agency",)
+    autocomplete_fields = ("agency",)
+    inlines = (RequestDocumentInline,)
+    readonly_fields = (
+        "status",
+        "filed_by",
+        "filed_at",
+        "returned_by",
+        "completed_on",
+        "completed_by",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    )
+
+
+@admin.register(models.RequestDocument)
+class RequestDocumentAdmin(admin.ModelAdmin):
+    list_display = ("request", "document", "reference")
+    list_select_related = ("request__agency", "document")
+    search_fields = ("document__code", "document__name", "reference")
+    autocomplete_fields = ("request", "document")
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Corrections of a recorded decision (its lines are set by the decision step)."""
+
+    list_display = ("number", "date", "signer", "authority", "request")
+    list_filter = ("authority",)
+    search_fields = ("number", "signer")
+    list_select_related = ("authority", "request__agency")
+    readonly_fields = ("request", "recorded_by", "created_at", "updated_at")
 
 
 class RollupAdmin(GroupedNumbersMixin, admin.ModelAdmin):

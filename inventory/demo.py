@@ -37,6 +37,7 @@ from inventory.choices import (
     NeedStatus,
     NeedUrgency,
     PremisesStatus,
+    RequestStatus,
     Role,
     UnitLevel,
 )
@@ -48,10 +49,13 @@ from inventory.models import (
     Asset,
     AssetClass,
     Attachment,
+    Decision,
+    DecisionAuthority,
     Declaration,
     DeclarationItem,
     HandlingForm,
     HandlingRecord,
+    HandlingRequest,
     House,
     Need,
     Premises,
@@ -154,6 +158,12 @@ def clear_demo(progress=None) -> dict[str, int]:
     querysets = [
         HandlingRecord.objects.filter(
             Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
+        ),
+        Decision.objects.filter(
+            Q(request__agency__is_demo=True) | Q(request__filed_by__username__in=DEMO_USERNAMES), lines__isnull=True
+        ),
+        HandlingRequest.objects.filter(
+            Q(agency__is_demo=True) | Q(filed_by__username__in=DEMO_USERNAMES), lines__isnull=True
         ),
         Attachment.objects.filter(premises__is_demo=True),
         DeclarationItem.objects.filter(declaration__agency__is_demo=True),
@@ -730,12 +740,23 @@ class _Generator:
         forms = {f.code: f for f in HandlingForm.objects.all()}
         uses = {u.code: u for u in PriorityUse.objects.all()}
         finance = User.objects.get(username="demo-finance")
-        records = []
+        authority = DecisionAuthority.objects.order_by("sort_order", "pk").first()
+        records, requests, decisions = [], [], []
         for p in self.premises_rows:
             if p.status not in (PremisesStatus.UNDER_HANDLING, PremisesStatus.HANDLED):
                 continue
             form, use, intended = rng.choice(DEMO_HANDLING)
             proposed_on = self.today - dt.timedelta(days=rng.randint(10, 120))
+            # Each demo site is its own request, filed and found complete the same day.
+            request = HandlingRequest(
+                agency_id=p.agency_id,
+                status=RequestStatus.COMPLETE,
+                purpose="Phương án sắp xếp, xử lý nhà, đất dôi dư (dữ liệu mẫu)",
+                filed_by=finance,
+                filed_at=timezone.make_aware(dt.datetime.combine(proposed_on, dt.time(9))),
+                completed_on=proposed_on,
+                completed_by=finance,
+            )
             record = HandlingRecord(
                 premises_id=p.pk,
                 form=forms[form],
@@ -749,19 +770,41 @@ class _Generator:
                 created_by=finance,
                 status=HandlingStatus.PROPOSED,
             )
+            decision = None
             if p.status == PremisesStatus.HANDLED or rng.random() < 0.6:
                 record.status = HandlingStatus.APPROVED
-                record.decision_number = f"{rng.randint(100, 999)}/QĐ-UBND"
+                record.decision_number = f"{rng.randint(100, 999)}/QĐ-UBND-{p.pk}"
                 record.decision_date = min(self.today, proposed_on + dt.timedelta(days=rng.randint(5, 25)))
                 record.decider = "Chủ tịch UBND tỉnh"
                 record.deadline = record.decision_date + dt.timedelta(days=30)
+                request.status = RequestStatus.DECIDED
+                request.review_opinion, request.reviewed_by = "Đề nghị phê duyệt (dữ liệu mẫu)", finance
+                decision = Decision(
+                    number=record.decision_number,
+                    date=record.decision_date,
+                    signer=record.decider,
+                    authority=authority,
+                    recorded_by=finance,
+                )
             if p.status == PremisesStatus.HANDLED:
                 record.status = rng.choice([HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED])
                 record.handover_number = f"BB-{rng.randint(1, 999)}"
                 record.handover_date = min(self.today, record.decision_date + dt.timedelta(days=rng.randint(3, 30)))
+                record.accounts_due = record.handover_date + dt.timedelta(days=30)
                 if record.status == HandlingStatus.CLOSED:
                     record.closed_on = self.today
+                    request.status = RequestStatus.CLOSED
             records.append(record)
+            requests.append(request)
+            decisions.append(decision)
+        HandlingRequest.objects.bulk_create(requests, batch_size=2000)
+        for request, decision, record in zip(requests, decisions, records, strict=True):
+            record.request = request
+            if decision is not None:
+                decision.request = request
+        Decision.objects.bulk_create([d for d in decisions if d is not None], batch_size=2000)
+        for decision, record in zip(decisions, records, strict=True):
+            record.decision = decision
         HandlingRecord.objects.bulk_create(records, batch_size=2000)
         self.summary.counts["handling_records"] = len(records)
 

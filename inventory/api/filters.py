@@ -26,6 +26,7 @@ from inventory.choices import (
     NeedKind,
     NeedStatus,
     PremisesStatus,
+    RequestStatus,
     UnitLevel,
 )
 from inventory.filtersets import text_search
@@ -34,8 +35,10 @@ from inventory.models import (
     AdministrativeUnit,
     Agency,
     Asset,
+    Decision,
     Declaration,
     HandlingRecord,
+    HandlingRequest,
     Need,
     Premises,
 )
@@ -373,6 +376,25 @@ class NeedFilterSet(filters.FilterSet):
 
     class Meta:
         model = Need
+        fields = []
+
+
+class HandlingRequestFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=RequestStatus.choices, label="status (repeat for several)")
+    agency = IdFilter(field_name="agency_id", label="id of the holding agency")
+
+    class Meta:
+        model = HandlingRequest
+        fields = []
+
+
+class DecisionFilterSet(filters.FilterSet):
+    number = filters.CharFilter(field_name="number", label="decision number")
+    request = IdFilter(field_name="request_id", label="id of the request decided")
+    authority = filters.CharFilter(field_name="authority__code", label="code of the decision authority")
+
+    class Meta:
+        model = Decision
         fields = []
 
 

@@ -4,7 +4,18 @@
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from inventory.models import AdministrativeUnit, Agency, Asset, Declaration, HandlingRecord, House, Need, Premises
+from inventory.models import (
+    AdministrativeUnit,
+    Agency,
+    Asset,
+    Decision,
+    Declaration,
+    HandlingRecord,
+    HandlingRequest,
+    House,
+    Need,
+    Premises,
+)
 
 PREMISES_FIELDS = [
     "id",
@@ -105,6 +116,8 @@ NEED_FIELDS = [
 ]
 HANDLING_FIELDS = [
     "id",
+    "request",
+    "decision",
     "premises",
     "asset",
     "floor_area",
@@ -127,6 +140,42 @@ HANDLING_FIELDS = [
     "closed_on",
     "cancel_reason",
     "basis",
+    "temporary_handover",
+    "handover_documents",
+    "accounts_due",
+    "sale_method",
+    "revalued_value",
+    "liquidation_method",
+    "proceeds",
+    "proceeds_paid_on",
+    "created_at",
+    "updated_at",
+]
+REQUEST_FIELDS = [
+    "id",
+    "agency",
+    "status",
+    "purpose",
+    "superior_letter",
+    "filed_at",
+    "return_comment",
+    "completed_on",
+    "review_opinion",
+    "draft_decision",
+    "reviewed_at",
+    "created_at",
+    "updated_at",
+]
+DECISION_FIELDS = [
+    "id",
+    "request",
+    "number",
+    "date",
+    "signer",
+    "authority",
+    "seller",
+    "valid_until",
+    "extended_until",
     "created_at",
     "updated_at",
 ]
@@ -222,6 +271,32 @@ class HandlingRecordSerializer(serializers.ModelSerializer):
         return record.overdue()
 
 
+class HandlingRequestSerializer(serializers.ModelSerializer):
+    """A handling request (form 01/TSC-XLTS) with the ids of its lines and the codes of
+    the documents its file holds."""
+
+    lines = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HandlingRequest
+        fields = [*REQUEST_FIELDS, "lines", "documents", "version"]
+
+    def get_documents(self, request) -> list[str]:
+        return [d.document.code for d in request.documents.all()]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A handling decision with the lines it covers."""
+
+    authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lines = HandlingRecordSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [*DECISION_FIELDS, "lines", "version"]
+
+
 # -- inputs of the write actions ----------------------------------------------------------
 class ApproveSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=60)
@@ -233,6 +308,32 @@ class CarryOutSerializer(serializers.Serializer):
     handover_number = serializers.CharField(max_length=60)
     handover_date = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class DocumentsSerializer(serializers.Serializer):
+    documents = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=255),
+        required=False,
+        default=dict,
+        help_text="required document code → its number, date or note",
+    )
+
+
+class RequestReviewSerializer(serializers.Serializer):
+    opinion = serializers.CharField()
+    draft_decision = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    date = serializers.DateField()
+    signer = serializers.CharField(max_length=255)
+    authority_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    seller = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
 
 
 class CancelSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
 """Legal lists kept as data, each row with its legal basis, editable by an administrator:
 the law changes (Decree 186/2025 replaced 151/2017; Circular 141/2025 replaces 23/2023)."""
 
+import calendar
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib.postgres.fields import ArrayField
@@ -11,10 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory import fixed_assets
-from inventory.choices import AssetCategory, BuildingGrade, HandlingScope
+from inventory.choices import (
+    AssetCategory,
+    BuildingGrade,
+    DeadlineEvent,
+    DeadlineStep,
+    DeadlineUnit,
+    HandlingScope,
+    SaleMethod,
+)
 from inventory.models.base import TimeStampedModel, track_history
 
-__all__ = ["AssetClass", "FixedAssetCriteria", "HandlingForm", "HandlingReason", "PriorityUse"]
+__all__ = [
+    "AssetClass",
+    "DecisionAuthority",
+    "FixedAssetCriteria",
+    "HandlingDeadline",
+    "HandlingForm",
+    "HandlingReason",
+    "PriorityUse",
+    "RequiredDocument",
+    "SaleMethodLimit",
+]
 
 
 class ReferenceEntry(TimeStampedModel):
@@ -114,13 +134,20 @@ class AssetClass(ReferenceEntry):
 
 @track_history()
 class HandlingForm(ReferenceEntry):
-    """A form of handling (hình thức xử lý): keep, recover, transfer, sell, liquidate..."""
+    """A form of handling (hình thức xử lý): keep, recover, transfer, sell, liquidate...
+
+    `applies_to` says which records it may be used for: houses and land (a premises line)
+    or other assets (an asset line), or both — no "keep in use" on a computer."""
 
     applies_to = models.CharField(_("applies to"), max_length=20, choices=HandlingScope.choices)
 
     class Meta(ReferenceEntry.Meta):
         verbose_name = _("form of handling")
         verbose_name_plural = _("forms of handling")
+
+    def applies(self, scope: str) -> bool:
+        """Whether the form may be used for a record of `scope` (houses_land/other_assets)."""
+        return self.applies_to in (HandlingScope.ALL, scope)
 
 
 @track_history()
@@ -144,6 +171,126 @@ class PriorityUse(ReferenceEntry):
     class Meta(ReferenceEntry.Meta):
         verbose_name = _("priority use")
         verbose_name_plural = _("priority uses")
+
+
+@track_history()
+class RequiredDocument(ReferenceEntry):
+    """A document the request file must hold for a form of handling, or for every form
+    when `handling_form` is empty (thành phần hồ sơ):
+    the list of assets, the land-use certificate, the current-state record, the repair
+    estimate of a liquidation for damage... `reason` narrows it to one reason of the
+    form; `applies_to` to houses and land or other assets."""
+
+    handling_form = models.ForeignKey(
+        HandlingForm,
+        verbose_name=_("form of handling"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="required_documents",
+        help_text=_("Empty: every form of handling."),
+    )
+    reason = models.ForeignKey(
+        HandlingReason,
+        verbose_name=_("only for the reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="required_documents",
+    )
+    applies_to = models.CharField(
+        _("applies to"), max_length=20, choices=HandlingScope.choices, default=HandlingScope.ALL
+    )
+    verify = models.BooleanField(_("verify"), default=False, help_text=_("Read in a secondary source: to be checked."))
+
+    class Meta(ReferenceEntry.Meta):
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def clean(self):
+        super().clean()
+        if self.reason_id and self.reason.handling_form_id != self.handling_form_id:
+            raise ValidationError({"reason": _("The reason belongs to another form of handling.")})
+
+
+@track_history()
+class HandlingDeadline(ReferenceEntry):
+    """How long a step of a form of handling may take, from which event, under which
+    article (Decree 186/2025; the houses-and-land decree's values marked verify).
+    `applies_to` separates buildings and land from other assets where the law does
+    (liquidation: 60 days for buildings and land-attached assets, 30 for others)."""
+
+    handling_form = models.ForeignKey(
+        HandlingForm, verbose_name=_("form of handling"), on_delete=models.PROTECT, related_name="deadlines"
+    )
+    step = models.CharField(_("step"), max_length=30, choices=DeadlineStep.choices)
+    starts_on = models.CharField(_("counted from"), max_length=30, choices=DeadlineEvent.choices)
+    period = models.PositiveSmallIntegerField(_("period"))
+    unit = models.CharField(_("unit"), max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.DAYS)
+    applies_to = models.CharField(
+        _("applies to"), max_length=20, choices=HandlingScope.choices, default=HandlingScope.ALL
+    )
+    verify = models.BooleanField(_("verify"), default=False, help_text=_("Read in a secondary source: to be checked."))
+
+    class Meta(ReferenceEntry.Meta):
+        verbose_name = _("handling deadline")
+        verbose_name_plural = _("handling deadlines")
+
+    def due(self, start):
+        """The date the step is due when its event happened on `start`."""
+        if start is None:
+            return None
+        if self.unit == DeadlineUnit.MONTHS:
+            return add_months(start, self.period)
+        return start + dt.timedelta(days=self.period)
+
+
+def add_months(day, months: int):
+    """The same day `months` later (the last day of the month when it has no such day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@track_history()
+class DecisionAuthority(ReferenceEntry):
+    """Who may sign a handling decision: the chair of the provincial People's Committee,
+    or a person the province delegated (its delegation decision is the legal basis).
+    `forms` limits a delegation to some forms of handling; empty means every form."""
+
+    forms = models.ManyToManyField(HandlingForm, verbose_name=_("forms of handling"), blank=True, related_name="+")
+    verify = models.BooleanField(_("verify"), default=False, help_text=_("Read in a secondary source: to be checked."))
+
+    class Meta(ReferenceEntry.Meta):
+        verbose_name = _("decision authority")
+        verbose_name_plural = _("decision authorities")
+
+    def may_decide(self, form) -> bool:
+        return self.is_active and (not self.pk or not self.forms.exists() or self.forms.filter(pk=form.pk).exists())
+
+
+@track_history()
+class SaleMethodLimit(ReferenceEntry):
+    """When a sale may use a method other than auction (Decree 186/2025 Arts. 24–27):
+    the original cost per unit below `max_original_cost` and the revalued value per unit
+    in [`min_value`, `max_value`); cars never (`cars_allowed`)."""
+
+    method = models.CharField(_("sale method"), max_length=20, choices=SaleMethod.choices)
+    max_original_cost = models.DecimalField(_("original cost per unit below (VND)"), max_digits=18, decimal_places=0)
+    min_value = models.DecimalField(_("revalued value from (VND)"), max_digits=18, decimal_places=0, default=0)
+    max_value = models.DecimalField(_("revalued value below (VND)"), max_digits=18, decimal_places=0)
+    cars_allowed = models.BooleanField(_("allowed for cars"), default=False)
+
+    class Meta(ReferenceEntry.Meta):
+        verbose_name = _("sale method limit")
+        verbose_name_plural = _("sale method limits")
+
+    def allows(self, original_cost, value, is_car: bool) -> bool:
+        if is_car and not self.cars_allowed:
+            return False
+        if original_cost is None or value is None:
+            return False
+        return original_cost < self.max_original_cost and self.min_value <= value < self.max_value
 
 
 @track_history()

@@ -192,6 +192,13 @@ def form_04c(user) -> bytes:
 # separators of the reader's locale: 1.234.567.890 on a Vietnamese Windows); the year
 # column stays a plain number ("2008").
 FORM_01_NUMBER_FORMATS = {7: "#,##0", 8: "#,##0", 9: "#,##0.00", 10: "#,##0.00"}
+def _book(record) -> tuple:
+    """Original cost and book remaining value of a handling line, prorated to its part:
+    the same figures on every handling document (`handling_documents.line_values`)."""
+    from inventory.services.handling_documents import line_values
+
+    values = line_values(record)
+    return values["original_cost"], values["book_value"]
 
 
 def form_01_xlts(records, user) -> bytes:
@@ -229,8 +236,7 @@ def form_01_xlts(records, user) -> bytes:
                 "cơ sở",
                 1,
                 p.in_use_date.year if p.in_use_date else None,
-                int(p.original_cost * share) if share and p.original_cost else p.original_cost,
-                int(p.remaining_value * share) if share and p.remaining_value else p.remaining_value,
+                *_book(record),
                 None if share else p.land_area,
                 record.floor_area if share else p.floor_area,
             ]
@@ -244,8 +250,7 @@ def form_01_xlts(records, user) -> bytes:
                 a.unit_of_measure,
                 record.quantity or a.quantity,
                 a.in_use_date.year if a.in_use_date else None,
-                int(a.original_cost * share) if share and a.original_cost else a.original_cost,
-                int(a.remaining_value * share) if share and a.remaining_value else a.remaining_value,
+                *_book(record),
                 None,
                 None,
             ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0015_houses"),
+        ("inventory", "0017_houses"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 

@@ -22,7 +22,7 @@ def houses_from_premises(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0014_fixed_assets_one_by_one"),
+        ("inventory", "0016_procedure_history_indexes"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 
