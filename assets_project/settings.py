@@ -320,6 +320,11 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_PIXELS = int(os.environ.get("ATTACHMENT_MAX_PIXELS", "40000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Public register (/cong-khai/): registrations of interest accepted from one address
+# within the window (seconds), counted in Django's cache.
+PUBLIC_INTEREST_LIMIT = int(os.environ.get("PUBLIC_INTEREST_LIMIT", "5"))
+PUBLIC_INTEREST_WINDOW = int(os.environ.get("PUBLIC_INTEREST_WINDOW", "3600"))
+
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "40")
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("ogc/", include("inventory.api.ogc_urls")),
+    path("cong-khai/", include("inventory.public_urls")),
     path("", include("inventory.urls")),
 ]
 # No /media/: uploaded files are served only by the scoped views of inventory.views.files.

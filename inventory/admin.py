@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
-from inventory.choices import Role, SitePlanStatus
+from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, Role, SitePlanStatus
 from inventory.forms import LonLatGeometryField
 from inventory.models.houses import HOUSE_TOTALS
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion
+from inventory.services import public as public_services
 from inventory.text import number_text
 from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
@@ -797,3 +798,78 @@ class WeeklyReturnAdmin(RollupAdmin):
 
     list_display = ("week", "cutoff", "issued_by", "issued_at")
     readonly_fields = ("week", "cutoff", "figures", "issued_by", "issued_at")
+
+
+class PublicListingForm(forms.ModelForm):
+    class Meta:
+        model = models.PublicListing
+        fields = ("premises", "summary", "photos")
+
+    def clean(self):
+        data = super().clean()
+        premises, photos = data.get("premises"), data.get("photos")
+        if premises and premises.status not in PUBLISHABLE_PREMISES_STATUSES:
+            self.add_error(
+                "premises", _("Only a surplus, partly surplus, under-handling or handled site can be published.")
+            )
+        if premises and photos and any(p.premises_id != premises.pk or p.kind != "photo" for p in photos):
+            self.add_error("photos", _("Choose photos of this site only."))
+        return data
+
+
+@admin.register(models.PublicListing)
+class PublicListingAdmin(admin.ModelAdmin):
+    """Sites in the public register (/cong-khai/): published and withdrawn through
+    `inventory.services.public`, which records who and when."""
+
+    form = PublicListingForm
+    list_display = ("premises", "published_by", "published_at", "withdrawn", "withdrawn_at")
+    list_filter = ("withdrawn",)
+    search_fields = ("premises__code", "premises__name")
+    list_select_related = ("premises", "published_by")
+    autocomplete_fields = ("premises",)
+    filter_horizontal = ("photos",)
+    readonly_fields = ("published_by", "published_at", "withdrawn", "withdrawn_at")
+    actions = ("withdraw_selected", "publish_selected")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "premises") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        listing = public_services.publish(request.user, form.cleaned_data.get("premises") or obj.premises, obj.summary)
+        obj.pk, obj._state.adding = listing.pk, False
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Withdraw from the public register"))
+    def withdraw_selected(self, request, queryset):
+        for listing in queryset.select_related("premises"):
+            public_services.withdraw(request.user, listing)
+
+    @admin.action(description=_("Publish in the public register"))
+    def publish_selected(self, request, queryset):
+        for listing in queryset.select_related("premises"):
+            try:
+                public_services.publish(request.user, listing.premises)
+            except ValidationError as exc:
+                self.message_user(request, f"{listing.premises}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+@admin.register(models.InterestRegistration)
+class InterestRegistrationAdmin(admin.ModelAdmin):
+    """Registrations of interest from /cong-khai/ (private): Finance sets the outcome."""
+
+    list_display = ("premises", "name", "organisation", "priority_use", "contact", "status", "created_at")
+    list_filter = ("status", "priority_use")
+    search_fields = ("premises__code", "name", "organisation", "contact")
+    list_select_related = ("premises", "priority_use")
+    fields = ("premises", "name", "organisation", "priority_use", "use_details", "contact", "message", "status")
+    readonly_fields = ("premises", "name", "organisation", "priority_use", "use_details", "contact", "message")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -339,3 +339,16 @@ RETURN_USE_OF_PRIORITY_USE = {
     "COMMUNE_POLICE": ReturnUse.COMMUNE_POLICE,
     "OFFICE": ReturnUse.OFFICE,
 }
+
+
+# Sites Finance may publish in the public register (/cong-khai/): surplus, partly surplus,
+# under handling, and handled (so the public sees the outcome).
+PUBLISHABLE_PREMISES_STATUSES = (*PLAN_PREMISES_STATUSES, PremisesStatus.HANDLED)
+
+
+class InterestStatus(models.TextChoices):
+    """Outcome of a registration of interest in a published site, shown to the public as counts."""
+
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")

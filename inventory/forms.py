@@ -437,3 +437,46 @@ class DecisionForm(VersionedForm):
 
     def clean_document(self):
         return checked_decision_pdf(self.cleaned_data.get("document"))
+
+
+
+class InterestForm(forms.ModelForm):
+    """A registration of interest in a published site (public, no login): bounded
+    lengths, a use from Công điện 213's priority uses first, or one in the visitor's words."""
+
+    class Meta:
+        from inventory.models import InterestRegistration
+
+        model = InterestRegistration
+        fields = ["name", "organisation", "priority_use", "use_details", "contact", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        from inventory.public import priority_uses_first
+
+        super().__init__(*args, **kwargs)
+        self.fields["priority_use"].queryset = priority_uses_first()
+        self.fields["priority_use"].empty_label = _("Another use (say which below)")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("priority_use") and not (data.get("use_details") or "").strip():
+            self.add_error("use_details", _("Choose a use or say in your words what the site would be used for."))
+        return data
+
+
+class PublishForm(forms.Form):
+    """Finance publishes a site: the public summary and the photos the public may see."""
+
+    summary = forms.CharField(
+        label=_("public summary"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("public photos"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, premises, *args, **kwargs):
+        from inventory.choices import AttachmentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].queryset = premises.attachments.filter(kind=AttachmentKind.PHOTO)

@@ -9,6 +9,7 @@ from inventory.models.houses import *  # noqa: F403
 from inventory.models.needs import *  # noqa: F403
 from inventory.models.plans import *  # noqa: F403
 from inventory.models.premises import *  # noqa: F403
+from inventory.models.public import *  # noqa: F403
 from inventory.models.reference import *  # noqa: F403
 from inventory.models.rollups import *  # noqa: F403
 from inventory.models.units import *  # noqa: F403

@@ -35,6 +35,7 @@ from inventory.views.common import (
     xlsx_response,
 )
 from inventory.views.files import rejected_workbook_name
+from inventory.views.public import publish_context
 
 LISTS = {
     ItemTarget.PREMISES: (Premises, PremisesFilterSet, ("agency", "admin_unit")),
@@ -128,6 +129,7 @@ def premises_detail(request, pk):
             "handling": premises.handling_records.select_related("form", "receiving_agency").order_by("-pk"),
             "attachment_form": AttachmentForm(),
             "may_edit": services.can_declare(request.user),
+            **publish_context(request.user, premises),
         },
     )
 

@@ -1,0 +1,245 @@
+"""The public register of surplus sites (/cong-khai/): what the public may read.
+
+Every public output — the list page, the map, a site's page, CSV and GeoJSON — is built
+from the allow-lists below and nothing else: a row is read with `.values()` of named
+columns and copied key by key, never from a model serialiser or a model instance, so a
+new column of a model (a note, a person, a phone) never reaches the public by itself.
+"""
+
+import django_filters as filters
+from django.db.models import F, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from inventory.choices import (
+    PUBLISHABLE_PREMISES_STATUSES,
+    BuildingGrade,
+    Condition,
+    HandlingStatus,
+    InterestStatus,
+    PremisesStatus,
+    SitePlanStatus,
+    SitePlanUse,
+)
+from inventory.models import (
+    AdministrativeUnit,
+    HandlingRecord,
+    InterestRegistration,
+    Premises,
+    PriorityUse,
+    PublicListing,
+    SitePlan,
+)
+
+# The one allow-list of each public output (field names of `public_row`).
+LIST_FIELDS = (
+    "code",
+    "name",
+    "commune",
+    "former_commune",
+    "status",
+    "condition",
+    "land_area",
+    "floor_area",
+    "surplus_floor_area",
+    "handling_stage",
+    "decision_number",
+    "decision_date",
+    "intended_use",
+)
+CSV_FIELDS = (*LIST_FIELDS, "url")
+GEOJSON_FIELDS = (*LIST_FIELDS, "url")
+PAGE_FIELDS = (*LIST_FIELDS, "address", "building_grade", "floors", "year_built", "summary")
+
+# Column labels, for the CSV heading and the site page.
+LABELS = {
+    "code": _("code"),
+    "name": _("name"),
+    "commune": _("commune (since 2025)"),
+    "former_commune": _("former commune"),
+    "status": _("status"),
+    "condition": _("condition"),
+    "land_area": _("land area (m²)"),
+    "floor_area": _("total floor area (m²)"),
+    "surplus_floor_area": _("surplus floor area (m²)"),
+    "handling_stage": _("handling stage"),
+    "decision_number": _("decision number"),
+    "decision_date": _("decision date"),
+    "intended_use": _("intended use"),
+    "url": _("address of the page"),
+    "address": _("address"),
+    "building_grade": _("building grade"),
+    "floors": _("floors"),
+    "year_built": _("year built"),
+    "summary": _("public summary"),
+}
+# Choice fields shown by their label.
+CHOICES = {
+    "status": PremisesStatus,
+    "condition": Condition,
+    "handling_stage": HandlingStatus,
+    "building_grade": BuildingGrade,
+}
+
+
+def _latest_handling():
+    """The site's latest handling record that is not cancelled."""
+    return (
+        HandlingRecord.objects.filter(premises=OuterRef("pk"))
+        .exclude(status=HandlingStatus.CANCELLED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _approved_plan():
+    return SitePlan.objects.filter(premises=OuterRef("pk"), status=SitePlanStatus.APPROVED)
+
+
+def published_sites():
+    """Live sites in a publishable status whose listing is not withdrawn, with the
+    columns the allow-lists name (annotated here, read with `.values()`)."""
+    listings = PublicListing.objects.published().values("premises_id")
+    return (
+        Premises.objects.filter(pk__in=listings, status__in=PUBLISHABLE_PREMISES_STATUSES)
+        .annotate(
+            commune=F("admin_unit__name"),
+            former_commune=F("legacy_unit__name"),
+            summary=F("public_listing__summary"),
+            handling_stage=Subquery(_latest_handling().values("status")[:1]),
+            decision_number=Subquery(
+                _latest_handling().exclude(decision_number="").values("decision_number")[:1]
+            ),
+            decision_date=Subquery(_latest_handling().exclude(decision_date=None).values("decision_date")[:1]),
+            plan_use=Subquery(_approved_plan().values("use")[:1]),
+            plan_priority_use=Subquery(_approved_plan().values("priority_use__name")[:1]),
+            plan_priority_code=Subquery(_approved_plan().values("priority_use__code")[:1]),
+        )
+        .order_by("code")
+    )
+
+
+# What `.values()` reads for the rows: the allow-listed columns that are columns or
+# annotations, and what `intended_use` and `url` are made from.
+_SOURCE = tuple(
+    dict.fromkeys(
+        [f for f in PAGE_FIELDS if f not in ("intended_use",)] + ["pk", "plan_use", "plan_priority_use"]
+    )
+)
+
+
+def _value(field: str, value):
+    if field in CHOICES and value:
+        return str(CHOICES[field](value).label)
+    return value
+
+
+def public_rows(queryset, fields: tuple[str, ...], request=None):
+    """Dicts with exactly the keys `fields` (an allow-list above), in that order."""
+    for source in queryset.values(*_SOURCE):
+        row = {}
+        for field in fields:
+            if field == "intended_use":
+                row[field] = source["plan_priority_use"] or (
+                    str(SitePlanUse(source["plan_use"]).label) if source["plan_use"] else ""
+                )
+            elif field == "url":
+                path = reverse("public:site", args=[source["code"]])
+                row[field] = request.build_absolute_uri(path) if request else path
+            else:
+                row[field] = _value(field, source[field])
+        yield row
+
+
+def stage_history(premises) -> list[dict]:
+    """The dated changes of the site's status from its history: date and status only
+    (no actor, no other column)."""
+    events = premises.events.order_by("pgh_id").values_list("pgh_created_at", "status")
+    history, last = [], None
+    for created_at, status in events:
+        if status != last:
+            history.append({"date": created_at.date(), "status": str(PremisesStatus(status).label)})
+            last = status
+    return history
+
+
+def interest_counts(premises) -> dict:
+    """Counts of registrations of interest by outcome (the only thing the public sees of them)."""
+    counts = dict.fromkeys(InterestStatus.values, 0)
+    for status in InterestRegistration.objects.filter(premises=premises).values_list("status", flat=True):
+        counts[status] += 1
+    return {"total": sum(counts.values()), **counts}
+
+
+def priority_uses_first():
+    """The choices of the use dropdown: Công điện 213's priority uses (in their legal order)."""
+    return PriorityUse.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+class PublicSiteFilterSet(filters.FilterSet):
+    """Filters of the public list, map, CSV and GeoJSON (codes in URLs)."""
+
+    commune = filters.ModelChoiceFilter(
+        field_name="admin_unit",
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.communes(),
+        label=_("commune (since 2025)"),
+    )
+    former_commune = filters.ModelChoiceFilter(
+        field_name="legacy_unit",
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.legacy_communes(),
+        label=_("former commune"),
+    )
+    status = filters.MultipleChoiceFilter(
+        choices=[(s.value, s.label) for s in PremisesStatus if s in PUBLISHABLE_PREMISES_STATUSES], label=_("status")
+    )
+    building_grade = filters.ChoiceFilter(choices=BuildingGrade.choices, label=_("building grade"))
+    condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
+    land_area = filters.RangeFilter(label=_("land area (m²)"))
+    floor_area = filters.RangeFilter(label=_("total floor area (m²)"))
+    stage = filters.ChoiceFilter(
+        field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage")
+    )
+    use = filters.ModelChoiceFilter(
+        field_name="plan_priority_code",
+        to_field_name="code",
+        queryset=PriorityUse.objects.all(),
+        method="filter_use",
+        label=_("intended use"),
+    )
+
+    class Meta:
+        model = Premises
+        fields = []
+
+    def filter_use(self, queryset, name, value):
+        return queryset.filter(plan_priority_code=value.code) if value else queryset
+
+
+def filtered(params):
+    """The published sites under the filters of `params`, and the filter form; bad
+    filter values leave the list unfiltered by them and show their error on the form."""
+    filterset = PublicSiteFilterSet(params, queryset=published_sites())
+    queryset = filterset.qs if filterset.is_valid() else published_sites().none()
+    return filterset, queryset
+
+
+def published_site_or_none(code: str):
+    return published_sites().filter(code=code).first()
+
+
+__all__ = [
+    "CSV_FIELDS",
+    "GEOJSON_FIELDS",
+    "LABELS",
+    "LIST_FIELDS",
+    "PAGE_FIELDS",
+    "PublicSiteFilterSet",
+    "filtered",
+    "interest_counts",
+    "priority_uses_first",
+    "public_rows",
+    "published_site_or_none",
+    "published_sites",
+    "stage_history",
+]

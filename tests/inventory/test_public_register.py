@@ -1,0 +1,390 @@
+"""The public register of surplus sites (/cong-khai/): open without a login, only the
+sites Finance published, only the allow-listed fields (no person's name, phone, e-mail,
+user name or internal note anywhere), 404 for anything not published, and registrations
+of interest that are throttled per address, escaped, and kept private."""
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+
+from inventory.choices import PremisesStatus, Role
+from inventory.models import InterestRegistration, PriorityUse, PublicListing
+from inventory.services import attachments, handling, plans
+from inventory.services import public as services
+from tests import factories
+from tests.browser.conftest import browser, live_url, page  # noqa: F401 - the browser test's fixtures
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+# Written here, not read from the code under test: the columns each public output may have.
+EXPECTED_COLUMNS = [
+    "code",
+    "name",
+    "commune",
+    "former_commune",
+    "status",
+    "condition",
+    "land_area",
+    "floor_area",
+    "surplus_floor_area",
+    "handling_stage",
+    "decision_number",
+    "decision_date",
+    "intended_use",
+    "url",
+]
+# Personal data and internal text put into the site's records below; none may show.
+PERSONAL = [
+    "Nguyễn Văn Khóa",  # a person in the premises' notes
+    "0912 345 678",  # a phone in the agency's address
+    "Lê Văn Tạo",  # the user who created the records (full name)
+    "le.van.tao",  # ... user name
+    "tao@example.vn",  # ... e-mail
+    "Trần Thị Phụ Trách",  # the site plan's responsible person
+    "Chủ tịch Hoàng Văn Ký",  # the decider of the handling record
+    "Ghi chú nội bộ",  # the handling record's internal grounds
+    "Phạm Quan Tâm",  # a person who registered interest
+    "quantam@example.vn",  # ... and their contact
+    "Ảnh của Đỗ Văn Chụp",  # a photo's title, typed by a user
+]
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def world(media):
+    """A surplus site whose records hold personal data, with a handling decision, an
+    approved plan for a health use, a public photo, a private photo, and interest."""
+    unit = factories.unit("Phường Thành Vinh")
+    agency = factories.agency(unit, address="Số 5 Lê Lợi, ĐT 0912 345 678")
+    finance = factories.user(role=Role.FINANCE, first_name="Lê Văn Tạo", email="tao@example.vn")
+    finance.username = "le.van.tao"
+    finance.save()
+    declarant = factories.declarant(unit, agency=agency)
+    site = factories.premises(
+        admin_unit=unit,
+        agency=agency,
+        status=PremisesStatus.SURPLUS,
+        land_area=Decimal(2500),
+        notes="Ông Nguyễn Văn Khóa giữ chìa khóa, gọi 0912 345 678",
+    )
+    record = handling.propose(
+        finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Trạm y tế", basis="Ghi chú nội bộ"),
+        premises=site,
+    )
+    handling.approve(
+        finance, record, decision_number="45/QĐ-UBND", decision_date=dt.date(2026, 11, 2),
+        decider="Chủ tịch Hoàng Văn Ký",
+    )
+    health = PriorityUse.objects.get(code="HEALTH")
+    plan = plans.save_plan(
+        finance,
+        site,
+        {
+            "managing_agency": agency,
+            "responsible_person": "Trần Thị Phụ Trách",
+            "use": "priority_use",
+            "priority_use": health,
+            "start_date": TODAY,
+            "end_date": TODAY + dt.timedelta(days=60),
+        },
+    )
+    plans.approve_plan(finance, plan, decision_ref="9/STC")
+    shown = attachments.attach(declarant, site, SimpleUploadedFile("a.png", png()), "Ảnh của Đỗ Văn Chụp")
+    hidden = attachments.attach(declarant, site, SimpleUploadedFile("b.png", png()), "Ảnh nội bộ")
+    site.refresh_from_db()
+    services.publish(finance, site, "Trụ sở cũ, dự kiến làm trạm y tế.", [shown])
+    InterestRegistration.objects.create(
+        premises=site, name="Phạm Quan Tâm", contact="quantam@example.vn", priority_use=health, status="accepted"
+    )
+    InterestRegistration.objects.create(premises=site, name="Người khác", contact="x@example.vn", use_details="Kho")
+    other = factories.premises(admin_unit=unit, agency=agency, status=PremisesStatus.SURPLUS)
+    return {
+        "site": site, "finance": finance, "declarant": declarant, "shown": shown, "hidden": hidden,
+        "unpublished": other, "health": health, "unit": unit,
+    }
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data(world):
+    client = Client()  # no login
+    site = world["site"]
+    pages = {
+        "list": client.get("/cong-khai/"),
+        "site": client.get(f"/cong-khai/co-so/{site.code}/"),
+        "csv": client.get("/cong-khai/danh-sach.csv"),
+        "geojson": client.get("/cong-khai/danh-sach.geojson"),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        text = response.content.decode("utf-8-sig")
+        for value in PERSONAL:
+            assert value not in text, f"{value!r} appears in the public {name}"
+    rows = csv_rows(pages["csv"])
+    assert rows[0] == EXPECTED_COLUMNS
+    row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == site.code), strict=True))
+    assert row["decision_number"] == "45/QĐ-UBND"
+    assert row["decision_date"] == "2026-11-02"
+    assert row["intended_use"] == "Y tế"
+    assert row["land_area"] == "2500.00"
+    assert row["url"].endswith(f"/cong-khai/co-so/{site.code}/")
+    collection = json.loads(pages["geojson"].content)
+    assert set(collection) == {"type", "features"}
+    for feature in collection["features"]:
+        assert set(feature) == {"type", "geometry", "properties"}
+        assert list(feature["properties"]) == EXPECTED_COLUMNS
+    [feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [105.66, 18.675]}
+    page_text = pages["site"].content.decode()
+    # The site page: its decision, plan use, stage history, counts of interest, the public photo only.
+    assert "45/QĐ-UBND" in page_text
+    assert "Y tế" in page_text
+    assert "Trụ sở cũ, dự kiến làm trạm y tế." in page_text
+    assert "2 lượt đăng ký quan tâm" in page_text and "1 được chấp nhận" in page_text
+    assert f"/anh/{world['shown'].pk}/" in page_text
+    assert f"/anh/{world['hidden'].pk}/" not in page_text
+    # The site page's facts table has exactly the allow-listed rows, in this order.
+    facts = page_text[page_text.index('data-testid="public-facts"') :]
+    facts = facts[: facts.index("</table>")]
+    assert re.findall(r"<th>(.*?)</th>", facts) == [
+        "mã", "xã, phường (từ 2025)", "xã cũ", "trạng thái", "tình trạng", "diện tích đất (m²)",
+        "tổng diện tích sàn (m²)", "diện tích sàn dôi dư (m²)", "giai đoạn xử lý", "số quyết định",
+        "ngày quyết định", "mục đích sử dụng dự kiến", "địa chỉ", "cấp hạng nhà", "số tầng", "năm xây dựng",
+    ]
+
+
+def test_the_stage_history_is_dated_and_names_no_one(world):
+    site = world["site"]
+    text = Client().get(f"/cong-khai/co-so/{site.code}/").content.decode()
+    history = text[text.index('data-testid="public-history"') :]
+    history = history[: history.index("</ol>")]
+    # Created surplus, then under handling by the proposal: two dated steps.
+    assert history.count("<li>") == 2
+    assert "Dôi dư" in history and "Đang xử lý" in history
+    assert TODAY.strftime("%d/%m/%Y") in history
+    assert "Lê Văn Tạo" not in history
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"published"}),
+        ("commune={commune}", {"published"}),
+        ("commune=99999", set()),
+        ("stage=approved", {"published"}),
+        ("stage=proposed", set()),
+        ("land_area_min=2000&land_area_max=3000", {"published"}),
+        ("land_area_min=3000", set()),
+        ("use=HEALTH", {"published"}),
+        ("use=EDUCATION", set()),
+        ("status=under_handling", {"published"}),
+        ("status=in_use_hq", set()),
+        ("condition=good", {"published"}),
+        ("condition=poor", set()),
+    ],
+)
+def test_filters_apply_to_the_list_and_the_open_data(world, query, expected):
+    query = query.format(commune=world["unit"].code)
+    codes = {"published": world["site"].code}
+    wanted = {codes[k] for k in expected}
+    for path in ("/cong-khai/danh-sach.csv", "/cong-khai/danh-sach.geojson"):
+        response = Client().get(f"{path}?{query}")
+        assert response.status_code == 200
+        if path.endswith(".csv"):
+            found = {r[0] for r in csv_rows(response)[1:]}
+        else:
+            found = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
+        assert world["site"].code in found if wanted else world["site"].code not in found
+        assert world["unpublished"].code not in found
+
+
+def test_a_site_not_published_is_404_everywhere(world):
+    client = Client()
+    site, other = world["site"], world["unpublished"]
+    assert client.get(f"/cong-khai/co-so/{other.code}/").status_code == 404
+    assert client.get(f"/cong-khai/co-so/nope/").status_code == 404
+    # A photo not chosen for the listing, or named under another site, is 404.
+    assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['hidden'].pk}/").status_code == 404
+    assert client.get(f"/cong-khai/co-so/{other.code}/anh/{world['shown'].pk}/").status_code == 404
+    assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['shown'].pk}/").status_code == 200
+    assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['shown'].pk}/nho/").status_code == 200
+    # Withdrawn: the page, the photo and the rows of the open data are gone.
+    services.withdraw(world["finance"], site.public_listing)
+    assert client.get(f"/cong-khai/co-so/{site.code}/").status_code == 404
+    assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['shown'].pk}/").status_code == 404
+    assert all(r[0] != site.code for r in csv_rows(client.get("/cong-khai/danh-sach.csv"))[1:])
+    assert json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"] == [] or all(
+        f["properties"]["code"] != site.code
+        for f in json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"]
+    )
+    # A post to a withdrawn site stores nothing.
+    before = InterestRegistration.objects.count()
+    response = client.post(f"/cong-khai/co-so/{site.code}/", {"name": "A", "contact": "a@b.vn", "use_details": "Kho"})
+    assert response.status_code == 404
+    assert InterestRegistration.objects.count() == before
+
+
+def test_only_surplus_or_handled_sites_can_be_published_and_only_by_finance(world, client):
+    in_use = factories.premises(status=PremisesStatus.IN_USE_HQ)
+    with pytest.raises(ValidationError):
+        services.publish(world["finance"], in_use)
+    assert not PublicListing.objects.filter(premises=in_use).exists()
+    with pytest.raises(PermissionDenied):
+        services.publish(world["declarant"], world["unpublished"])
+    client.force_login(world["declarant"])
+    assert client.post(f"/cong-khai/cong-bo/{world['unpublished'].pk}/").status_code == 403
+    assert not PublicListing.objects.filter(premises=world["unpublished"]).exists()
+    # Finance publishes from the premises page.
+    client.force_login(world["finance"])
+    page = client.get(f"/declarations/premises/{world['unpublished'].pk}/").content.decode()
+    assert f"/cong-khai/cong-bo/{world['unpublished'].pk}/" in page
+    response = client.post(f"/cong-khai/cong-bo/{world['unpublished'].pk}/", {"summary": "Đất trống"})
+    assert response.status_code == 302
+    listing = PublicListing.objects.get(premises=world["unpublished"])
+    assert listing.published_by == world["finance"] and not listing.withdrawn
+    assert Client().get(f"/cong-khai/co-so/{world['unpublished'].code}/").status_code == 200
+    assert client.post(f"/cong-khai/rut/{world['unpublished'].pk}/").status_code == 302
+    listing.refresh_from_db()
+    assert listing.withdrawn
+    # Refused: a site in use, by the button too; nothing is stored.
+    response = client.post(f"/cong-khai/cong-bo/{in_use.pk}/", {"summary": "x"}, follow=True)
+    assert "Chỉ công khai được" in response.content.decode()
+    assert not PublicListing.objects.filter(premises=in_use).exists()
+
+
+def test_registering_interest_is_throttled_per_address(world, settings):
+    settings.PUBLIC_INTEREST_LIMIT = 2
+    cache.clear()
+    site = world["site"]
+    client = Client()
+    data = {"name": "Cô Lan", "organisation": "Trường Tiểu học", "priority_use": world["health"].pk, "contact": "lan@x.vn"}
+    before = InterestRegistration.objects.filter(premises=site).count()
+    for _ in range(2):
+        response = client.post(f"/cong-khai/co-so/{site.code}/", data)
+        assert response.status_code == 302
+    assert InterestRegistration.objects.filter(premises=site).count() == before + 2
+    response = client.post(f"/cong-khai/co-so/{site.code}/", data, follow=True)
+    assert "Quá nhiều lượt đăng ký" in response.content.decode()
+    assert InterestRegistration.objects.filter(premises=site).count() == before + 2
+    # Another address is not held back.
+    response = Client(REMOTE_ADDR="10.0.0.9").post(f"/cong-khai/co-so/{site.code}/", data)
+    assert response.status_code == 302
+    cache.clear()
+
+
+def test_interest_text_is_escaped_and_private_and_bounded(world, client):
+    cache.clear()
+    site = world["site"]
+    markup = "<script>alert(1)</script><b>đậm</b>"
+    response = Client().post(
+        f"/cong-khai/co-so/{site.code}/",
+        {"name": markup, "contact": "a@b.vn", "use_details": "Nhà văn hóa", "message": markup},
+    )
+    assert response.status_code == 302
+    registration = InterestRegistration.objects.get(name=markup)
+    assert registration.message == markup  # stored as typed, escaped when shown
+    public_page = Client().get(f"/cong-khai/co-so/{site.code}/").content.decode()
+    assert "alert(1)" not in public_page  # private: not even escaped on the public page
+    client.force_login(world["finance"])
+    page = client.get("/cong-khai/quan-tam/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;đậm&lt;/b&gt;" in page
+    assert "<script>alert(1)" not in page
+    # Too long, or no use at all: refused with the reason, nothing stored.
+    before = InterestRegistration.objects.count()
+    response = Client().post(f"/cong-khai/co-so/{site.code}/", {"name": "x" * 121, "contact": "a", "use_details": "k"})
+    assert response.status_code == 400
+    response = Client().post(f"/cong-khai/co-so/{site.code}/", {"name": "Ai đó", "contact": "a@b.vn"})
+    assert response.status_code == 400
+    assert "Chọn một mục đích" in response.content.decode()
+    assert InterestRegistration.objects.count() == before
+    # The declarant does not read the registrations; anonymous is sent to log in.
+    client.force_login(world["declarant"])
+    assert client.get("/cong-khai/quan-tam/").status_code == 403
+    assert Client().get("/cong-khai/quan-tam/").status_code == 302
+    cache.clear()
+
+
+def test_interest_form_is_csrf_protected(world):
+    cache.clear()
+    client = Client(enforce_csrf_checks=True)
+    before = InterestRegistration.objects.count()
+    response = client.post(
+        f"/cong-khai/co-so/{world['site'].code}/", {"name": "A", "contact": "a@b.vn", "use_details": "Kho"}
+    )
+    assert response.status_code == 403
+    assert InterestRegistration.objects.count() == before
+
+
+def test_the_use_dropdown_lists_the_priority_uses_of_cong_dien_213_first(world):
+    text = Client().get(f"/cong-khai/co-so/{world['site'].code}/").content.decode()
+    select = text[text.index('name="priority_use"') :]
+    select = select[: select.index("</select>")]
+    positions = [select.index(f">{name}<") for name in ("Y tế", "Giáo dục, đào tạo")]
+    assert positions == sorted(positions)
+    assert select.index("Mục đích khác") < positions[0]  # the empty choice says "say which below"
+
+
+# -- in the browser, without a login -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published_demo_site(django_db_setup, django_db_blocker):
+    """A demo site under handling, published and committed (the live server reads only
+    committed data); the listing is removed afterwards (demo data may be deleted)."""
+    from inventory.models import Premises, User
+
+    with django_db_blocker.unblock():
+        site = Premises.objects.filter(status=PremisesStatus.UNDER_HANDLING, is_demo=True).order_by("code").first()
+        listing = services.publish(User.objects.get(username="demo-finance"), site, "Công khai thử trên bản đồ.")
+        yield site
+        listing.delete()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=False)
+def test_the_map_and_a_site_page_open_without_login(published_demo_site, live_url, page):  # noqa: F811
+    page.goto(live_url + "/cong-khai/")
+    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
+    assert int(page.evaluate("document.body.dataset.mapFeatures")) >= 1
+    markers = page.locator("#public-map .leaflet-marker-icon")
+    assert markers.count() >= 1
+    assert page.locator("[data-testid=public-list]").inner_text().count(published_demo_site.code) == 1
+    page.evaluate(
+        "code => window.publicMapInstance.eachLayer(l => { if (l.feature && l.feature.properties.code === code)"
+        " { l.openPopup(); } })",
+        published_demo_site.code,
+    )
+    popup = page.locator(".leaflet-popup-content")
+    assert published_demo_site.name in popup.inner_text()
+    popup.locator("a").click()
+    page.wait_for_url(f"**/cong-khai/co-so/{published_demo_site.code}/")
+    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
+    assert page.locator("[data-testid=public-site-name]").inner_text() == published_demo_site.name
+    assert page.locator("#public-site-map .leaflet-marker-icon").count() == 1
+    assert "Công khai thử trên bản đồ." in page.locator("[data-testid=public-summary]").inner_text()
+    assert page.locator("[data-testid=current-user]").count() == 0  # nobody is logged in
