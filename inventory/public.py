@@ -100,15 +100,13 @@ def published_sites():
     columns the allow-lists name (annotated here, read with `.values()`)."""
     listings = PublicListing.objects.published().values("premises_id")
     return (
-        Premises.objects.filter(pk__in=listings, status__in=PUBLISHABLE_PREMISES_STATUSES)
+        Premises.objects.filter(pk__in=listings)
         .annotate(
             commune=F("admin_unit__name"),
             former_commune=F("legacy_unit__name"),
             summary=F("public_listing__summary"),
             handling_stage=Subquery(_latest_handling().values("status")[:1]),
-            decision_number=Subquery(
-                _latest_handling().exclude(decision_number="").values("decision_number")[:1]
-            ),
+            decision_number=Subquery(_latest_handling().exclude(decision_number="").values("decision_number")[:1]),
             decision_date=Subquery(_latest_handling().exclude(decision_date=None).values("decision_date")[:1]),
             plan_use=Subquery(_approved_plan().values("use")[:1]),
             plan_priority_use=Subquery(_approved_plan().values("priority_use__name")[:1]),
@@ -121,9 +119,7 @@ def published_sites():
 # What `.values()` reads for the rows: the allow-listed columns that are columns or
 # annotations, and what `intended_use` and `url` are made from.
 _SOURCE = tuple(
-    dict.fromkeys(
-        [f for f in PAGE_FIELDS if f not in ("intended_use",)] + ["pk", "plan_use", "plan_priority_use"]
-    )
+    dict.fromkeys([f for f in PAGE_FIELDS if f not in ("intended_use",)] + ["pk", "plan_use", "plan_priority_use"])
 )
 
 
@@ -197,9 +193,7 @@ class PublicSiteFilterSet(filters.FilterSet):
     condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
     land_area = filters.RangeFilter(label=_("land area (m²)"))
     floor_area = filters.RangeFilter(label=_("total floor area (m²)"))
-    stage = filters.ChoiceFilter(
-        field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage")
-    )
+    stage = filters.ChoiceFilter(field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage"))
     use = filters.ModelChoiceFilter(
         field_name="plan_priority_code",
         to_field_name="code",
@@ -217,8 +211,8 @@ class PublicSiteFilterSet(filters.FilterSet):
 
 
 def filtered(params):
-    """The published sites under the filters of `params`, and the filter form; bad
-    filter values leave the list unfiltered by them and show their error on the form."""
+    """The published sites under the filters of `params`, and the filter form; a bad
+    filter value gives no rows (never a wider list than asked) and its error on the form."""
     filterset = PublicSiteFilterSet(params, queryset=published_sites())
     queryset = filterset.qs if filterset.is_valid() else published_sites().none()
     return filterset, queryset

@@ -60,6 +60,7 @@ from inventory.services import attachments as attachment_service
 from inventory.services import declarations as declaring
 from inventory.services import deletion, handling, wear
 from inventory.services import plans as site_plans
+from inventory.services import public as public_register
 from maps.models import HazardLayer, SitingStudy
 from maps.reallocation import candidates
 from maps.siting import run_study
@@ -195,6 +196,12 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     deletion.soft_delete(finance, doomed, "Trùng hồ sơ")
     deletion.soft_delete(finance, doomed_asset, "Trùng hồ sơ")
     attachment = attachment_service.attach(declarant, hq, SimpleUploadedFile("mat-tien.png", png()), "Mặt tiền")
+    # The public register: the site under handling published with one of its two photos,
+    # and a registration of interest in it.
+    shown = attachment_service.attach(declarant, surplus, SimpleUploadedFile("cong-khai.png", png()), "Công khai")
+    private = attachment_service.attach(declarant, surplus, SimpleUploadedFile("noi-bo.png", png()), "Nội bộ")
+    public_register.publish(finance, surplus, "Trụ sở cũ", [shown])
+    public_register.register_interest(surplus, {"name": "Người quan tâm", "contact": "a@b.vn", "use_details": "Kho"})
 
     # Declarations: every status, every item status, an agency with a draft while another
     # of its declarations is under review.
@@ -302,7 +309,7 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     ]:
         world.add("need", state, record)
     world.ids["agency"] = {str(i): a.pk for i, a in enumerate((hq_agency, agency2, agency3, agency4))}
-    world.ids["attachment"] = {"photo": attachment.pk}
+    world.ids["attachment"] = {"photo": attachment.pk, "public photo": shown.pk, "private photo": private.pk}
     world.ids["user"] = {"declarant": declarant.pk}
     return world
 
@@ -440,7 +447,11 @@ PK_KIND = {
     ),
     **dict.fromkeys(["inventory:asset_edit", "inventory:asset_history"], "asset"),
     **dict.fromkeys(["inventory:need_edit", "inventory:need_history"], "need"),
-    **dict.fromkeys(["inventory:attachment_file", "inventory:attachment_thumbnail"], "attachment"),
+    **dict.fromkeys(
+        ["inventory:attachment_file", "inventory:attachment_thumbnail", "public:photo", "public:photo_thumbnail"],
+        "attachment",
+    ),
+    **dict.fromkeys(["public:publish", "public:withdraw"], "premises"),
     **dict.fromkeys(
         [
             "inventory:handling_detail",
@@ -600,6 +611,11 @@ def combos(route: Route, world: World) -> list[tuple[dict, str | None]]:
                 values = [(f, None) for f in LIST_FORMATS]
             else:
                 values = [(f, None) for f in (["json"] if route.name in POST_ONLY else ["json", "api"])]
+        elif param == "code":
+            # Premises codes, of no unit: the public register's pages are public by design.
+            pks = [pk for unit in world.units.values() for pk in unit.all("premises")]
+            values = [(c, None) for c in Premises.all_objects.filter(pk__in=pks).values_list("code", flat=True)]
+            values.append(("nope", None))
         elif param in PLAIN_VALUES:
             values = [(v, None) for v in PLAIN_VALUES[param]]
         else:
@@ -661,6 +677,19 @@ PUBLIC = {
     "api-docs": "the API documentation page (Swagger UI over the OpenAPI description)",
     "inventory:map_locale": "the words of the map tools (Leaflet's zoom and drawing buttons): no record",
     "favicon": "the site's icon: a redirect to a static file",
+    # The public register of surplus sites (issue 17): only sites Finance published, from
+    # one allow-list per output; everything else there answers 404.
+    **dict.fromkeys(
+        [
+            "public:register",
+            "public:register_csv",
+            "public:register_geojson",
+            "public:site",
+            "public:photo",
+            "public:photo_thumbnail",
+        ],
+        "the public register of surplus sites, open by design",
+    ),
 }
 # Not opened with the method they take (a POST would change something or end the session);
 # a GET is still sent and must be refused (405, or earlier: login, 403, 404), never done.
@@ -683,6 +712,8 @@ POST_ONLY = {
             "inventory:weekly_return_issue",
             "api:site-plan-approve",
             "inventory:token_revoke",
+            "public:publish",
+            "public:withdraw",
             "maps:reallocation_propose",
             "maps:siting_create",
             "maps:siting_rerun",
@@ -747,7 +778,9 @@ def check(role: str, route: Route, owner: str | None, response) -> str | None:
         return f"a GET of a POST-only URL ({POST_ONLY[route.name]}) must be refused"
     if role == "anonymous" and route.name not in PUBLIC and not refused(response, route):
         return "anonymous must be sent to a login page or refused"
-    other_unit = role.startswith("declarant") and owner is not None and owner != role[-1]
+    other_unit = (
+        role.startswith("declarant") and owner is not None and owner != role[-1] and route.name not in PUBLIC
+    )
     if other_unit and not refused(response, route):
         return f"a declarant of {role[-1]} reached a record of {owner}"
     return None
@@ -843,8 +876,21 @@ HOSTILE = [
     "kind=nope",
     "agency=%00",
     "format=nope",
+    "land_area_min=abc",
+    "floor_area_max=1e400",
+    "commune=%00",
+    "use=nope",
+    "stage=nope",
 ]
-EXTRA_LISTS = ["/ogc/collections/premises/items", "/ogc/collections/units/items", "/api/v1/reports/surplus/"]
+EXTRA_LISTS = [
+    "/ogc/collections/premises/items",
+    "/ogc/collections/units/items",
+    "/api/v1/reports/surplus/",
+    # Public, so not among the list pages above; their filters get the hostile strings too.
+    "/cong-khai/",
+    "/cong-khai/danh-sach.csv",
+    "/cong-khai/danh-sach.geojson",
+]
 ADMIN_LISTS = ["/admin/inventory/premises/", "/admin/inventory/declaration/", "/admin/pghistory/events/"]
 ADMIN_HOSTILE = ["p=abc", "o=99", "q=%00", "e=1", "status__exact=nope", "deleted_at__isnull=nope"]
 

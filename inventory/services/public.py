@@ -18,9 +18,7 @@ def publish(actor, premises, summary: str = "", photos=()) -> PublicListing:
     if not can_review(actor):
         raise PermissionDenied
     if premises.status not in PUBLISHABLE_PREMISES_STATUSES or premises.is_deleted:
-        raise ValidationError(
-            _("Only a surplus, partly surplus, under-handling or handled site can be published.")
-        )
+        raise ValidationError(_("Only a surplus, partly surplus, under-handling or handled site can be published."))
     listing, _created = PublicListing.objects.select_for_update().get_or_create(
         premises=premises, defaults={"published_by": actor, "published_at": timezone.now(), "summary": summary}
     )

@@ -9,9 +9,10 @@ import csv
 import json
 import posixpath
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,7 +101,8 @@ def site(request, code):
     premises = _site(code)
     form = InterestForm()
     if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
+        # The client's address as the login lock-outs read it (PROXY_COUNT proxies in front).
+        address = get_client_ip_address(request) or ""
         if not services.interest_allowed(address):
             messages.error(request, _("Too many registrations from your address. Please try again later."))
             return redirect("public:site", code)
@@ -177,9 +179,7 @@ def publish(request, pk):
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         try:
-            services.publish(
-                request.user, premises, form.cleaned_data["summary"], list(form.cleaned_data["photos"])
-            )
+            services.publish(request.user, premises, form.cleaned_data["summary"], list(form.cleaned_data["photos"]))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -201,8 +201,7 @@ def withdraw(request, pk):
 @require_safe
 def interests(request):
     """Registrations of interest, for Finance (private: names and contacts)."""
-    if not can_review(request.user) and not request.user.sees_everything:
-        raise PermissionDenied
+    require_reviewer(request.user)
     registrations = InterestRegistration.objects.select_related("premises", "priority_use")
     return render(request, "inventory/public/interests.html", {"page": paginate(request, registrations)})
 

@@ -91,11 +91,15 @@ def world(media):
         notes="Ông Nguyễn Văn Khóa giữ chìa khóa, gọi 0912 345 678",
     )
     record = handling.propose(
-        finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Trạm y tế", basis="Ghi chú nội bộ"),
+        finance,
+        handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Trạm y tế", basis="Ghi chú nội bộ"),
         premises=site,
     )
     handling.approve(
-        finance, record, decision_number="45/QĐ-UBND", decision_date=dt.date(2026, 11, 2),
+        finance,
+        record,
+        decision_number="45/QĐ-UBND",
+        decision_date=dt.date(2026, 11, 2),
         decider="Chủ tịch Hoàng Văn Ký",
     )
     health = PriorityUse.objects.get(code="HEALTH")
@@ -122,8 +126,14 @@ def world(media):
     InterestRegistration.objects.create(premises=site, name="Người khác", contact="x@example.vn", use_details="Kho")
     other = factories.premises(admin_unit=unit, agency=agency, status=PremisesStatus.SURPLUS)
     return {
-        "site": site, "finance": finance, "declarant": declarant, "shown": shown, "hidden": hidden,
-        "unpublished": other, "health": health, "unit": unit,
+        "site": site,
+        "finance": finance,
+        "declarant": declarant,
+        "shown": shown,
+        "hidden": hidden,
+        "unpublished": other,
+        "health": health,
+        "unit": unit,
     }
 
 
@@ -172,9 +182,22 @@ def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data
     facts = page_text[page_text.index('data-testid="public-facts"') :]
     facts = facts[: facts.index("</table>")]
     assert re.findall(r"<th>(.*?)</th>", facts) == [
-        "mã", "xã, phường (từ 2025)", "xã cũ", "trạng thái", "tình trạng", "diện tích đất (m²)",
-        "tổng diện tích sàn (m²)", "diện tích sàn dôi dư (m²)", "giai đoạn xử lý", "số quyết định",
-        "ngày quyết định", "mục đích sử dụng dự kiến", "địa chỉ", "cấp hạng nhà", "số tầng", "năm xây dựng",
+        "mã",
+        "xã, phường (từ 2025)",
+        "xã cũ",
+        "trạng thái",
+        "tình trạng",
+        "diện tích đất (m²)",
+        "tổng diện tích sàn (m²)",
+        "diện tích sàn dôi dư (m²)",
+        "giai đoạn xử lý",
+        "số quyết định",
+        "ngày quyết định",
+        "mục đích sử dụng dự kiến",
+        "địa chỉ",
+        "cấp hạng nhà",
+        "số tầng",
+        "năm xây dựng",
     ]
 
 
@@ -227,7 +250,7 @@ def test_a_site_not_published_is_404_everywhere(world):
     client = Client()
     site, other = world["site"], world["unpublished"]
     assert client.get(f"/cong-khai/co-so/{other.code}/").status_code == 404
-    assert client.get(f"/cong-khai/co-so/nope/").status_code == 404
+    assert client.get("/cong-khai/co-so/nope/").status_code == 404
     # A photo not chosen for the listing, or named under another site, is 404.
     assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['hidden'].pk}/").status_code == 404
     assert client.get(f"/cong-khai/co-so/{other.code}/anh/{world['shown'].pk}/").status_code == 404
@@ -261,8 +284,8 @@ def test_only_surplus_or_handled_sites_can_be_published_and_only_by_finance(worl
     assert not PublicListing.objects.filter(premises=world["unpublished"]).exists()
     # Finance publishes from the premises page.
     client.force_login(world["finance"])
-    page = client.get(f"/declarations/premises/{world['unpublished'].pk}/").content.decode()
-    assert f"/cong-khai/cong-bo/{world['unpublished'].pk}/" in page
+    html = client.get(f"/declarations/premises/{world['unpublished'].pk}/").content.decode()
+    assert f"/cong-khai/cong-bo/{world['unpublished'].pk}/" in html
     response = client.post(f"/cong-khai/cong-bo/{world['unpublished'].pk}/", {"summary": "Đất trống"})
     assert response.status_code == 302
     listing = PublicListing.objects.get(premises=world["unpublished"])
@@ -282,7 +305,12 @@ def test_registering_interest_is_throttled_per_address(world, settings):
     cache.clear()
     site = world["site"]
     client = Client()
-    data = {"name": "Cô Lan", "organisation": "Trường Tiểu học", "priority_use": world["health"].pk, "contact": "lan@x.vn"}
+    data = {
+        "name": "Cô Lan",
+        "organisation": "Trường Tiểu học",
+        "priority_use": world["health"].pk,
+        "contact": "lan@x.vn",
+    }
     before = InterestRegistration.objects.filter(premises=site).count()
     for _ in range(2):
         response = client.post(f"/cong-khai/co-so/{site.code}/", data)
@@ -311,9 +339,9 @@ def test_interest_text_is_escaped_and_private_and_bounded(world, client):
     public_page = Client().get(f"/cong-khai/co-so/{site.code}/").content.decode()
     assert "alert(1)" not in public_page  # private: not even escaped on the public page
     client.force_login(world["finance"])
-    page = client.get("/cong-khai/quan-tam/").content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;đậm&lt;/b&gt;" in page
-    assert "<script>alert(1)" not in page
+    html = client.get("/cong-khai/quan-tam/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;đậm&lt;/b&gt;" in html
+    assert "<script>alert(1)" not in html
     # Too long, or no use at all: refused with the reason, nothing stored.
     before = InterestRegistration.objects.count()
     response = Client().post(f"/cong-khai/co-so/{site.code}/", {"name": "x" * 121, "contact": "a", "use_details": "k"})
@@ -388,3 +416,19 @@ def test_the_map_and_a_site_page_open_without_login(published_demo_site, live_ur
     assert page.locator("#public-site-map .leaflet-marker-icon").count() == 1
     assert "Công khai thử trên bản đồ." in page.locator("[data-testid=public-summary]").inner_text()
     assert page.locator("[data-testid=current-user]").count() == 0  # nobody is logged in
+
+
+def test_public_lists_do_not_grow_in_queries_with_the_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        return len(queries)
+
+    urls = ["/cong-khai/", "/cong-khai/danh-sach.csv", "/cong-khai/danh-sach.geojson"]
+    before = [count(u) for u in urls]
+    for _ in range(3):
+        services.publish(world["finance"], factories.premises(status=PremisesStatus.SURPLUS))
+    assert [count(u) for u in urls] == before
