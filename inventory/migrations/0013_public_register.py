@@ -6,6 +6,17 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from inventory import dbguards
+
+# The new register tables refuse TRUNCATE like the others (migration 0010).
+TABLES = [
+    "inventory_publiclisting",
+    "inventory_publiclisting_photos",
+    "inventory_publiclistingevent",
+    "inventory_interestregistration",
+    "inventory_interestregistrationevent",
+]
+
 
 class Migration(migrations.Migration):
 
@@ -146,4 +157,5 @@ class Migration(migrations.Migration):
             model_name='publiclistingevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='598a5d6b5901a833391e274f5de0c264b9e8b643', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_8c4fa', table='inventory_publiclistingevent', when='BEFORE')),
         ),
+        migrations.RunSQL(dbguards.refuse_truncate(TABLES), dbguards.allow_truncate(TABLES)),
     ]

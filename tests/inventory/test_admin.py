@@ -28,8 +28,12 @@ def test_list_add_and_change_pages_load(client_as, model, django_assert_max_num_
     assert client.get(changelist, {"q": "Vinh"}).status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
     # Rollups are written by the database only, site plans by their service (the pages and
-    # the API, which check the site and the roles): no add page.
-    no_add = issubclass(type(admin.site._registry[model]), RollupAdmin) or model.__name__ == "SitePlan"
+    # the API, which check the site and the roles), registrations of interest by the public
+    # form (/cong-khai/): no add page.
+    no_add = issubclass(type(admin.site._registry[model]), RollupAdmin) or model.__name__ in (
+        "SitePlan",
+        "InterestRegistration",
+    )
     assert add == (403 if no_add else 200)
     obj = model.objects.order_by("pk").first()
     if obj is not None:
