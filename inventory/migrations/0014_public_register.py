@@ -21,7 +21,7 @@ TABLES = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0012_site_plans_weekly_returns'),
+        ('inventory', '0013_history_by_record'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('message', models.TextField(blank=True, max_length=2000, verbose_name='message')),
                 ('status', models.CharField(choices=[('received', 'Received'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='received', max_length=20, verbose_name='outcome')),
                 ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='inventory.interestregistration')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='inventory.interestregistration')),
                 ('premises', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='inventory.premises', verbose_name='premises')),
                 ('priority_use', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='inventory.priorityuse', verbose_name='intended use')),
             ],
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('withdrawn', models.BooleanField(default=False, verbose_name='withdrawn')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
                 ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='inventory.publiclisting')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='inventory.publiclisting')),
                 ('premises', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='inventory.premises', verbose_name='premises')),
                 ('published_by', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
             ],
@@ -156,6 +156,14 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='publiclistingevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='598a5d6b5901a833391e274f5de0c264b9e8b643', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_8c4fa', table='inventory_publiclistingevent', when='BEFORE')),
+        ),
+        migrations.AddIndex(
+            model_name='interestregistrationevent',
+            index=models.Index(fields=['pgh_obj', 'pgh_id'], name='inventory_i_pgh_obj_43caff_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='publiclistingevent',
+            index=models.Index(fields=['pgh_obj', 'pgh_id'], name='inventory_p_pgh_obj_7ee5be_idx'),
         ),
         migrations.RunSQL(dbguards.refuse_truncate(TABLES), dbguards.allow_truncate(TABLES)),
     ]
