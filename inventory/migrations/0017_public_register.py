@@ -21,7 +21,7 @@ TABLES = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0014_fixed_assets_one_by_one'),
+        ('inventory', '0016_procedure_history_indexes'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
