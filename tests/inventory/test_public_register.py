@@ -90,10 +90,13 @@ def world(media):
         land_area=Decimal(2500),
         notes="Ông Nguyễn Văn Khóa giữ chìa khóa, gọi 0912 345 678",
     )
-    record = handling.propose(
+    record = factories.ready_for_decision(
+        handling.propose(
+            finance,
+            handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Trạm y tế", basis="Ghi chú nội bộ"),
+            premises=site,
+        ),
         finance,
-        handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Trạm y tế", basis="Ghi chú nội bộ"),
-        premises=site,
     )
     handling.approve(
         finance,
