@@ -21,7 +21,7 @@ TABLES = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0016_procedure_history_indexes'),
+        ('inventory', '0018_house_history_by_record'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
