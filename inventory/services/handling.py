@@ -320,6 +320,8 @@ def _hand_over_asset(record):
     # Some items of the line: they become a line of their own, with their share of the cost.
     share = Decimal(record.quantity) / Decimal(asset.quantity)
     moved_cost = (asset.original_cost * share).quantize(Decimal(1)) if asset.original_cost is not None else None
+    # the book value goes with its share too (the line keeps the rest)
+    moved_book = _share(asset.book_remaining_value, share)
     Asset.objects.create(
         code=f"{asset.code}-XL{record.pk}",
         name=asset.name,
@@ -331,13 +333,21 @@ def _hand_over_asset(record):
         condition=asset.condition,
         status=AssetStatus.IN_USE if transfer else AssetStatus.HANDLED,
         original_cost=moved_cost,
+        book_remaining_value=moved_book,
+        book_date=asset.book_date if moved_book is not None else None,
         in_use_date=asset.in_use_date,
         notes=_("Split from %(code)s by handling record %(pk)s.") % {"code": asset.code, "pk": record.pk},
     )
     asset.quantity -= record.quantity
     if moved_cost is not None:
         asset.original_cost -= moved_cost
+    if moved_book is not None:
+        asset.book_remaining_value -= moved_book
     asset.save()
+
+
+def _share(amount, share):
+    return None if amount is None else (amount * share).quantize(Decimal(1))
 
 
 @transaction.atomic
