@@ -19,6 +19,7 @@ from leaflet.admin import LeafletGeoAdmin
 from inventory import models, services
 from inventory.choices import Role, SitePlanStatus
 from inventory.forms import LonLatGeometryField, pdf_upload
+from inventory.models.houses import HOUSE_TOTALS
 from inventory.models.premises import LAND_USE_FIELDS
 from inventory.services import deletion, revaluation
 from inventory.text import number_text
@@ -66,6 +67,9 @@ class BookDiffersFilter(admin.SimpleListFilter):
         if self.value() in ("yes", "no"):
             return queryset.book_differs(self.value() == "yes")
         return queryset
+
+
+HOUSE_TOTAL_FIELDS = tuple(column.removesuffix("_id") for column, _house, _how in HOUSE_TOTALS)
 
 
 def administrators_only(request) -> bool:
@@ -373,6 +377,109 @@ class PriorityUseAdmin(ReferenceAdmin):
     pass
 
 
+HOUSE_FIELDS = (
+    "name",
+    "building_grade",
+    "year_built",
+    "in_use_date",
+    "floors",
+    "footprint_area",
+    "floor_area",
+    "floor_use_office",
+    "floor_use_public_service",
+    "floor_use_other",
+    "floor_load",
+    "original_cost",
+    "cost_state_budget",
+    "cost_other_sources",
+    "book_remaining_value",
+    "book_date",
+    "remaining_value",
+    "condition",
+)
+
+
+class HouseInline(admin.StackedInline):
+    """The houses of a site; a house is deleted (with a reason) on its own page."""
+
+    model = models.House
+    fields = HOUSE_FIELDS
+    readonly_fields = ("remaining_value",)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(models.House)
+class HouseAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "building_grade",
+        "year_built",
+        "floors",
+        "floor_area",
+        "original_cost",
+        "remaining_value",
+    )
+    list_filter = ("building_grade", "condition")
+    search_fields = ("name", "premises__code", "premises__name")
+    autocomplete_fields = ("premises", "building_class")
+    list_select_related = ("premises",)
+    readonly_fields = ("remaining_value", "valuation_date", "created_at", "updated_at")
+    fields = (
+        "premises",
+        *HOUSE_FIELDS[:-2],
+        "building_class",
+        "valuation_date",
+        "remaining_value",
+        "condition",
+        "notes",
+        "created_at",
+        "updated_at",
+    )
+    show_full_result_count = False
+
+
+@admin.register(models.RequiredDocument)
+class RequiredDocumentAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "handling_form", "reason", "applies_to", "legal_basis", "verify", "is_active")
+    list_filter = ("handling_form", "applies_to", "verify", "is_active")
+    list_select_related = ("handling_form", "reason")
+    list_editable = ()
+
+
+@admin.register(models.HandlingDeadline)
+class HandlingDeadlineAdmin(ReferenceAdmin):
+    list_display = (
+        "code",
+        "handling_form",
+        "step",
+        "period",
+        "unit",
+        "starts_on",
+        "applies_to",
+        "legal_basis",
+        "verify",
+        "is_active",
+    )
+    list_filter = ("step", "handling_form", "applies_to", "verify", "is_active")
+    list_select_related = ("handling_form",)
+    list_editable = ()
+
+
+@admin.register(models.DecisionAuthority)
+class DecisionAuthorityAdmin(ReferenceAdmin):
+    list_display = ("code", "name", "legal_basis", "verify", "is_active")
+    filter_horizontal = ("forms",)
+    list_editable = ()
+
+
+@admin.register(models.SaleMethodLimit)
+class SaleMethodLimitAdmin(ReferenceAdmin):
+    list_display = ("code", "method", "max_original_cost", "min_value", "max_value", "cars_allowed", "legal_basis")
+    list_editable = ()
+
+
 @admin.register(models.Premises)
 class PremisesAdmin(
     BookValueAdminMixin, GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin
@@ -401,32 +508,20 @@ class PremisesAdmin(
         ("admin_unit", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("code", "name", "address", "agency__name", "admin_unit__name")
-    autocomplete_fields = ("admin_unit", "legacy_unit", "agency", "building_class")
+    autocomplete_fields = ("admin_unit", "legacy_unit", "agency")
     list_select_related = ("admin_unit", "agency")
-    readonly_fields = (*VALUE_READONLY, "created_at", "updated_at")
+    # The building columns are the totals of the houses (edited below, in the inline).
+    readonly_fields = tuple(dict.fromkeys((*VALUE_READONLY, *HOUSE_TOTAL_FIELDS, "created_at", "updated_at")))
     show_full_result_count = False
+    inlines = [HouseInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "status", "condition", "agency", "admin_unit", "legacy_unit", "address")}),
         (_("Location"), {"fields": ("location", "parcel")}),
         (
-            _("Building"),
-            {
-                "fields": (
-                    "building_grade",
-                    "building_class",
-                    "year_built",
-                    "floors",
-                    "footprint_area",
-                    "floor_area",
-                    "surplus_floor_area",
-                )
-            },
-        ),
-        (
             _("Land"),
-            {"fields": ("land_area", "land_certificate", *LAND_USE_FIELDS)},
+            {"fields": ("land_area", "land_value", "land_certificate", *LAND_USE_FIELDS)},
         ),
-        (_("Value"), {"fields": VALUE_FIELDS}),
+        (_("Totals of the houses"), {"fields": (*HOUSE_TOTAL_FIELDS, "surplus_floor_area")}),
         (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),
         (None, {"fields": ("notes", "created_at", "updated_at")}),
     )
@@ -443,9 +538,11 @@ class AssetAdmin(
 ):
     list_display = (
         "code",
+        "group_code",
         "name",
         "asset_class",
         "agency",
+        "is_fixed_asset",
         "quantity",
         "status",
         "condition",
@@ -454,11 +551,19 @@ class AssetAdmin(
         "remaining_value",
         "demo",
     )
-    list_filter = (BookDiffersFilter, "status", "condition", "asset_class__category", "asset_class", "is_demo")
-    search_fields = ("code", "name", "plate_number", "agency__name")
+    list_filter = (
+        BookDiffersFilter,
+        "status",
+        "condition",
+        "is_fixed_asset",
+        "asset_class__category",
+        "asset_class",
+        "is_demo",
+    )
+    search_fields = ("code", "group_code", "name", "plate_number", "agency__name")
     autocomplete_fields = ("asset_class", "agency", "premises")
     list_select_related = ("asset_class", "agency")
-    readonly_fields = (*VALUE_READONLY, "created_at", "updated_at")
+    readonly_fields = ("is_fixed_asset", *VALUE_READONLY, "created_at", "updated_at")
     show_full_result_count = False
 
 
@@ -543,8 +648,67 @@ class HandlingRecordAdmin(GroupedNumbersMixin, StoredFilesMixin, VersionedAdminM
     list_filter = ("status", "form", "priority_use")
     search_fields = ("premises__code", "premises__name", "asset__code", "asset__name", "decision_number")
     list_select_related = ("premises", "asset", "form")
+    # The request and decision a line belongs to are set by the procedure's steps.
     autocomplete_fields = ("premises", "asset", "receiving_agency", "need")
-    readonly_fields = ("status", "created_by", "previous_premises_status", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "request",
+        "decision",
+        "created_by",
+        "previous_premises_status",
+        "created_at",
+        "updated_at",
+    )
+
+
+class RequestDocumentInline(admin.TabularInline):
+    model = models.RequestDocument
+    extra = 0
+    autocomplete_fields = ("document",)
+
+
+@admin.register(models.HandlingRequest)
+class HandlingRequestAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Corrections only: the steps go through the request pages and the API, so the
+    status and who took each step are read-only here."""
+
+    list_display = ("pk", "agency", "status", "filed_at", "completed_on")
+    list_filter = ("status",)
+    search_fields = ("agency__code", "agency__name", "purpose")
+    list_select_related = ("agency",)
+    autocomplete_fields = ("agency",)
+    inlines = (RequestDocumentInline,)
+    readonly_fields = (
+        "status",
+        "filed_by",
+        "filed_at",
+        "returned_by",
+        "completed_on",
+        "completed_by",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    )
+
+
+@admin.register(models.RequestDocument)
+class RequestDocumentAdmin(admin.ModelAdmin):
+    list_display = ("request", "document", "reference")
+    list_select_related = ("request__agency", "document")
+    search_fields = ("document__code", "document__name", "reference")
+    autocomplete_fields = ("request", "document")
+
+
+@admin.register(models.Decision)
+class DecisionAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    """Corrections of a recorded decision (its lines are set by the decision step)."""
+
+    list_display = ("number", "date", "signer", "authority", "request")
+    list_filter = ("authority",)
+    search_fields = ("number", "signer")
+    list_select_related = ("authority", "request__agency")
+    readonly_fields = ("request", "recorded_by", "created_at", "updated_at")
 
 
 class RollupAdmin(GroupedNumbersMixin, admin.ModelAdmin):
@@ -580,6 +744,23 @@ class UnitRollupAdmin(RollupAdmin):
     list_filter = ("status",)
     list_select_related = ("admin_unit", "legacy_unit")
     search_fields = ("admin_unit__name", "legacy_unit__name")
+
+
+@admin.register(models.FixedAssetCriteria)
+class FixedAssetCriteriaAdmin(admin.ModelAdmin):
+    """The dated fixed-asset criteria; a change applies to assets saved from then on."""
+
+    list_display = (
+        "effective_from",
+        "min_useful_life_years",
+        "min_unit_cost",
+        "categories_any_value",
+        "classes_any_value",
+        "legal_basis",
+        "verify",
+    )
+    list_filter = ("verify",)
+    readonly_fields = ("created_at", "updated_at")
 
 
 @admin.register(models.WearRate)
@@ -680,7 +861,7 @@ class RevaluationAdminForm(forms.ModelForm):
         model = models.Revaluation
         fields = (
             "asset",
-            "premises",
+            "house",
             "date",
             "appraisal_reference",
             "document",
@@ -694,11 +875,11 @@ class RevaluationAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        asset, premises = data.get("asset"), data.get("premises")
-        if bool(asset) == bool(premises):
-            raise ValidationError(_("Choose either an asset or a premises."))
+        asset, house = data.get("asset"), data.get("house")
+        if bool(asset) == bool(house):
+            raise ValidationError(_("Choose either an asset or a house."))
         for name, message in revaluation.refusals(
-            asset or premises, data.get("date"), data.get("remaining_life_years")
+            asset or house, data.get("date"), data.get("remaining_life_years")
         ).items():
             self.add_error(name, message)
         return data
@@ -715,7 +896,7 @@ class RevaluationAdmin(StoredFilesMixin, admin.ModelAdmin):
     list_display = (
         "date",
         "asset",
-        "premises",
+        "house",
         "appraisal_reference",
         "new_original_cost",
         "new_remaining_value",
@@ -724,9 +905,9 @@ class RevaluationAdmin(StoredFilesMixin, admin.ModelAdmin):
         "made_by",
     )
     list_filter = ("date",)
-    list_select_related = ("asset", "premises", "made_by")
-    search_fields = ("asset__code", "premises__code", "appraisal_reference")
-    autocomplete_fields = ("asset", "premises")
+    list_select_related = ("asset", "house__premises", "made_by")
+    search_fields = ("asset__code", "house__premises__code", "appraisal_reference")
+    autocomplete_fields = ("asset", "house")
     readonly_fields = ("annual_wear", "original_cost_before", "remaining_value_before", "made_by", "legal_basis")
 
     def has_change_permission(self, request, obj=None):
@@ -738,7 +919,7 @@ class RevaluationAdmin(StoredFilesMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         applied = revaluation.apply_revaluation(
-            data.get("asset") or data.get("premises"),
+            data.get("asset") or data.get("house"),
             date=data["date"],
             appraisal_reference=data["appraisal_reference"],
             new_original_cost=data["new_original_cost"],

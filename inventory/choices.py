@@ -34,7 +34,22 @@ class AgencyKind(models.TextChoices):
     PUBLIC_SERVICE_UNIT = "public_service_unit", _("Public service unit")
     LEGACY_DISTRICT_COMMITTEE = "legacy_district_committee", _("Former district People's Committee")
     LEGACY_COMMUNE_COMMITTEE = "legacy_commune_committee", _("Former commune People's Committee")
+    PARTY_BODY = "party_body", _("Party body")
+    SOCIO_POLITICAL = "socio_political", _("Socio-political organisation")
     OTHER = "other", _("Other")
+
+
+# Who may receive a transfer (điều chuyển): state bodies, public service units, Party
+# bodies and socio-political organisations (Law 15/2017 Art. 42.2). The abolished
+# committees are state bodies but no longer exist to receive anything.
+TRANSFER_RECEIVER_KINDS = (
+    AgencyKind.PROVINCIAL_DEPARTMENT,
+    AgencyKind.COMMUNE_COMMITTEE,
+    AgencyKind.PUBLIC_SERVICE_UNIT,
+    AgencyKind.PARTY_BODY,
+    AgencyKind.SOCIO_POLITICAL,
+)
+TRANSFER_RECEIVER_BASIS = "Luật 15/2017/QH14, Điều 42.2"
 
 
 class BuildingGrade(models.TextChoices):
@@ -191,6 +206,80 @@ class HandlingStatus(models.TextChoices):
     CARRIED_OUT = "carried_out", _("Carried out")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# The line statuses with the decision behind them, and those done (handed over or closed).
+HANDLING_DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+HANDLING_DONE = (HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+
+
+class RequestStatus(models.TextChoices):
+    """A handling request (hồ sơ đề nghị xử lý, form 01/TSC-XLTS): submitted by the holding
+    agency → returned with a comment (and resubmitted) or complete (the decision clock
+    starts) → reviewed by Finance (opinion and draft decision; may still be returned) →
+    decided (one decision for its lines) → closed when every line is closed; a request
+    may be withdrawn before its decision."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    COMPLETE = "complete", _("File complete")
+    REVIEWED = "reviewed", _("Reviewed by Finance")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Allowed request transitions: from → to.
+REQUEST_TRANSITIONS = {
+    RequestStatus.SUBMITTED: (RequestStatus.RETURNED, RequestStatus.COMPLETE, RequestStatus.WITHDRAWN),
+    RequestStatus.RETURNED: (RequestStatus.SUBMITTED, RequestStatus.WITHDRAWN),
+    RequestStatus.COMPLETE: (RequestStatus.RETURNED, RequestStatus.REVIEWED, RequestStatus.WITHDRAWN),
+    RequestStatus.REVIEWED: (RequestStatus.RETURNED, RequestStatus.DECIDED, RequestStatus.WITHDRAWN),
+    RequestStatus.DECIDED: (RequestStatus.CLOSED,),
+    RequestStatus.CLOSED: (),
+    RequestStatus.WITHDRAWN: (),
+}
+
+
+class DeadlineStep(models.TextChoices):
+    """A step of the procedure that has a deadline (Decree 186/2025)."""
+
+    FILE = "file", _("File the request")
+    DECISION = "decision", _("Decide")
+    HANDOVER = "handover", _("Hand over or carry out")
+    TEMPORARY_DECISION = "temporary_decision", _("Decide after a temporary hand-over")
+    ACCOUNTS = "accounts", _("Update the accounts and declarations")
+
+
+class DeadlineEvent(models.TextChoices):
+    """The event from which a deadline runs."""
+
+    DISCOVERY = "discovery", _("discovery of the loss")
+    FILE_COMPLETE = "file_complete", _("the file is complete")
+    DECISION = "decision", _("the decision")
+    TEMPORARY_HANDOVER = "temporary_handover", _("the temporary hand-over")
+    HANDOVER = "handover", _("the hand-over")
+
+
+class DeadlineUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    MONTHS = "months", _("months")
+
+
+class SaleMethod(models.TextChoices):
+    """How a public asset is sold (Decree 186/2025 Arts. 24–27): auction by default."""
+
+    AUCTION = "auction", _("Auction")
+    POSTED_PRICE = "posted_price", _("Posted price")
+    DIRECT = "direct", _("Direct sale")
+
+
+class LiquidationMethod(models.TextChoices):
+    """How a liquidation is carried out (Decree 186/2025 Art. 29)."""
+
+    SALE = "sale", _("Sale")
+    DEMOLITION = "demolition", _("Demolition")
+    DESTRUCTION = "destruction", _("Destruction")
 
 
 # Allowed handling transitions: from → to.

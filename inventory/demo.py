@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory import valuation
+from inventory import fixed_assets, valuation
 from inventory.bulk import copy_rows
 from inventory.choices import (
     AgencyKind,
@@ -37,6 +37,7 @@ from inventory.choices import (
     NeedStatus,
     NeedUrgency,
     PremisesStatus,
+    RequestStatus,
     Role,
     UnitLevel,
 )
@@ -48,16 +49,21 @@ from inventory.models import (
     Asset,
     AssetClass,
     Attachment,
+    Decision,
+    DecisionAuthority,
     Declaration,
     DeclarationItem,
     HandlingForm,
     HandlingRecord,
+    HandlingRequest,
+    House,
     Need,
     Premises,
     PriorityUse,
     UnitLineage,
     User,
 )
+from inventory.models.houses import houses_from_premises
 
 DEMO_PREFIX = "DEMO-"
 DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune")
@@ -153,12 +159,19 @@ def clear_demo(progress=None) -> dict[str, int]:
         HandlingRecord.objects.filter(
             Q(premises__is_demo=True) | Q(need__is_demo=True) | Q(created_by__username__in=DEMO_USERNAMES)
         ),
+        Decision.objects.filter(
+            Q(request__agency__is_demo=True) | Q(request__filed_by__username__in=DEMO_USERNAMES), lines__isnull=True
+        ),
+        HandlingRequest.objects.filter(
+            Q(agency__is_demo=True) | Q(filed_by__username__in=DEMO_USERNAMES), lines__isnull=True
+        ),
         Attachment.objects.filter(premises__is_demo=True),
         DeclarationItem.objects.filter(declaration__agency__is_demo=True),
         Declaration.objects.filter(agency__is_demo=True),
         User.objects.filter(username__in=DEMO_USERNAMES),
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),
+        House.all_objects.filter(premises__is_demo=True, premises__deleted_at__isnull=True),
         Premises.objects.filter(is_demo=True),
         AgencySuccession.objects.filter(predecessor__is_demo=True),
         Agency.objects.filter(is_demo=True),
@@ -484,6 +497,7 @@ class _Generator:
                 self.say(f"premises: {len(rows):,}")
 
         Premises.objects.bulk_create(rows, batch_size=2000)
+        houses_from_premises(premises_ids=[p.pk for p in rows])  # each site with its one house
         self.premises_rows = rows
         self.summary.counts["premises"] = len(rows)
         self.say(f"premises: {len(rows)}")
@@ -563,10 +577,13 @@ class _Generator:
         "is_demo",
         "created_at",
         "updated_at",
+        "is_fixed_asset",
+        "group_code",
     )
 
     def asset_rows(self):
-        """Yield asset lines as tuples in ASSET_COLUMNS order, deterministically."""
+        """Yield assets as tuples in ASSET_COLUMNS order, deterministically: a fixed
+        asset per record, tools and instruments as lines with a quantity."""
         rng = self.rng
         n = 0
         now = self.now.isoformat()
@@ -594,32 +611,51 @@ class _Generator:
                             AssetStatus.IN_USE,
                         )
                     car = code == "OTO"
-                    remaining = valuation.remaining_value(cost, asset_class.wear_rate, in_use, self.valuation_date)
-                    yield (
-                        f"{DEMO_PREFIX}TS{n:08d}",
-                        rng.choice(names),
-                        asset_class.pk,
-                        premises.agency.pk,
-                        premises.pk,
-                        quantity,
-                        unit,
-                        f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else "",
-                        rng.choice([5, 7, 16]) if car else None,
-                        condition,
-                        status,
-                        "Dữ liệu mẫu (demo)",
-                        cost,
-                        in_use,
-                        remaining,
-                        self.valuation_date,
-                        # the demo accounts agree with the check
-                        cost - remaining,
-                        remaining,
-                        self.valuation_date,
-                        True,
-                        now,
-                        now,
-                    )
+                    name = rng.choice(names)
+                    plate = f"37A-{rng.randint(100, 999)}.{rng.randint(10, 99)}" if car else ""
+                    seats = rng.choice([5, 7, 16]) if car else None
+                    # A fixed asset is one record per item (a line of twelve computers is
+                    # twelve records of one group); tools and instruments stay a line.
+                    fixed = Asset(
+                        asset_class=asset_class,
+                        in_use_date=in_use,
+                        original_cost=cost,
+                        quantity=quantity,
+                    ).fixed_asset()
+                    parts = quantity if fixed else 1
+                    line_code = f"{DEMO_PREFIX}TS{n:08d}"
+                    codes = fixed_assets.split_codes(line_code, parts, set())
+                    for record_code, record_cost in zip(codes, fixed_assets.split_amount(cost, parts), strict=True):
+                        remaining = valuation.remaining_value(
+                            record_cost, asset_class.wear_rate, in_use, self.valuation_date
+                        )
+                        yield (
+                            record_code,
+                            name,
+                            asset_class.pk,
+                            premises.agency.pk,
+                            premises.pk,
+                            quantity if parts == 1 else 1,
+                            unit,
+                            plate,
+                            seats,
+                            condition,
+                            status,
+                            "Dữ liệu mẫu (demo)",
+                            record_cost,
+                            in_use,
+                            remaining,
+                            self.valuation_date,
+                            # the demo accounts agree with the check
+                            record_cost - remaining,
+                            remaining,
+                            self.valuation_date,
+                            True,
+                            now,
+                            now,
+                            fixed,
+                            line_code if parts > 1 else "",
+                        )
 
     def assets(self):
         started = time.perf_counter()
@@ -713,12 +749,23 @@ class _Generator:
         forms = {f.code: f for f in HandlingForm.objects.all()}
         uses = {u.code: u for u in PriorityUse.objects.all()}
         finance = User.objects.get(username="demo-finance")
-        records = []
+        authority = DecisionAuthority.objects.order_by("sort_order", "pk").first()
+        records, requests, decisions = [], [], []
         for p in self.premises_rows:
             if p.status not in (PremisesStatus.UNDER_HANDLING, PremisesStatus.HANDLED):
                 continue
             form, use, intended = rng.choice(DEMO_HANDLING)
             proposed_on = self.today - dt.timedelta(days=rng.randint(10, 120))
+            # Each demo site is its own request, filed and found complete the same day.
+            request = HandlingRequest(
+                agency_id=p.agency_id,
+                status=RequestStatus.COMPLETE,
+                purpose="Phương án sắp xếp, xử lý nhà, đất dôi dư (dữ liệu mẫu)",
+                filed_by=finance,
+                filed_at=timezone.make_aware(dt.datetime.combine(proposed_on, dt.time(9))),
+                completed_on=proposed_on,
+                completed_by=finance,
+            )
             record = HandlingRecord(
                 premises_id=p.pk,
                 form=forms[form],
@@ -732,19 +779,41 @@ class _Generator:
                 created_by=finance,
                 status=HandlingStatus.PROPOSED,
             )
+            decision = None
             if p.status == PremisesStatus.HANDLED or rng.random() < 0.6:
                 record.status = HandlingStatus.APPROVED
-                record.decision_number = f"{rng.randint(100, 999)}/QĐ-UBND"
+                record.decision_number = f"{rng.randint(100, 999)}/QĐ-UBND-{p.pk}"
                 record.decision_date = min(self.today, proposed_on + dt.timedelta(days=rng.randint(5, 25)))
                 record.decider = "Chủ tịch UBND tỉnh"
                 record.deadline = record.decision_date + dt.timedelta(days=30)
+                request.status = RequestStatus.DECIDED
+                request.review_opinion, request.reviewed_by = "Đề nghị phê duyệt (dữ liệu mẫu)", finance
+                decision = Decision(
+                    number=record.decision_number,
+                    date=record.decision_date,
+                    signer=record.decider,
+                    authority=authority,
+                    recorded_by=finance,
+                )
             if p.status == PremisesStatus.HANDLED:
                 record.status = rng.choice([HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED])
                 record.handover_number = f"BB-{rng.randint(1, 999)}"
                 record.handover_date = min(self.today, record.decision_date + dt.timedelta(days=rng.randint(3, 30)))
+                record.accounts_due = record.handover_date + dt.timedelta(days=30)
                 if record.status == HandlingStatus.CLOSED:
                     record.closed_on = self.today
+                    request.status = RequestStatus.CLOSED
             records.append(record)
+            requests.append(request)
+            decisions.append(decision)
+        HandlingRequest.objects.bulk_create(requests, batch_size=2000)
+        for request, decision, record in zip(requests, decisions, records, strict=True):
+            record.request = request
+            if decision is not None:
+                decision.request = request
+        Decision.objects.bulk_create([d for d in decisions if d is not None], batch_size=2000)
+        for decision, record in zip(decisions, records, strict=True):
+            record.decision = decision
         HandlingRecord.objects.bulk_create(records, batch_size=2000)
         self.summary.counts["handling_records"] = len(records)
 

@@ -107,10 +107,11 @@ class AssetFilterSet(filters.FilterSet):
     condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
     premises = filters.CharFilter(field_name="premises__code", label=_("premises code"))
     book_differs = filters.BooleanFilter(method=book_differs_filter, label=_("book value differs from check"))
+    group_code = filters.CharFilter(label=_("group code"))
 
     class Meta:
         model = Asset
-        fields = ["q", "asset_class", "status", "condition", "premises", "book_differs"]
+        fields = ["q", "asset_class", "status", "condition", "premises", "book_differs", "group_code"]
 
 
 class NeedFilterSet(filters.FilterSet):

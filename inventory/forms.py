@@ -294,17 +294,21 @@ class HandlingApproveForm(VersionedForm):
     decision_document = forms.FileField(label=_("decision document (PDF)"), required=False)
 
     def clean_decision_document(self):
-        upload = self.cleaned_data.get("decision_document")
-        if upload:
-            if upload.size > upload_limit():
-                raise forms.ValidationError(
-                    _("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)}
-                )
-            head = upload.read(8)
-            upload.seek(0)
-            if not head.startswith(PDF_MAGIC):
-                raise forms.ValidationError(_("The decision must be a PDF document."))
-        return upload
+        return checked_decision_pdf(self.cleaned_data.get("decision_document"))
+
+
+def checked_decision_pdf(upload):
+    """A signed decision upload: a PDF within the upload limit."""
+    if upload:
+        if upload.size > upload_limit():
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)}
+            )
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(PDF_MAGIC):
+            raise forms.ValidationError(_("The decision must be a PDF document."))
+    return upload
 
 
 class HandlingCarryOutForm(VersionedForm):
@@ -359,3 +363,91 @@ class SitePlanApproveForm(VersionedForm):
         max_length=120,
         help_text=_("Number and date of the decision or letter approving the plan."),
     )
+
+# -- the handling procedure (requests, review, decision) ---------------------------------
+class RequestForm(forms.Form):
+    """A handling request (form 01/TSC-XLTS): the holding agency, its grounds, the
+    superior's letter and the documents of the file."""
+
+    agency = forms.ModelChoiceField(label=_("holding agency"), queryset=None)
+    purpose = forms.CharField(label=_("grounds of the request"), widget=forms.Textarea(attrs={"rows": 2}))
+    superior_letter = forms.CharField(label=_("superior agency's letter"), max_length=255, required=False)
+    documents = forms.ModelMultipleChoiceField(
+        label=_("documents of the file"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        from inventory.models import RequiredDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["documents"].queryset = RequiredDocument.objects.filter(is_active=True).select_related(
+            "handling_form"
+        )
+
+
+class RequestLineForm(forms.Form):
+    """One line of a request: a premises or asset by its code, all of it or a part."""
+
+    code = forms.CharField(label=_("premises or asset code"), max_length=60)
+    floor_area = forms.DecimalField(label=_("floor area handled (m²)"), required=False, min_value=Decimal("0.01"))
+    quantity = forms.IntegerField(label=_("quantity handled"), required=False, min_value=1)
+    form = forms.ModelChoiceField(label=_("form of handling"), queryset=None, to_field_name="code")
+    reason = forms.ModelChoiceField(label=_("reason"), queryset=None, required=False, to_field_name="code")
+    receiver = forms.CharField(label=_("receiving agency code"), max_length=40, required=False)
+    intended_use = forms.CharField(label=_("intended use"), max_length=255, required=False)
+    temporary_handover = forms.BooleanField(label=_("temporary hand-over before the decision"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from inventory.models import HandlingForm, HandlingReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = HandlingForm.objects.filter(is_active=True)
+        self.fields["reason"].queryset = HandlingReason.objects.filter(is_active=True)
+
+
+RequestLineFormSet = forms.formset_factory(RequestLineForm, extra=4, max_num=50, validate_max=True)
+
+
+class RequestReturnForm(VersionedForm):
+    comment = forms.CharField(label=_("why it was returned"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequestResubmitForm(VersionedForm):
+    documents = forms.ModelMultipleChoiceField(
+        label=_("documents added"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from inventory.models import RequiredDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = RequiredDocument.objects.filter(is_active=True)
+
+
+class RequestReviewForm(VersionedForm):
+    opinion = forms.CharField(label=_("Finance's opinion"), widget=forms.Textarea(attrs={"rows": 2}))
+    draft_decision = forms.CharField(
+        label=_("draft decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DecisionForm(VersionedForm):
+    """The signed decision for a reviewed request."""
+
+    number = forms.CharField(label=_("decision number"), max_length=60)
+    date = forms.DateField(label=_("decision date"), widget=DateInput)
+    signer = forms.CharField(label=_("signed by"), max_length=255)
+    authority = forms.ModelChoiceField(label=_("authority"), queryset=None, to_field_name="code")
+    seller = forms.CharField(label=_("who sells"), max_length=255, required=False)
+    document = forms.FileField(label=_("decision document (PDF)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from inventory.models import DecisionAuthority
+
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = DecisionAuthority.objects.filter(is_active=True)
+        self.fields["authority"].initial = self.fields["authority"].queryset.first()
+
+    def clean_document(self):
+        return checked_decision_pdf(self.cleaned_data.get("document"))

@@ -147,6 +147,12 @@ class NeedQuerySet(ScopedQuerySet):
     pass
 
 
+class HouseQuerySet(ScopedQuerySet):
+    """A house belongs to the unit of its premises' managing agency."""
+
+    unit_path = "premises__agency__admin_unit"
+
+
 def live_manager(queryset_class):
     """The default manager of a soft-deleted model: live records only."""
 

@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 import vietnamadminunits
+from django.apps import apps as django_apps
 from django.contrib.gis.geos import Point, Polygon
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from vietnam_provinces import ProvinceCode, Ward
 
 from inventory.choices import UnitLevel
 from inventory.history import history_context
+from inventory.legal_lists import seed_fixed_asset_criteria
 from inventory.models import AdministrativeUnit, UnitLineage
 from inventory.text import search_key
 
@@ -310,6 +312,8 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
             link.save()
             result.updated += 1
     say(_("lineage links: %(n)s") % {"n": links})
+    # The fixed-asset criteria (dated data, missing rows only: an administrator owns them).
+    result.created += seed_fixed_asset_criteria(django_apps)
 
     result.counts = {
         "province": 1,

@@ -31,6 +31,7 @@ from inventory.models import (
     PriorityUse,
     SitePlan,
 )
+from inventory.models.handling import overdue_at
 
 # Premises that entered the surplus pool (dôi dư) and are followed until handled.
 SURPLUS_POOL = (
@@ -57,18 +58,17 @@ HANDLING_COLUMNS = (
     "priority_use_id",
     "decision_due",
     "deadline",
+    "accounts_due",
+    "decision_id",
+    "temporary_handover",
     "created_at",
 )
 
 
-def is_overdue(status: str, decision_due, deadline, today: dt.date) -> bool:
-    """Past the decision or hand-over deadline and not yet at that step (one rule for
-    records and their history)."""
-    if status == HandlingStatus.PROPOSED:
-        return bool(decision_due and decision_due < today)
-    if status == HandlingStatus.APPROVED:
-        return bool(deadline and deadline < today)
-    return False
+def is_overdue(status: str, decision_due, deadline, today: dt.date, accounts_due=None, awaiting=False) -> bool:
+    """Past the deadline of the step a handling line waits for (the one rule,
+    `inventory.models.handling.overdue_at`, for records and their history)."""
+    return overdue_at(status, decision_due, deadline, accounts_due, awaiting, today)
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
@@ -198,7 +198,14 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         floor = (p["surplus_floor_area"] if partly else p["floor_area"]) or Decimal(0)
         land = Decimal(0) if partly else (p["land_area"] or Decimal(0))
         done = p["status"] == PremisesStatus.HANDLED or (record is not None and record["status"] in DONE)
-        overdue = record is not None and is_overdue(record["status"], record["decision_due"], record["deadline"], today)
+        overdue = record is not None and is_overdue(
+            record["status"],
+            record["decision_due"],
+            record["deadline"],
+            today,
+            record.get("accounts_due"),
+            bool(record.get("temporary_handover")) and record.get("decision_id") is None,
+        )
         keys = {
             "form": forms.get(record["form_id"], no_plan) if record else no_plan,
             "use": uses.get(record["priority_use_id"], no_use) if record and record["priority_use_id"] else no_use,

@@ -1,8 +1,9 @@
 """Matching declared needs to surplus supply (điều chuyển từ nơi thừa sang nơi thiếu).
 
 For a floor-area need the candidates are surplus and partly surplus premises with floor
-area still unpromised; for an asset need, surplus lines of the same asset class with
-items still unpromised. Damaged supply is never offered. Candidates are ranked, in order:
+area still unpromised; for an asset need, surplus assets of the same asset class: tool
+lines with items still unpromised, and fixed assets (one record each) by group, as many
+as are unpromised. Damaged supply is never offered. Candidates are ranked, in order:
 
 1. whether the candidate covers the whole need (area or quantity);
 2. condition (good, fair, then poor);
@@ -20,12 +21,14 @@ from django.contrib.gis.geos import Point
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -33,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
 from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, PremisesStatus
 from inventory.models import Asset, HandlingRecord, Need, Premises
@@ -129,6 +132,10 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
 
 
 def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+    """Surplus assets of the needed class: tool lines one by one (their unpromised
+    items), fixed assets by group — the records of one group (`group_code`, else the
+    record alone) kept at one premises in one condition are one candidate, available as
+    many as are still surplus and unpromised."""
     needed = need.quantity or 0
     promised, whole_promised = _promised("asset", "quantity")
     queryset = (queryset if queryset is not None else Asset.objects.all()).filter(
@@ -137,20 +144,70 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
         premises__isnull=False,
         condition__in=list(CONDITION_RANK),
     )
-    rows = (
-        queryset.exclude(pk__in=whole_promised)
+    origin = origin_of(need)
+    lines = (
+        queryset.filter(is_fixed_asset=False)
+        .exclude(pk__in=whole_promised)
         .annotate(available=F("quantity") - Coalesce(Subquery(promised, output_field=IntegerField()), 0))
         .filter(available__gt=0)
         .annotate(
             covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()),
             condition_rank=_condition_rank(),
-            distance_m=geography_distance("premises__location", origin_of(need)),
+            distance_m=geography_distance("premises__location", origin),
             waste=F("available") - needed,
         )
         .select_related("premises", "agency", "asset_class")
         .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[:limit]
     )
-    return [Candidate("asset", a, Decimal(a.available), a.covers, a.distance_m, a.condition) for a in rows]
+    found = [
+        (Candidate("asset", a, Decimal(a.available), a.covers, a.distance_m, a.condition), a.condition_rank, a.pk)
+        for a in lines
+    ]
+    groups = (
+        queryset.filter(is_fixed_asset=True)
+        .exclude(pk__in=whole_promised)
+        .annotate(group=Coalesce(NullIf("group_code", Value("")), "code"))
+        .values("group", "premises_id", "condition")
+        .annotate(
+            first=Min("pk"),
+            available=Count("pk"),
+            condition_rank=Min(_condition_rank()),
+            distance_m=Min(geography_distance("premises__location", origin)),
+        )
+        .annotate(covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()))
+        .order_by("-covers", "condition_rank", "distance_m", "available", "first")[:limit]
+    )
+    groups = list(groups)
+    firsts = Asset.objects.select_related("premises", "agency", "asset_class").in_bulk([g["first"] for g in groups])
+    for g in groups:
+        record = firsts[g["first"]]
+        record.group_available = g["available"]
+        candidate = Candidate("asset", record, Decimal(g["available"]), g["covers"], g["distance_m"], g["condition"])
+        found.append((candidate, g["condition_rank"], g["first"]))
+    found.sort(key=lambda f: (not f[0].covers, f[1], f[0].distance_m, f[0].available - needed, f[2]))
+    return [candidate for candidate, _rank, _pk in found[:limit]]
+
+
+def group_members(asset: Asset, count: int | None, queryset=None) -> list[Asset]:
+    """Up to `count` (all when None) surplus, unpromised fixed assets of the candidate
+    group that `asset` stands for: same group, premises and condition, oldest first."""
+    if count is not None and count <= 0:
+        return []
+    _promised_total, whole_promised = _promised("asset", "quantity")
+    queryset = queryset if queryset is not None else Asset.objects.all()
+    group = asset.group_code or None
+    members = (
+        queryset.filter(
+            is_fixed_asset=True,
+            status=AssetStatus.SURPLUS,
+            premises_id=asset.premises_id,
+            condition=asset.condition,
+            **({"group_code": group} if group else {"pk": asset.pk}),
+        )
+        .exclude(pk__in=whole_promised)
+        .order_by("pk")
+    )
+    return list(members[:count] if count is not None else members)
 
 
 def candidates(need: Need, limit: int = 25) -> list[Candidate]:

@@ -19,9 +19,8 @@ def unit(name="Phường Thành Vinh", level=UnitLevel.COMMUNE) -> Administrativ
 def agency(admin_unit=None, **kwargs) -> Agency:
     n = next(_seq)
     admin_unit = admin_unit or unit()
-    obj = Agency(
-        code=f"T-DV-{n}", name=f"Đơn vị thử {n}", kind=AgencyKind.COMMUNE_COMMITTEE, admin_unit=admin_unit, **kwargs
-    )
+    values = {"code": f"T-DV-{n}", "name": f"Đơn vị thử {n}", "kind": AgencyKind.COMMUNE_COMMITTEE, **kwargs}
+    obj = Agency(admin_unit=admin_unit, **values)
     obj.full_clean()
     obj.save()
     return obj
@@ -192,3 +191,19 @@ def record_form_data(record, target: str, **overrides) -> dict:
         data["confirm_location"] = "on"
     data.update(overrides)
     return data
+
+
+def ready_for_decision(record, actor=None):
+    """Walk the request of a handling line to the decision: every required document
+    filed, the file complete, Finance's review given. Returns the line, fresh."""
+    from inventory.models import RequestDocument
+    from inventory.services import handling as services
+
+    finance = actor or user(Role.FINANCE)
+    request = record.request
+    for document in services.missing_documents(request):
+        RequestDocument.objects.create(request=request, document=document, reference="có")
+    services.mark_complete(finance, request)
+    services.review(finance, request, opinion="Đề nghị phê duyệt")
+    record.refresh_from_db()
+    return record

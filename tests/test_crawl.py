@@ -45,9 +45,11 @@ from inventory.models import (
     Asset,
     AssetClass,
     Attachment,
+    Decision,
     Declaration,
     DeclarationItem,
     HandlingRecord,
+    HandlingRequest,
     Need,
     Premises,
     PriorityUse,
@@ -115,7 +117,20 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     renamed = premises(agency2, PremisesStatus.OTHER_PUBLIC_USE, condition="good")
     doomed = premises(agency3, PremisesStatus.SURPLUS, condition="poor")
     line = factories.asset(agency=hq_agency, premises=surplus, status="surplus", quantity=10, condition="good")
-    whole = factories.asset(agency=agency2, premises=partly, status="surplus", quantity=2, condition="good")
+    # Two tools (5,000,000 each, not fixed assets): a line handled as a whole.
+    whole = factories.asset(
+        agency=agency2,
+        premises=partly,
+        status="surplus",
+        quantity=2,
+        condition="good",
+        original_cost=Decimal(10_000_000),
+    )
+    # Three computers declared in one row: fixed assets, one record each, one group.
+    for n in ("", "-02", "-03"):
+        factories.asset(
+            code=f"{label}-GRP{n}", group_code=f"{label}-GRP", agency=agency2, premises=spare, status="surplus"
+        )
     in_use = factories.asset(agency=hq_agency, premises=hq, status="in_use")
     doomed_asset = factories.asset(agency=agency3, status="surplus")
     it = AssetClass.objects.get(code="MMTB-CNTT")
@@ -135,13 +150,13 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Nhà văn hóa"), premises=spare
     )
     decided = {"decision_number": "12/QĐ-UBND", "decision_date": TODAY, "decider": "Chủ tịch UBND tỉnh"}
-    handling.approve(finance, approved, **decided)
+    handling.approve(finance, factories.ready_for_decision(approved, finance), **decided)
     assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items)}
     carried = handling.propose_transfer(finance, need_items, asset=line, quantity=3)
-    handling.approve(finance, carried, **decided)
+    handling.approve(finance, factories.ready_for_decision(carried, finance), **decided)
     handling.carry_out(finance, carried, handover_number="BB-01", handover_date=TODAY)
     closed = handling.propose_transfer(finance, need_whole, asset=whole)
-    handling.approve(finance, closed, **decided)
+    handling.approve(finance, factories.ready_for_decision(closed, finance), **decided)
     handling.carry_out(finance, closed, handover_number="BB-02", handover_date=TODAY)
     handling.close(finance, closed)
     cancelled = handling.propose_transfer(finance, need_part, premises=partly, floor_area=Decimal(50))
@@ -156,6 +171,9 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         record.refresh_from_db()
         assert record.status == state
         world.add("handling", state, record)
+        world.add("request", record.request.status, record.request)
+        if record.decision_id:
+            world.add("decision", state, record.decision)
     split = Asset.objects.get(code=f"{line.code}-XL{carried.pk}")
 
     # Site plans: a draft, an approved one and the one it superseded.
@@ -454,6 +472,7 @@ PK_KIND = {
             "inventory:handling_request_xlsx",
             "inventory:handover_record",
             "inventory:handover_record_pdf",
+            "inventory:handover_record_docx",
             "inventory:decision_document",
         ],
         "handling",
@@ -467,6 +486,26 @@ PK_KIND = {
         ],
         "siteplan",
     ),
+    **dict.fromkeys(
+        [
+            "inventory:request_detail",
+            "inventory:request_return",
+            "inventory:request_resubmit",
+            "inventory:request_complete",
+            "inventory:request_review",
+            "inventory:request_decide",
+            "inventory:request_docx",
+            "inventory:decision_docx",
+            "api:handling-request-detail",
+            "api:handling-request-return-request",
+            "api:handling-request-resubmit",
+            "api:handling-request-complete",
+            "api:handling-request-review",
+            "api:handling-request-decide",
+        ],
+        "request",
+    ),
+    "api:decision-detail": "decision",
     "maps:reallocation_need": "need",
     "maps:reallocation_propose": "need",
     **dict.fromkeys(
@@ -506,6 +545,8 @@ MODEL_KIND = {
     DeclarationItem: "item",
     HandlingRecord: "handling",
     SitePlan: "siteplan",
+    HandlingRequest: "request",
+    Decision: "decision",
     Agency: "agency",
     Attachment: "attachment",
     Revaluation: "revaluation",
@@ -673,6 +714,16 @@ POST_ONLY = {
             "api:handling-record-cancel",
             "api:handling-record-carry-out",
             "api:handling-record-close",
+            "inventory:request_return",
+            "inventory:request_resubmit",
+            "inventory:request_complete",
+            "inventory:request_review",
+            "inventory:request_decide",
+            "api:handling-request-return-request",
+            "api:handling-request-resubmit",
+            "api:handling-request-complete",
+            "api:handling-request-review",
+            "api:handling-request-decide",
         ],
         "an action: POST only",
     ),
@@ -878,6 +929,8 @@ OWN_PAGES = {
     "declaration": ["/declarations/{}/", "/api/v1/declarations/{}/"],
     "handling": ["/handling/{}/", "/api/v1/handling-records/{}/"],
     "siteplan": ["/site-plans/{}/", "/api/v1/site-plans/{}/"],
+    "request": ["/handling/requests/{}/", "/api/v1/handling-requests/{}/"],
+    "decision": ["/api/v1/decisions/{}/"],
     "need": ["/declarations/need/{}/history/", "/api/v1/needs/{}/"],
     "asset": ["/declarations/asset/{}/history/", "/api/v1/assets/{}/"],
 }

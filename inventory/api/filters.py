@@ -26,6 +26,7 @@ from inventory.choices import (
     NeedKind,
     NeedStatus,
     PremisesStatus,
+    RequestStatus,
     UnitLevel,
 )
 from inventory.filtersets import text_search
@@ -34,8 +35,10 @@ from inventory.models import (
     AdministrativeUnit,
     Agency,
     Asset,
+    Decision,
     Declaration,
     HandlingRecord,
+    HandlingRequest,
     Need,
     Premises,
 )
@@ -343,6 +346,8 @@ class AssetFilterSet(BookValueFilterSet, SpatialFilterSet, IdRangeFilterSet):
         method=text_search(["code", "name", "plate_number"]), label="words in the code, name or plate number"
     )
     code = filters.CharFilter(label="exact code")
+    group_code = filters.CharFilter(label="group code: the assets declared in one row or split from one line")
+    is_fixed_asset = BooleanFilter(label="fixed assets (true) or tool and instrument lines (false)")
     asset_class = filters.CharFilter(field_name="asset_class__code", label="asset class code")
     category = filters.CharFilter(field_name="asset_class__category", label="asset category (e.g. car)")
     status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label="status (repeat for several)")
@@ -382,6 +387,25 @@ class NeedFilterSet(filters.FilterSet):
 
     class Meta:
         model = Need
+        fields = []
+
+
+class HandlingRequestFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=RequestStatus.choices, label="status (repeat for several)")
+    agency = IdFilter(field_name="agency_id", label="id of the holding agency")
+
+    class Meta:
+        model = HandlingRequest
+        fields = []
+
+
+class DecisionFilterSet(filters.FilterSet):
+    number = filters.CharFilter(field_name="number", label="decision number")
+    request = IdFilter(field_name="request_id", label="id of the request decided")
+    authority = filters.CharFilter(field_name="authority__code", label="code of the decision authority")
+
+    class Meta:
+        model = Decision
         fields = []
 
 

@@ -4,7 +4,18 @@
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from inventory.models import AdministrativeUnit, Agency, Asset, Declaration, HandlingRecord, Need, Premises
+from inventory.models import (
+    AdministrativeUnit,
+    Agency,
+    Asset,
+    Decision,
+    Declaration,
+    HandlingRecord,
+    HandlingRequest,
+    House,
+    Need,
+    Premises,
+)
 
 PREMISES_FIELDS = [
     "id",
@@ -17,6 +28,7 @@ PREMISES_FIELDS = [
     "status",
     "condition",
     "land_area",
+    "land_value",
     "footprint_area",
     "floor_area",
     "surplus_floor_area",
@@ -38,6 +50,8 @@ PREMISES_FIELDS = [
 ASSET_FIELDS = [
     "id",
     "code",
+    "group_code",
+    "is_fixed_asset",
     "name",
     "asset_class",
     "agency",
@@ -56,6 +70,27 @@ ASSET_FIELDS = [
     "remaining_value",
     "is_demo",
     "updated_at",
+]
+HOUSE_FIELDS = [
+    "id",
+    "name",
+    "building_grade",
+    "year_built",
+    "in_use_date",
+    "floors",
+    "footprint_area",
+    "floor_area",
+    "floor_use_office",
+    "floor_use_public_service",
+    "floor_use_other",
+    "original_cost",
+    "cost_state_budget",
+    "cost_other_sources",
+    "book_remaining_value",
+    "book_accumulated_wear",
+    "book_date",
+    "remaining_value",
+    "condition",
 ]
 UNIT_FIELDS = ["id", "level", "code", "name", "type_name", "parent", "province", "area_km2", "valid_from", "valid_to"]
 AGENCY_FIELDS = [
@@ -101,6 +136,8 @@ NEED_FIELDS = [
 ]
 HANDLING_FIELDS = [
     "id",
+    "request",
+    "decision",
     "premises",
     "asset",
     "floor_area",
@@ -123,6 +160,42 @@ HANDLING_FIELDS = [
     "closed_on",
     "cancel_reason",
     "basis",
+    "temporary_handover",
+    "handover_documents",
+    "accounts_due",
+    "sale_method",
+    "revalued_value",
+    "liquidation_method",
+    "proceeds",
+    "proceeds_paid_on",
+    "created_at",
+    "updated_at",
+]
+REQUEST_FIELDS = [
+    "id",
+    "agency",
+    "status",
+    "purpose",
+    "superior_letter",
+    "filed_at",
+    "return_comment",
+    "completed_on",
+    "review_opinion",
+    "draft_decision",
+    "reviewed_at",
+    "created_at",
+    "updated_at",
+]
+DECISION_FIELDS = [
+    "id",
+    "request",
+    "number",
+    "date",
+    "signer",
+    "authority",
+    "seller",
+    "valid_until",
+    "extended_until",
     "created_at",
     "updated_at",
 ]
@@ -142,16 +215,31 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = AGENCY_FIELDS
 
 
+class HouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = HOUSE_FIELDS
+        read_only_fields = HOUSE_FIELDS
+
+
 class PremisesSerializer(serializers.ModelSerializer):
     """`book_*` are the book values (what forms print); `remaining_value` is the check
     recomputed by the system and `book_differs` flags a difference beyond the tolerance."""
 
     location = GeometryField(read_only=True)
     book_differs = serializers.BooleanField(read_only=True)
+    houses = serializers.SerializerMethodField(
+        help_text="The houses of the site (read-only); the building columns are their totals."
+    )
 
     class Meta:
         model = Premises
-        fields = [*PREMISES_FIELDS, "book_differs", "version", "location"]
+        fields = [*PREMISES_FIELDS, "book_differs", "version", "location", "houses"]
+
+    def get_houses(self, obj) -> list[dict]:
+        as_of = self.context.get("houses_as_of")  # premises id -> houses from history
+        rows = as_of.get(obj.pgh_obj_id, []) if as_of is not None else obj.houses.all()
+        return HouseSerializer(rows, many=True).data
 
 
 class AssetSerializer(serializers.ModelSerializer):
@@ -210,6 +298,32 @@ class HandlingRecordSerializer(serializers.ModelSerializer):
         return record.overdue()
 
 
+class HandlingRequestSerializer(serializers.ModelSerializer):
+    """A handling request (form 01/TSC-XLTS) with the ids of its lines and the codes of
+    the documents its file holds."""
+
+    lines = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HandlingRequest
+        fields = [*REQUEST_FIELDS, "lines", "documents", "version"]
+
+    def get_documents(self, request) -> list[str]:
+        return [d.document.code for d in request.documents.all()]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A handling decision with the lines it covers."""
+
+    authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lines = HandlingRecordSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [*DECISION_FIELDS, "lines", "version"]
+
+
 # -- inputs of the write actions ----------------------------------------------------------
 class ApproveSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=60)
@@ -221,6 +335,32 @@ class CarryOutSerializer(serializers.Serializer):
     handover_number = serializers.CharField(max_length=60)
     handover_date = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class DocumentsSerializer(serializers.Serializer):
+    documents = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=255),
+        required=False,
+        default=dict,
+        help_text="required document code → its number, date or note",
+    )
+
+
+class RequestReviewSerializer(serializers.Serializer):
+    opinion = serializers.CharField()
+    draft_decision = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    date = serializers.DateField()
+    signer = serializers.CharField(max_length=255)
+    authority_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    seller = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
 
 
 class CancelSerializer(serializers.Serializer):

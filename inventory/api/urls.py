@@ -12,6 +12,8 @@ router.register("declarations", views.DeclarationViewSet, basename="declaration"
 router.register("needs", views.NeedViewSet, basename="need")
 router.register("handling-records", views.HandlingRecordViewSet, basename="handling-record")
 router.register("site-plans", plans.SitePlanViewSet, basename="site-plan")
+router.register("handling-requests", views.HandlingRequestViewSet, basename="handling-request")
+router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("history", views.HistoryViewSet, basename="history")
 
 app_name = "api"

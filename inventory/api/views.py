@@ -3,7 +3,10 @@ keyset pagination; spatial lists also answer GeoJSON (written by PostGIS); every
 exports as CSV and XLSX with the same filters. Writes are actions that call the same
 services as the web pages, which decide who may do what."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -34,8 +37,11 @@ from inventory.models import (
     AdministrativeUnit,
     Agency,
     Asset,
+    Decision,
     Declaration,
     HandlingRecord,
+    HandlingRequest,
+    House,
     Need,
     Premises,
     SitePlan,
@@ -278,10 +284,32 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
     export_name = "premises"
     ordering_fields = ["id", "code", "name", "updated_at", "floor_area", "remaining_value"]
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.as_of() is None:
+            queryset = queryset.prefetch_related(Prefetch("houses", queryset=House.objects.order_by("id")))
+        return queryset
+
+    def get_serializer(self, *args, **kwargs):
+        """As of a day, each premises shows its houses as they stood then (one query a page)."""
+        as_of = self.as_of()
+        if as_of is not None and args:
+            many = kwargs.get("many", False)
+            rows = list(args[0]) if many else [args[0]]
+            houses = defaultdict(list)
+            found = reports.as_of_rows(House, as_of).filter(premises_id__in=[r.pgh_obj_id for r in rows])
+            for house in found.order_by("pgh_obj_id"):
+                houses[house.premises_id].append(house)
+            kwargs["context"] = {**self.get_serializer_context(), "houses_as_of": houses}
+            args = (rows if many else rows[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
 
 @documented("A car", {"id": 3, "code": "TS00000003", "name": "Xe ô tô 7 chỗ", "asset_class": "OTO"}, as_of=True)
 class AssetViewSet(AsOfMixin, ListViewSet):
-    """Asset lines (tài sản); their place is the premises where they are kept."""
+    """Assets (tài sản): a fixed asset per record, with the `group_code` of the row or
+    line it came in; tools and instruments as lines with a quantity. Their place is the
+    premises where they are kept."""
 
     model = Asset
     serializer_class = s.AssetSerializer
@@ -325,6 +353,7 @@ class DeclarationViewSet(ListViewSet):
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        """Finance's review for the decider: its opinion and the draft decision."""
         declaration = self.get_object()
         data = _valid(s.ReviewSerializer, request)
         version = expected_version(request)
@@ -413,6 +442,109 @@ class HandlingRecordViewSet(ListViewSet):
         )
 
 
+@documented("A request returned for a document", {"id": 4, "agency": 12, "status": "returned", "lines": [9, 10]})
+class HandlingRequestViewSet(ListViewSet):
+    """Handling requests (hồ sơ đề nghị xử lý, form 01/TSC-XLTS) and their steps: return
+    with a comment, resubmit with documents, mark complete, Finance review, decision."""
+
+    model = HandlingRequest
+    serializer_class = s.HandlingRequestSerializer
+    filterset_class = filters.HandlingRequestFilterSet
+    fields = s.REQUEST_FIELDS
+    export_name = "handling-requests"
+    ordering_fields = ["id", "filed_at", "updated_at"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("lines", "documents__document")
+
+    def _step(self, request, call, input_serializer=None):
+        handling_request = self.get_object()
+        data = dict(_valid(input_serializer, request)) if input_serializer else {}
+        data["expected_version"] = expected_version(request)
+        return _run(lambda: call(handling_request, data), self, handling_request)
+
+    @extend_schema(
+        request=s.ReturnSerializer,
+        responses=s.HandlingRequestSerializer,
+        examples=[_request_example("A missing document", {"comment": "Thiếu dự toán sửa chữa."})],
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_request(self, request, pk=None):
+        """Finance returns the file to the agency with what to add or correct."""
+        return self._step(
+            request,
+            lambda r, d: handling_services.return_request(request.user, r, d["comment"], d["expected_version"]),
+            s.ReturnSerializer,
+        )
+
+    @extend_schema(
+        request=s.DocumentsSerializer,
+        responses=s.HandlingRequestSerializer,
+        examples=[_request_example("The document added", {"documents": {"DOC-REPAIR-ESTIMATE": "Dự toán 10/11"}})],
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        """The agency adds documents and files the returned request again."""
+        return self._step(request, lambda r, d: handling_services.resubmit(request.user, r, **d), s.DocumentsSerializer)
+
+    @extend_schema(
+        request=None,
+        responses=s.HandlingRequestSerializer,
+        examples=[_example("The file complete", {"id": 4, "status": "complete", "completed_on": "2026-11-20"})],
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Finance finds the file complete: the decision clock of each line starts."""
+        return self._step(request, lambda r, d: handling_services.mark_complete(request.user, r, d["expected_version"]))
+
+    @extend_schema(
+        request=s.RequestReviewSerializer,
+        responses=s.HandlingRequestSerializer,
+        examples=[_request_example("An opinion", {"opinion": "Đề nghị phê duyệt.", "draft_decision": ""})],
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._step(
+            request, lambda r, d: handling_services.review(request.user, r, **d), s.RequestReviewSerializer
+        )
+
+    @extend_schema(
+        request=s.DecideSerializer,
+        responses=s.HandlingRequestSerializer,
+        examples=[
+            _request_example(
+                "A decision", {"number": "45/QĐ-UBND", "date": "2026-11-20", "signer": "Chủ tịch UBND tỉnh"}
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The signed decision for every open line of a reviewed request."""
+
+        def call(r, d):
+            d["authority_code"] = d["authority_code"] or None
+            handling_services.decide(request.user, r, **d)
+
+        return self._step(request, call, s.DecideSerializer)
+
+
+@documented("A decision", {"id": 3, "request": 4, "number": "45/QĐ-UBND", "date": "2026-11-20", "lines": []})
+class DecisionViewSet(ListViewSet):
+    """Handling decisions (quyết định xử lý), each with the lines it covers."""
+
+    model = Decision
+    serializer_class = s.DecisionSerializer
+    filterset_class = filters.DecisionFilterSet
+    related = ("authority",)
+    fields = s.DECISION_FIELDS
+    export_name = "decisions"
+    ordering_fields = ["id", "date", "updated_at"]
+
+    def get_queryset(self):
+        lines = HandlingRecord.objects.select_related("form", "reason", "priority_use")
+        return super().get_queryset().prefetch_related(Prefetch("lines", queryset=lines))
+
+
 def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
@@ -456,6 +588,8 @@ TRACKED = {
     "declarations": Declaration,
     "handling-records": HandlingRecord,
     "site-plans": SitePlan,
+    "handling-requests": HandlingRequest,
+    "decisions": Decision,
     "agencies": Agency,
     "admin-units": AdministrativeUnit,
 }

@@ -2,7 +2,6 @@
 
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AssetCategory, BuildingGrade, Condition, PremisesStatus
@@ -16,8 +15,9 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.houses import DECLARED_HOUSE_FIELDS, HOUSE_TOTALS, House, validate_building
 from inventory.models.rollups import premises_rollup_triggers
-from inventory.models.valued import ValuedModel, raise_if
+from inventory.models.valued import MONEY, ValuedModel, raise_if
 from inventory.querysets import PremisesQuerySet, live_manager
 
 __all__ = ["Premises"]
@@ -38,12 +38,16 @@ LAND_USE_FIELDS = (
 @versioned
 @track_history()
 class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
-    """A site with land and usually a building: a headquarters (trụ sở) or another
-    public-service site, placed by a point (SRID 4326) and optionally its land parcel.
+    """A site (cơ sở nhà, đất): a headquarters (trụ sở) or another public-service site,
+    placed by a point (SRID 4326) and optionally its land parcel, with its land (area,
+    use split, land book value, certificate) and zero or more houses (`House`).
 
     After the merger a premises is in use as a headquarters, in other public use, partly
-    surplus (with the surplus floor area), surplus, under handling or handled. Values are
-    those of the building (form 04a-ĐK/TSC); areas are in m².
+    surplus (with the surplus floor area), surplus, under handling or handled. Its
+    building columns (floor area, footprint, floors, grade, original cost, remaining
+    value…: `houses.HOUSE_TOTALS`) are the totals of its live houses, kept by PostgreSQL;
+    while it has at most one house, those columns declare that house (a form or workbook
+    row gives a site with one house). Areas are in m².
     """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -112,6 +116,13 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
     land_use_encroached = models.DecimalField(_("encroached land (m²)"), null=True, blank=True, **AREA)
     land_use_other = models.DecimalField(_("land in other use (m²)"), null=True, blank=True, **AREA)
     land_certificate = models.CharField(_("land-use certificate"), max_length=120, blank=True)
+    land_value = models.DecimalField(
+        _("land book value (VND)"),
+        null=True,
+        blank=True,
+        **MONEY,
+        help_text=_("The value of the land-use right as the accounts state it (whole đồng)."),
+    )
 
     is_flooded = models.BooleanField(_("flood-prone"), default=False)
     has_landslide = models.BooleanField(_("landslide risk"), default=False)
@@ -131,8 +142,19 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
     def __str__(self):
         return f"{self.code} – {self.name}"
 
+    def wear_class(self):
+        return None  # the houses wear, each by its own class; the premises holds their totals
+
     def wear_rate(self):
         return self.building_class.wear_rate if self.building_class_id else None
+
+    def recompute_value(self, today=None) -> None:
+        """Nothing to compute: the remaining value is the sum of the houses' (PostgreSQL)."""
+
+    def value_as_of(self, as_of):
+        values = [h.value_as_of(as_of) for h in self.houses.all()]
+        values = [v for v in values if v is not None]
+        return sum(values) if values else None
 
     def _set_building_class(self) -> None:
         from inventory.models.reference import AssetClass
@@ -153,17 +175,12 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
         errors: dict = {}
         self._validate_in_use_date(errors)
         self._validate_areas(errors)
-        self._validate_year_built(errors)
+        validate_building(self, errors)
+        if self.pk is not None and self.houses.count() > 1:
+            errors.update(self._total_changes(type(self)._base_manager.filter(pk=self.pk).values(*TOTAL_FIELDS).get()))
         raise_if(errors)
 
     def _validate_areas(self, errors: dict) -> None:
-        if (
-            self.floor_area is not None
-            and self.footprint_area is not None
-            and self.floors
-            and self.floor_area > self.footprint_area * self.floors
-        ):
-            errors["floor_area"] = _("The total floor area cannot exceed footprint × floors.")
         if (
             self.surplus_floor_area is not None
             and self.floor_area is not None
@@ -176,12 +193,62 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
         if uses and self.land_area is not None and sum(uses) > self.land_area:
             errors["land_area"] = _("The land-use breakdown adds up to more than the land area.")
 
-    def _validate_year_built(self, errors: dict) -> None:
-        if self.year_built and self.year_built > timezone.localdate().year:
-            errors["year_built"] = _("The year built cannot be in the future.")
-        if self.year_built and self.in_use_date and self.in_use_date.year < self.year_built:
-            errors["in_use_date"] = _("A building cannot be put into use before it is built.")
-
     def save(self, *args, **kwargs):
+        """Save the site; while it has at most one live house, its building columns
+        declare that house (made when the first building value is given). With several
+        houses the columns are their totals and are changed through the houses."""
         self._set_building_class()
+        houses = [] if self._state.adding else list(self.houses.filter(deleted_at__isnull=True)[:2])
+        if not self._state.adding:
+            self._keep_totals(several=len(houses) > 1)
+        update_fields = kwargs.get("update_fields")
+        declares = update_fields is None or set(update_fields) & set(DECLARED_HOUSE_FIELDS)
+        house = self._declared_house(houses[0] if houses else None) if len(houses) <= 1 and declares else None
+        if house is not None:  # the premises row gets the values the trigger will give it
+            house.recompute_value()
+            self.remaining_value, self.valuation_date = house.remaining_value, house.valuation_date
         super().save(*args, **kwargs)
+        if house is not None:
+            house.premises = self
+            house.save()
+        self.refresh_from_db(fields=[name.removesuffix("_id") for name in TOTAL_FIELDS])
+
+    def _keep_totals(self, several: bool) -> None:
+        """The computed totals are never written from a (possibly stale) instance; with
+        several houses none of the building columns is, and a change to one is refused."""
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*TOTAL_FIELDS).first() or {}
+        if several:
+            raise_if(self._total_changes(stored))
+        for name, value in stored.items():
+            if several or name in ("remaining_value", "valuation_date"):
+                setattr(self, name, value)
+
+    def _total_changes(self, stored: dict) -> dict:
+        """Errors for the building columns changed on a premises with several houses."""
+        return {
+            name: _("This premises has several houses: change its houses, not their totals.")
+            for name in DECLARED_HOUSE_FIELDS
+            if getattr(self, _attname(name)) != stored.get(_attname(name))
+        }
+
+    def _declared_house(self, house: House | None) -> House | None:
+        """The one house this row declares, with the row's values (unsaved), or None when
+        there is nothing to write (land only, or the house already holds them)."""
+        values = {name: getattr(self, name) for name in DECLARED_HOUSE_FIELDS}
+        if house is None:
+            if all(value in (None, "") for value in values.values()):
+                return None  # land only
+            house = House(condition=self.condition)
+        elif all(getattr(house, name) == value for name, value in values.items()):
+            return None
+        for name, value in values.items():
+            setattr(house, name, value)
+        house._set_building_class()
+        return house
+
+
+def _attname(name: str) -> str:
+    return f"{name}_id" if name == "building_class" else name
+
+
+TOTAL_FIELDS = tuple(column for column, _house, _how in HOUSE_TOTALS)

@@ -191,13 +191,16 @@ class WearRun(models.Model):
         # records are never deleted (no_hard_delete), so neither are their books.
         func=(
             "IF EXISTS (SELECT 1 FROM inventory_asset WHERE id = OLD.asset_id AND NOT is_demo) "
-            "OR EXISTS (SELECT 1 FROM inventory_premises WHERE id = OLD.premises_id AND NOT is_demo) THEN "
+            "OR EXISTS (SELECT 1 FROM inventory_premises WHERE id = OLD.premises_id AND NOT is_demo) "
+            "OR EXISTS (SELECT 1 FROM inventory_house h JOIN inventory_premises p ON p.id = h.premises_id "
+            "WHERE h.id = OLD.house_id AND NOT p.is_demo) THEN "
             "RAISE EXCEPTION 'pgtrigger: booked wear of a real record cannot be deleted'; END IF; RETURN OLD;"
         ),
     ),
 )
 class BookedWear(models.Model):
-    """A year's wear booked for one asset line or one premises building (sổ hao mòn):
+    """A year's wear booked for one asset line or one house (sổ hao mòn; rows of a
+    premises are those booked before its building became a house):
     the cost and rate it was booked on, the amount, and the accumulated wear and
     remaining value after it. Written only by the year-end run and never changed
     (PostgreSQL refuses updates); a year already booked is never booked again."""
@@ -224,6 +227,16 @@ class BookedWear(models.Model):
         db_index=False,  # booked_wear_premises_year leads with it
         related_name="booked_wear",
     )
+    house = models.ForeignKey(
+        "inventory.House",
+        verbose_name=_("house"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,  # booked_wear_house_year leads with it
+        related_name="booked_wear",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     original_cost = models.DecimalField(_("original cost (VND)"), **MONEY)
     rate = models.DecimalField(_("wear rate (%/year)"), max_digits=5, decimal_places=2)
@@ -239,11 +252,14 @@ class BookedWear(models.Model):
         ordering = ["year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(asset__isnull=False, premises__isnull=True) | Q(asset__isnull=True, premises__isnull=False),
+                condition=Q(asset__isnull=False, premises__isnull=True, house__isnull=True)
+                | Q(asset__isnull=True, premises__isnull=False, house__isnull=True)
+                | Q(asset__isnull=True, premises__isnull=True, house__isnull=False),
                 name="booked_wear_one_record",
             ),
             models.UniqueConstraint(fields=["asset", "year"], name="booked_wear_asset_year"),
             models.UniqueConstraint(fields=["premises", "year"], name="booked_wear_premises_year"),
+            models.UniqueConstraint(fields=["house", "year"], name="booked_wear_house_year"),
         ]
 
     def __str__(self):
@@ -262,11 +278,15 @@ def revaluation_path(instance, filename):
     return f"revaluations/{instance.date:%Y}/{filename}"
 
 
-@no_hard_delete_unless_demo(asset_id="inventory_asset", premises_id="inventory_premises")
+# A house is demo data through its site.
+DEMO_HOUSES = "(SELECT h.id, p.is_demo FROM inventory_house h JOIN inventory_premises p ON p.id = h.premises_id) houses"
+
+
+@no_hard_delete_unless_demo(asset_id="inventory_asset", house_id=DEMO_HOUSES)
 @track_history()
 class Revaluation(TimeStampedModel):
-    """A revaluation after damage (đánh giá lại): the appraisal of an asset or premises
-    building, with its new original cost, remaining value and remaining life (Circular
+    """A revaluation after damage (đánh giá lại): the appraisal of an asset or a
+    house, with its new original cost, remaining value and remaining life (Circular
     23/2023 Art. 10.5, 13.1.c, 14.7). Applied by `inventory.services.revaluation.revalue`,
     which writes the record's book values; from then on each year-end wears the new
     remaining value over the new life (`annual_wear`, rounded up). Like every value it
@@ -282,9 +302,9 @@ class Revaluation(TimeStampedModel):
         on_delete=models.CASCADE,  # demo records only: real ones are never deleted (no_hard_delete)
         related_name="revaluations",
     )
-    premises = models.ForeignKey(
-        "inventory.Premises",
-        verbose_name=_("premises"),
+    house = models.ForeignKey(
+        "inventory.House",
+        verbose_name=_("house"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,  # demo records only: real ones are never deleted (no_hard_delete)
@@ -319,7 +339,7 @@ class Revaluation(TimeStampedModel):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(asset__isnull=False, premises__isnull=True) | Q(asset__isnull=True, premises__isnull=False),
+                condition=Q(asset__isnull=False, house__isnull=True) | Q(asset__isnull=True, house__isnull=False),
                 name="revaluation_one_record",
             ),
             models.CheckConstraint(

@@ -276,7 +276,8 @@ def submit(actor, declaration: Declaration, expected_version=None) -> Declaratio
 
 def _apply(item: DeclarationItem, lookups: P.Lookups):
     """Make the item's values the record's: create it or change it — only onto the
-    version it was declared on (StaleVersion otherwise: the other change is kept)."""
+    version it was declared on (StaleVersion otherwise: the other change is kept). A new
+    row of N fixed assets creates N records of one group (`payload.records_of`)."""
     base = item.record
     if base is not None and item.action == ItemAction.UPDATE:
         base = lock(type(base), base.pk, item.base_version)
@@ -295,11 +296,35 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
                 _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
                 % {"code": instance.code, "reason": taken[instance.code]}
             )
-    instance.save()
+    records = [instance]
+    if base is None and item.target == ItemTarget.ASSET:
+        records = P.records_of(instance, _codes_after(instance.code))
+        if len(records) > 1:
+            taken = codes_taken(item.target, [r.code for r in records[1:]], [item.declaration_id])
+            if taken:
+                code, reason = next(iter(taken.items()))
+                raise ValidationError(
+                    _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
+                    % {"code": code, "reason": reason}
+                )
+    for record in records:
+        record.save()
+    instance = records[0]  # the item stands for the first record of its group
     setattr(item, item.target, instance)
     if item.target == ItemTarget.PREMISES:
         lookups.pending_premises.pop(instance.code, None)
     return instance
+
+
+def _codes_after(code: str) -> set[str]:
+    """Codes `<code>-…` already held by a record or declared for a new one: the records
+    a row of several fixed assets becomes are numbered around them."""
+    model = P.MODELS[ItemTarget.ASSET]
+    held = model.all_objects.filter(code__startswith=f"{code}-").values_list("code", flat=True)
+    declared = DeclarationItem.objects.filter(
+        target=ItemTarget.ASSET, code__startswith=f"{code}-", action=ItemAction.CREATE, status__in=OPEN_OR_PENDING
+    ).values_list("code", flat=True)
+    return {*held, *declared}
 
 
 # -- reviewing --------------------------------------------------------------------------

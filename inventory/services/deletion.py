@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.choices import HandlingStatus, Role
-from inventory.models import Asset, HandlingRecord, Premises
+from inventory.models import Asset, HandlingRecord, House, Premises
 from inventory.versioning import lock
 
 DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
@@ -24,8 +24,9 @@ def can_restore(user) -> bool:
 
 @transaction.atomic
 def soft_delete(actor, record, reason: str, expected_version: int | None = None):
-    """Hide a premises or asset line, with the reason; refused while a handling decision
-    refers to it, or (a premises) while asset lines are still kept there."""
+    """Hide a premises, house or asset line, with the reason; refused while a handling
+    decision refers to it (to a house's premises, for a house), or (a premises) while
+    asset lines are still kept there."""
     if not can_delete(actor):
         raise PermissionDenied(_("Only the Finance department and administrators delete records."))
     record = lock(type(record), record.pk, expected_version)
@@ -33,8 +34,11 @@ def soft_delete(actor, record, reason: str, expected_version: int | None = None)
         raise ValidationError(_("%(record)s is already deleted.") % {"record": record})
     if not reason.strip():
         raise ValidationError({"delete_reason": _("Say why the record is deleted.")})
-    field = "premises" if isinstance(record, Premises) else "asset"
-    if HandlingRecord.objects.filter(**{field: record}, status__in=DECIDED).exists():
+    if isinstance(record, House):
+        decided = {"premises_id": record.premises_id}
+    else:
+        decided = {"premises" if isinstance(record, Premises) else "asset": record}
+    if HandlingRecord.objects.filter(**decided, status__in=DECIDED).exists():
         raise ValidationError(
             _("%(record)s is referred to by a handling decision and cannot be deleted.") % {"record": record}
         )

@@ -18,7 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -55,6 +57,19 @@ def columns(target: str) -> list[str]:
         else:
             names.append(name)
     return names
+
+
+# Notes on headings the declarant must read (shown as cell comments in Vietnamese).
+HEADER_NOTES = {
+    (ItemTarget.ASSET, "quantity"): gettext_lazy(
+        "Several identical fixed assets may be declared in one row with their number: each becomes its own "
+        "record, with the row's code as group code. Tools and instruments that are not fixed assets stay one line."
+    ),
+    (ItemTarget.ASSET, "original_cost"): gettext_lazy(
+        "The original cost of the whole row (all its items): split in whole đồng among the records it "
+        "becomes, the remainder on the last."
+    ),
+}
 
 
 def header(target: str, name: str) -> str:
@@ -104,6 +119,9 @@ def template(user) -> bytes:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             sheet.column_dimensions[get_column_letter(col)].width = 18
+            if (target, name) in HEADER_NOTES:
+                with translation.override("vi"):
+                    cell.comment = Comment(str(HEADER_NOTES[target, name]), "")
         sheet.freeze_panes = "B2"
         records = P.MODELS[target].objects.visible_to(user).order_by("code")
         for row, record in enumerate(records.select_related(*_related(target)), start=2):

@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -19,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from inventory import spreadsheets
 from inventory.choices import AssetCategory, UnitLevel
-from inventory.models import AdministrativeUnit, Asset, Premises
+from inventory.models import AdministrativeUnit, Asset, House, Premises
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -140,9 +141,14 @@ def form_04a(user, agency=None) -> bytes:
         agency,
     )
     premises = (
-        _of_agency(Premises.objects.visible_to(user), agency).select_related("agency").order_by("agency__name", "code")
+        _of_agency(Premises.objects.visible_to(user), agency)
+        .select_related("agency")
+        .prefetch_related(Prefetch("houses", queryset=House.objects.order_by("id")))
+        .order_by("agency__name", "code")
     )
+    land_columns = 8  # land area and its use split, then the certificate
     for number, p in enumerate(premises.iterator(chunk_size=2000), start=1):
+        # The site: its land (land-use rights are declared here only, never in 04c).
         spreadsheets.append(
             sheet,
             [
@@ -159,18 +165,41 @@ def form_04a(user, agency=None) -> bytes:
                 p.land_use_encroached,
                 p.land_use_other,
                 p.land_certificate,
-                p.get_building_grade_display(),
-                p.year_built,
-                p.in_use_date,
-                p.floors,
-                p.footprint_area,
-                p.floor_area,
-                thousands(p.original_cost),
-                thousands(p.book_remaining_value),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                thousands(p.land_value),
+                thousands(p.land_value),  # land is not worn
                 p.get_status_display(),
                 p.notes[:200],
             ],
         )
+        # Its houses, one row each, under it.
+        for index, h in enumerate(p.houses.all(), start=1):
+            spreadsheets.append(
+                sheet,
+                [
+                    f"{number}.{index}",
+                    h.name or f"Nhà {index}",
+                    "",
+                    "",
+                    *([None] * land_columns),
+                    "",
+                    h.get_building_grade_display(),
+                    h.year_built,
+                    h.in_use_date,
+                    h.floors,
+                    h.footprint_area,
+                    h.floor_area,
+                    thousands(h.original_cost),
+                    thousands(h.book_remaining_value),
+                    h.get_condition_display(),
+                    h.notes[:200],
+                ],
+            )
     _money_columns(sheet, headers)
     return _finish(workbook, sheet)
 
@@ -278,6 +307,13 @@ def form_04c(user, agency=None) -> bytes:
 # separators of the reader's locale: 1.234.567.890 on a Vietnamese Windows); the year
 # column stays a plain number ("2008").
 FORM_01_NUMBER_FORMATS = {7: "#,##0", 8: "#,##0", 9: "#,##0.00", 10: "#,##0.00"}
+def _book(record) -> tuple:
+    """Original cost and book remaining value of a handling line, prorated to its part:
+    the same figures on every handling document (`handling_documents.line_values`)."""
+    from inventory.services.handling_documents import line_values
+
+    values = line_values(record)
+    return values["original_cost"], values["book_value"]
 
 
 def form_01_xlts(records, user) -> bytes:
@@ -317,8 +353,7 @@ def form_01_xlts(records, user) -> bytes:
                 "cơ sở",
                 1,
                 p.in_use_date.year if p.in_use_date else None,
-                int(p.original_cost * share) if share and p.original_cost else p.original_cost,
-                int(p.book_remaining_value * share) if share and p.book_remaining_value else p.book_remaining_value,
+                *_book(record),
                 None if share else p.land_area,
                 record.floor_area if share else p.floor_area,
             ]
@@ -332,8 +367,7 @@ def form_01_xlts(records, user) -> bytes:
                 a.unit_of_measure,
                 record.quantity or a.quantity,
                 a.in_use_date.year if a.in_use_date else None,
-                int(a.original_cost * share) if share and a.original_cost else a.original_cost,
-                int(a.book_remaining_value * share) if share and a.book_remaining_value else a.book_remaining_value,
+                *_book(record),
                 None,
                 None,
             ]

@@ -26,7 +26,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from inventory import geodata
+from inventory import fixed_assets, geodata
 from inventory.choices import AssetCategory, ItemTarget, UnitLevel
 from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Need, Premises, PriorityUse
 from inventory.text import number_text
@@ -422,10 +422,19 @@ def validate(
     if not instance.code:
         errors.setdefault("code", [_("This field is required.")])
     if not errors:
+        # A new row of N fixed assets is checked as the records it becomes (quantity 1;
+        # they differ only in code and cost, the largest share on the last).
+        line = None
+        if target == ItemTarget.ASSET and splits_into_records(instance) > 1:
+            line = (instance.quantity, instance.original_cost)
+            instance.quantity, instance.original_cost = 1, per_unit_costs(instance)[-1]
         try:
             instance.clean()
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        finally:
+            if line is not None:
+                instance.quantity, instance.original_cost = line
     if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
         _validate_location(instance, errors, province, extent)
         if (instance.floor_area or instance.footprint_area) and not instance.building_grade:
@@ -453,19 +462,64 @@ def _validate_location(instance, errors, province, extent) -> None:
         errors["location"] = [_("The location is outside %(province)s.") % {"province": province.name}]
 
 
+# Categories that need approval whatever their cost (Circular 48/2023 Art. 10.1: land,
+# houses and cars; land is declared as a premises). Architectural structures do not.
+APPROVAL_CATEGORIES = (AssetCategory.BUILDING, AssetCategory.CAR)
+
+
 def requires_approval(instance, target: str, pending_premises_codes=()) -> bool:
-    """Land and houses, cars, and anything of original cost at or above the threshold
-    need the Finance department's approval (Circular 48/2023 Art. 10.1)."""
+    """Land and houses, cars, and any asset whose original cost per unit is at or above
+    the threshold need the Finance department's approval (Circular 48/2023 Art. 10.1).
+    A row of several fixed assets is judged by the cost of each record it becomes."""
     threshold = Decimal(getattr(settings, "APPROVAL_THRESHOLD_VND", 500_000_000))
     if target == ItemTarget.PREMISES:
         return True
     if target == ItemTarget.ASSET:
-        if instance.asset_class.category in (AssetCategory.BUILDING, AssetCategory.STRUCTURE, AssetCategory.CAR):
+        if instance.asset_class.category in APPROVAL_CATEGORIES:
             return True
-        if instance.original_cost is not None and instance.original_cost >= threshold:
+        if instance.original_cost is not None and max(per_unit_costs(instance)) >= threshold:
             return True
         return bool(instance.premises_id is None and pending_premises_codes)
     return False
+
+
+def splits_into_records(instance) -> int:
+    """How many records a declared asset row becomes: a new fixed asset declared with a
+    quantity N is N records (one per accounting object); anything else is one."""
+    quantity = instance.quantity or 1
+    if instance.pk is not None or quantity <= 1 or not instance.fixed_asset():
+        return 1
+    return quantity
+
+
+def per_unit_costs(instance) -> list:
+    """The original cost of each record a declared asset row becomes (the row's cost is
+    that of the whole row: split in whole đồng, the remainder on the last). A tool line
+    stays one record: the cost of one item is compared."""
+    quantity = max(instance.quantity or 1, 1)
+    return fixed_assets.split_amount(instance.original_cost, quantity)
+
+
+def records_of(instance, taken_codes) -> list:
+    """The unsaved records a declared asset row becomes (see `splits_into_records`): the
+    row's code on the first, `<code>-02`… on the others (none in `taken_codes`), its code
+    as their group code, its money values split exactly. A single record is returned
+    as it is."""
+    parts = splits_into_records(instance)
+    if parts == 1:
+        return [instance]
+    codes = fixed_assets.split_codes(instance.code, parts, taken_codes)
+    shares = fixed_assets.split_values(
+        {name: getattr(instance, name) for name in fixed_assets.SPLIT_MONEY_FIELDS if hasattr(instance, name)}, parts
+    )
+    records = []
+    for code, share in zip(codes, shares, strict=True):
+        record = _copy_instance(instance)
+        record.code, record.group_code = code, instance.code
+        for name, value in share.items():
+            setattr(record, name, value)
+        records.append(record)
+    return records
 
 
 def display(target: str, name: str, value) -> str:

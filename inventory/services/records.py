@@ -7,17 +7,17 @@ from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
 from inventory.choices import PremisesStatus
-from inventory.models import Asset, Premises
+from inventory.models import Asset, House, Premises
 
 REVALUE_BATCH = 2000
 
 
 @transaction.atomic
 def revalue_class(asset_class) -> int:
-    """Recompute the stored remaining value of every asset and premises of a class,
+    """Recompute the stored remaining value of every asset and house of a class,
     after its wear rate changed. Returns the number of records revalued."""
     changed = 0
-    for model, field in ((Asset, "asset_class"), (Premises, "building_class")):
+    for model, field in ((Asset, "asset_class"), (House, "building_class")):
         batch = []
         rows = (
             model.objects.filter(**{field: asset_class}).select_related(field).prefetch_related(*model.VALUE_PREFETCH)

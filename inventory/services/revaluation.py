@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from inventory import valuation
 from inventory.choices import AssetStatus, PremisesStatus
 from inventory.history import history_context
-from inventory.models import Asset, Premises, Revaluation
+from inventory.models import Asset, House, Revaluation
 
 
-def refusals(record: Asset | Premises | None, date: dt.date | None, remaining_life_years: int | None) -> dict:
+def refusals(record: Asset | House | None, date: dt.date | None, remaining_life_years: int | None) -> dict:
     """Why a revaluation of `record` on `date` is refused (field → translated message),
     empty when it may be made: a future date, a record no longer held, a date in a year
     whose wear is already booked for the record (the books of a closed year never change),
@@ -32,9 +32,7 @@ def refusals(record: Asset | Premises | None, date: dt.date | None, remaining_li
     errors: dict = {}
     if date and date > timezone.localdate():
         errors["date"] = _("The revaluation cannot be dated in the future.")
-    if record is not None and (
-        record.deleted_at is not None or record.status in (AssetStatus.HANDLED, PremisesStatus.HANDLED)
-    ):
+    if record is not None and (record.deleted_at is not None or _handled(record)):
         errors["date"] = _("This record is no longer held: it cannot be revalued.")
     if record is not None and record.pk and date and "date" not in errors:
         last_booked = record.booked_wear.aggregate(last=Max("year"))["last"]
@@ -47,10 +45,17 @@ def refusals(record: Asset | Premises | None, date: dt.date | None, remaining_li
     return errors
 
 
+def _handled(record: Asset | House) -> bool:
+    """No longer held: a handled asset, or a house of a handled or deleted site."""
+    if isinstance(record, House):
+        return record.premises.deleted_at is not None or record.premises.status == PremisesStatus.HANDLED
+    return record.status == AssetStatus.HANDLED
+
+
 @history_context(command="revaluation")
 @transaction.atomic
 def apply_revaluation(
-    record: Asset | Premises,
+    record: Asset | House,
     *,
     date: dt.date,
     appraisal_reference: str,
@@ -79,7 +84,7 @@ def apply_revaluation(
         remaining_value_before=record.book_remaining_value,
         annual_wear=Decimal(0),  # set below, once the values are known to fit
         made_by=actor,
-        **({"asset": record} if model is Asset else {"premises": record}),
+        **({"asset": record} if model is Asset else {"house": record}),
     )
     if document is not None:
         revaluation.document = document

@@ -1,7 +1,7 @@
 """The year-end wear run (`manage.py book_wear`): Circular 23/2023 Art. 11–12.
 
 Wear is booked once a year, in December before the books close (Art. 12.1.a), for every
-asset line and premises building in use whose class wears that year: original cost ×
+asset line and house in use whose class wears that year: original cost ×
 the rate in force that year, in whole đồng rounded up (Art. 5.1), the last year taking
 what is left. Nothing is booked for land-use rights and other classes without a rate,
 fully worn records, or handled or deleted ones (Art. 11.3); a record damaged beyond use
@@ -28,10 +28,17 @@ from inventory.choices import AssetStatus, Condition, PremisesStatus
 from inventory.history import history_context
 from inventory.models import BookedWear, WearRun
 
-# (record table, its asset-class column, the ledger's column for it, "handled" status)
+# (record table, its asset-class column, the ledger's column for it, the SQL that says
+# the record is handled): a house is handled with its premises.
 TARGETS = (
-    ("inventory_asset", "asset_class_id", "asset_id", AssetStatus.HANDLED),
-    ("inventory_premises", "building_class_id", "premises_id", PremisesStatus.HANDLED),
+    ("inventory_asset", "asset_class_id", "asset_id", "t.status = %(handled_asset)s"),
+    (
+        "inventory_house",
+        "building_class_id",
+        "house_id",
+        "EXISTS (SELECT 1 FROM inventory_premises p WHERE p.id = t.premises_id "
+        "AND (p.status = %(handled_premises)s OR p.deleted_at IS NOT NULL))",
+    ),
 )
 
 # The year-end the record's book values stand at: SQL twin of `valuation.closed_year`
@@ -77,7 +84,7 @@ rec AS (
         WHERE r.{ledger_col} = t.id AND extract(year FROM r.date + 1)::int - 1 < %(year)s
         ORDER BY r.date DESC, r.id DESC LIMIT 1
     ) v ON true
-    WHERE t.deleted_at IS NULL AND t.status <> %(handled)s AND t.original_cost > 0
+    WHERE t.deleted_at IS NULL AND NOT ({handled}) AND t.original_cost > 0
       AND t.in_use_date IS NOT NULL AND t.in_use_date <= make_date(%(year)s, 12, 31)
       AND t.{class_col} IN (SELECT class_id FROM rate WHERE year = %(year)s)
       AND NOT EXISTS (SELECT 1 FROM inventory_bookedwear x WHERE x.{ledger_col} = t.id AND x.year >= %(year)s)
@@ -182,7 +189,11 @@ def book_wear(year: int, actor=None, today: dt.date | None = None) -> WearRunRes
     with connection.cursor() as cursor:
         for table, class_col, ledger_col, handled in TARGETS:
             sql = BOOK_SQL.format(
-                table=table, class_col=class_col, ledger_col=ledger_col, closed_book_year=CLOSED_BOOK_YEAR
+                table=table,
+                class_col=class_col,
+                ledger_col=ledger_col,
+                handled=handled,
+                closed_book_year=CLOSED_BOOK_YEAR,
             )
             cursor.execute(
                 sql,
@@ -190,7 +201,8 @@ def book_wear(year: int, actor=None, today: dt.date | None = None) -> WearRunRes
                     "year": year,
                     "first": first,
                     "run": run.pk,
-                    "handled": handled,
+                    "handled_asset": AssetStatus.HANDLED,
+                    "handled_premises": PremisesStatus.HANDLED,
                     "damaged": Condition.DAMAGED,
                     "damaged_note": BookedWear.NOTE_DAMAGED,
                 },
@@ -212,7 +224,7 @@ def _first_year(year: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT least((SELECT min(in_use_date) FROM inventory_asset), "
-            "(SELECT min(in_use_date) FROM inventory_premises))"
+            "(SELECT min(in_use_date) FROM inventory_house))"
         )
         (earliest,) = cursor.fetchone()
     return min(year, earliest.year) if earliest else year

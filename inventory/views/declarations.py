@@ -121,6 +121,7 @@ def premises_detail(request, pk):
         "inventory/declarations/premises_detail.html",
         {
             "premises": premises,
+            "houses": list(premises.houses.select_related("building_class").order_by("id")),
             "assets": premises.assets.select_related("asset_class").order_by("code")[:200],
             "attachments": premises.attachments.all(),
             "items": premises.declaration_items.select_related("declaration").order_by("-pk")[:20],

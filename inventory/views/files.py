@@ -112,7 +112,7 @@ def decision_document(request, pk):
 def revaluation_document(request, pk):
     """The appraisal document (PDF) of a revaluation, to those who may see its record."""
     user = requester(request)
-    visible = Q(asset__in=Asset.objects.visible_to(user)) | Q(premises__in=Premises.objects.visible_to(user))
+    visible = Q(asset__in=Asset.objects.visible_to(user)) | Q(house__premises__in=Premises.objects.visible_to(user))
     revaluation = get_object_or_404(Revaluation.objects.filter(visible).exclude(document=""), pk=pk)
     return stored_file_response(
         revaluation.document.name,

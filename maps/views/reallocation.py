@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from inventory.choices import NeedStatus
 from inventory.models import Asset, Need, Premises
 from inventory.services.declarations import can_review
-from inventory.services.handling import propose_transfer
+from inventory.services.handling import propose_transfer, propose_transfer_of_assets
 from inventory.views.common import record_id
-from maps.reallocation import candidates, origin_of
+from maps.reallocation import candidates, group_members, origin_of
 
 
 def _require_review(user):
@@ -85,7 +85,12 @@ def propose(request, pk):
                 part["floor_area"] = Decimal(amount)
             else:
                 part["quantity"] = int(amount)
-        record = propose_transfer(request.user, need, **{kind: supply}, **part)
+        if kind == "asset" and supply.is_fixed_asset:
+            # A fixed asset stands for its group: the whole group, or as many as asked.
+            members = group_members(supply, part.get("quantity"), Asset.objects.visible_to(request.user))
+            record = propose_transfer_of_assets(request.user, need, members)[0]
+        else:
+            record = propose_transfer(request.user, need, **{kind: supply}, **part)
     except (InvalidOperation, ValueError):
         messages.error(request, _("The amount must be a number."))
         return redirect("maps:reallocation_need", pk)

@@ -77,6 +77,7 @@ def test_a_record_outside_the_scope_is_not_found(client_as):
 def test_handling_steps_only_for_reviewers(client_as, demo_user, username, status):
     premises = f.premises(status=PremisesStatus.SURPLUS, admin_unit=f.unit("Xã Nghĩa Đàn"))
     record = handling_services.propose_handling(demo_user("demo-finance"), premises, "RECOVER", intended_use="")
+    record = f.ready_for_decision(record)
     response = client_as(username).post(
         f"/api/v1/handling-records/{record.pk}/approve/",
         {"decision_number": "9/QĐ", "decision_date": timezone.localdate().isoformat(), "decider": "UBND tỉnh"},
@@ -261,6 +262,7 @@ def test_geojson_pages(client_as):
 def test_a_change_on_the_web_appears_in_history_with_its_actor(client_as, demo_user):
     premises = f.premises(status=PremisesStatus.SURPLUS)
     record = handling_services.propose_handling(demo_user("demo-finance"), premises, "RECOVER", intended_use="")
+    record = f.ready_for_decision(record)
     client = client_as("demo-finance")
     client.post(
         f"/handling/{record.pk}/approve/",

@@ -61,11 +61,13 @@ def test_a_real_need_cannot_be_deleted():
 
 
 def test_a_real_handling_record_cannot_be_deleted(demo_user):
-    from inventory.models import HandlingForm
+    from inventory.models import HandlingForm, HandlingRequest
 
     premises = factories.premises()
+    finance = demo_user("demo-finance")
+    request = HandlingRequest.objects.create(agency=premises.agency, filed_by=finance)
     record = HandlingRecord.objects.create(
-        premises=premises, form=HandlingForm.objects.first(), created_by=demo_user("demo-finance")
+        request=request, premises=premises, form=HandlingForm.objects.first(), created_by=finance
     )
     assert refused("DELETE FROM inventory_handlingrecord WHERE id = %s", [record.pk])
     assert HandlingRecord.objects.filter(pk=record.pk).exists()

@@ -79,15 +79,15 @@ def test_unchanged_upload_changes_nothing(declarant):
 def test_one_edited_cell_is_one_change(declarant):
     book = template_book(declarant)
     sheet = book["Tài sản"]
-    col = column(sheet, "Số lượng")
+    col = column(sheet, "Tên")  # (the quantity of a fixed asset stays 1: its name is edited)
     code = sheet.cell(2, 1).value
     old = sheet.cell(2, col).value
-    sheet.cell(2, col).value = old + 3
+    sheet.cell(2, col).value = old + " (phòng họp)"
     result = excel.import_workbook(declarant, upload(workbook_bytes(book)))
     assert result.errors == [] and (result.created, result.changed) == (0, 1)
     item = DeclarationItem.objects.get(code=code)
-    assert item.action == "update" and item.payload["quantity"] == old + 3
-    assert Asset.objects.get(code=code).quantity == old  # not in effect before submission
+    assert item.action == "update" and item.payload["name"] == old + " (phòng họp)"
+    assert Asset.objects.get(code=code).name == old  # not in effect before submission
     # Uploading the same edited file again changes nothing more.
     again = excel.import_workbook(declarant, upload(workbook_bytes(book)))
     assert again.changed == 1 and DeclarationItem.objects.filter(code=code).count() == 1

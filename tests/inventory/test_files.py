@@ -60,6 +60,7 @@ def world(demo_user, media):
     document = attach(declarant, premises, SimpleUploadedFile("bien-ban.pdf", DOCUMENT))
     need = f.need(agency=f.agency(declarant.admin_unit))
     record = handling_services.propose_transfer(finance, need, premises=premises)
+    record = f.ready_for_decision(record, finance)
     record = handling_services.approve(
         finance,
         record,

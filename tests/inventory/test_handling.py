@@ -18,9 +18,10 @@ from inventory.choices import (
     NeedKind,
     NeedStatus,
     PremisesStatus,
+    RequestStatus,
     Role,
 )
-from inventory.models import Asset, AssetClass, HandlingRecord, Need, Premises
+from inventory.models import Asset, AssetClass, HandlingRecord, HandlingRequest, House, Need, Premises, User
 from inventory.services import handling as services
 from tests import factories as f
 
@@ -53,6 +54,9 @@ def test_every_transition_is_allowed_or_refused(finance, current, target):
     premises = f.premises(status=PremisesStatus.SURPLUS)
     record = services.propose_handling(finance, premises, "RECOVER", intended_use="Thu hồi")
     HandlingRecord.objects.filter(pk=record.pk).update(status=current, decision_date=TODAY - dt.timedelta(days=1))
+    # The request as far as the line: reviewed while a line waits for its decision, then decided.
+    request_status = RequestStatus.REVIEWED if current == HandlingStatus.PROPOSED else RequestStatus.DECIDED
+    HandlingRequest.objects.filter(pk=record.request_id).update(status=request_status)
     before = HandlingRecord.objects.get(pk=record.pk)
     step = _steps(finance)[target]
     if target in HANDLING_TRANSITIONS[current]:
@@ -60,7 +64,9 @@ def test_every_transition_is_allowed_or_refused(finance, current, target):
     else:
         with translation.override("en"), pytest.raises(ValidationError) as caught:
             step(before)
-        assert "cannot become" in " ".join(caught.value.messages)
+        message = " ".join(caught.value.messages)
+        # A hand-over before the decision has its own message (the temporary hand-over).
+        assert "cannot become" in message or "before its decision" in message
         after = HandlingRecord.objects.get(pk=record.pk)
         assert (after.status, after.decision_number, after.handover_number) == (
             before.status,
@@ -78,6 +84,8 @@ def test_whole_premises_follows_the_steps_and_a_transfer_changes_its_manager(fin
     need.refresh_from_db()
     assert premises.status == PremisesStatus.UNDER_HANDLING and need.status == NeedStatus.RESERVED
     assert record.form.code == "TRANSFER" and record.receiving_agency == need.agency
+    assert record.decision_due is None  # the clock starts when the file is complete
+    record = f.ready_for_decision(record, finance)
     assert record.decision_due == TODAY + dt.timedelta(days=20)
     record = services.approve(
         finance, record, decision_number="5/QĐ", decision_date=TODAY - dt.timedelta(days=31), decider="UBND tỉnh"
@@ -118,6 +126,7 @@ def test_a_partly_surplus_building_is_split_by_floor_area(finance):
     assert "250" in caught.value.messages[0]
     with pytest.raises(ValidationError):  # the whole building is no longer free
         services.propose_transfer(finance, f.need(), premises=premises)
+    first = f.ready_for_decision(first, finance)
     services.approve(finance, first, decision_number="1", decision_date=TODAY, decider="UBND tỉnh")
     services.carry_out(finance, first, handover_number="BB", handover_date=TODAY)
     premises.refresh_from_db()
@@ -126,19 +135,21 @@ def test_a_partly_surplus_building_is_split_by_floor_area(finance):
 
 @pytest.mark.django_db
 def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finance):
-    computers = AssetClass.objects.get(code="MMTB-CNTT")
-    line = f.asset(quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(100_000_000), asset_class=computers)
-    need = f.need(kind=NeedKind.ASSET, floor_area=None, asset_class=computers, quantity=4)
+    # Ten chairs of 5,000,000 each: tools and instruments, not fixed assets, so one line.
+    chairs = AssetClass.objects.get(code="MMTB-NT")
+    line = f.asset(quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(50_000_000), asset_class=chairs)
+    need = f.need(kind=NeedKind.ASSET, floor_area=None, asset_class=chairs, quantity=4)
     record = services.propose_transfer(finance, need, asset=line, quantity=4)
     assert services.available_quantity(line) == 6
+    record = f.ready_for_decision(record, finance)
     services.approve(finance, record, decision_number="2", decision_date=TODAY, decider="UBND tỉnh")
     services.carry_out(finance, record, handover_number="BB", handover_date=TODAY)
     line.refresh_from_db()
     moved = Asset.objects.get(code=f"{line.code}-XL{record.pk}")
-    assert (line.quantity, line.original_cost) == (6, Decimal(60_000_000))
+    assert (line.quantity, line.original_cost) == (6, Decimal(30_000_000))
     assert (moved.quantity, moved.original_cost, moved.agency, moved.status) == (
         4,
-        Decimal(40_000_000),
+        Decimal(20_000_000),
         need.agency,
         AssetStatus.IN_USE,
     )
@@ -146,7 +157,7 @@ def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finan
 
 @pytest.mark.django_db
 def test_bad_decision_input_is_refused_and_changes_nothing(finance):
-    record = services.propose_handling(finance, f.premises(), "RECOVER", intended_use="")
+    record = f.ready_for_decision(services.propose_handling(finance, f.premises(), "RECOVER", intended_use=""))
     with pytest.raises(ValidationError) as caught:
         services.approve(finance, record, decision_number=" ", decision_date=TODAY + dt.timedelta(days=1), decider="")
     assert set(caught.value.message_dict) == {"decision_number", "decision_date", "decider"}
@@ -155,8 +166,9 @@ def test_bad_decision_input_is_refused_and_changes_nothing(finance):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.DECLARANT, Role.AUDITOR])
-def test_only_reviewers_record_handling(role):
-    actor = f.user(role, admin_unit=f.unit())
+def test_only_reviewers_or_the_units_declarants_file_handling(role):
+    # A declarant files for its own unit's agencies only; an auditor never.
+    actor = f.user(role, admin_unit=f.unit("Xã Nghĩa Đàn"))
     with pytest.raises(PermissionDenied):
         services.propose_handling(actor, f.premises(), "RECOVER", intended_use="")
 
@@ -192,10 +204,14 @@ def committed(django_db_blocker):
     with django_db_blocker.unblock():
         yield made
         # Test rows only: removed outright, past the guards that keep real records.
-        guards = ("Premises", "HandlingRecord", "Need")
+        guards = ("Premises", "House", "HandlingRecord", "Need")
         with pgtrigger.ignore(*(f"inventory.{model}:no_hard_delete" for model in guards)):
             HandlingRecord.objects.filter(premises__in=[o for o in made if isinstance(o, Premises)]).delete()
+            House.all_objects.filter(premises__in=[o for o in made if isinstance(o, Premises)]).delete()
             HandlingRecord.objects.filter(need__in=[o for o in made if isinstance(o, Need)]).delete()
+            HandlingRequest.objects.filter(
+                lines__isnull=True, filed_by__in=[o for o in made if isinstance(o, User)]
+            ).delete()
             for obj in reversed(made):
                 type(obj).objects.filter(pk=obj.pk).delete()
 

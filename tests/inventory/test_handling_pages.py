@@ -28,7 +28,8 @@ def record(demo_user):
     elsewhere = f.unit("Xã Nghĩa Đàn")  # not the demo declarant's unit
     premises = f.premises(status=PremisesStatus.SURPLUS, name="Trụ sở UBND xã Thử (cũ)", admin_unit=elsewhere)
     need = f.need(floor_area=Decimal(200), agency=f.agency(elsewhere))
-    return services.propose_transfer(demo_user("demo-finance"), need, premises=premises)
+    record = services.propose_transfer(demo_user("demo-finance"), need, premises=premises)
+    return f.ready_for_decision(record, demo_user("demo-finance"))
 
 
 def test_decision_then_hand_over_then_close_through_the_pages(client_as, record):

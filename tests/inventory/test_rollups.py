@@ -90,6 +90,8 @@ def test_raw_sql_and_copy_are_rolled_up_too():
             False,
             "2025-01-01T00:00:00+00:00",
             "2025-01-01T00:00:00+00:00",
+            False,  # is_fixed_asset: 1,000 for two items, tools
+            "",
         )
         for i in range(50)
     ]

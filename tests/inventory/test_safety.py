@@ -34,16 +34,21 @@ def two_declarants(demo_user):
 
 
 def _form_data(response):
-    """What a browser would post back from a rendered form, unchanged."""
-    form = response.context["form"] if "form" in response.context else response.context["adminform"].form
+    """What a browser would post back from a rendered form (and the admin's inline
+    forms), unchanged."""
+    form = response.context["adminform"].form if "adminform" in response.context else response.context["form"]
+    forms = [form]
+    for inline in response.context.get("inline_admin_formsets") or []:
+        forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        if isinstance(value, GEOSGeometry):
-            value = value.ewkt
-        data[name] = "on" if value is True else value
+    for one in forms:
+        for name in one.fields:
+            value = one[name].value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, GEOSGeometry):
+                value = value.ewkt
+            data[one.add_prefix(name) if one is not form else name] = "on" if value is True else value
     return data
 
 
@@ -85,6 +90,7 @@ def test_two_administrators_edit_the_same_premises_in_the_admin(demo_user):
 
 def test_a_stale_handling_decision_is_refused(client_as, demo_user):
     record = handling_services.propose_handling(demo_user("demo-finance"), f.premises(), "RECOVER", intended_use="")
+    record = f.ready_for_decision(record)
     opened = record.version
     handling_services.cancel(demo_user("demo-finance"), record, reason="Rút đề nghị", expected_version=opened)
     response = client_as("demo-finance").post(
@@ -114,6 +120,7 @@ def test_an_approval_onto_a_changed_record_is_a_conflict_and_changes_nothing(cli
 
 def test_the_api_answers_412_to_a_stale_version(client_as, demo_user):
     record = handling_services.propose_handling(demo_user("demo-finance"), f.premises(), "RECOVER", intended_use="")
+    record = f.ready_for_decision(record)
     client = client_as("demo-finance")
     read = client.get(f"/api/v1/handling-records/{record.pk}/")
     etag = read["ETag"]
@@ -177,6 +184,7 @@ def test_a_record_referred_to_by_a_decision_cannot_be_deleted(demo_user):
     finance = demo_user("demo-finance")
     premises = f.premises(status=PremisesStatus.SURPLUS)
     record = handling_services.propose_handling(finance, premises, "RECOVER", intended_use="")
+    record = f.ready_for_decision(record, finance)
     handling_services.approve(finance, record, decision_number="3/QĐ", decision_date=TODAY, decider="UBND tỉnh")
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         deletion.soft_delete(finance, premises, "Xóa thử")

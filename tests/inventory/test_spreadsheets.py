@@ -157,8 +157,8 @@ def test_template_writes_names_as_text_and_reads_them_back_exactly(hostile):
     sheet = book["Tài sản"]
     heading = [c.value for c in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[heading.index("Tên")].value == HOSTILE[0])
-    quantity = row[heading.index("Số lượng")]
-    quantity.value = (quantity.value or 0) + 1
+    notes = row[heading.index("Ghi chú")]  # (a fixed asset's quantity stays 1: its notes change)
+    notes.value = (notes.value or "") + " đã kiểm kê"
     new = sheet.max_row + 1
     for col, cell in enumerate(row, start=1):
         sheet.cell(new, col).value = cell.value

@@ -63,7 +63,7 @@ def carried_out(finance, premises, *, priority, floor_area=None, form="CONVERT_F
         receiving_agency=receiver,
         reason_code="TRF-SURPLUS" if form == "TRANSFER" else None,
     )
-    record = handling.propose(finance, proposal, premises=premises)
+    record = factories.ready_for_decision(handling.propose(finance, proposal, premises=premises), finance)
     today = timezone.localdate()
     handling.approve(finance, record, decision_date=today, **DECIDED)
     handling.carry_out(finance, record, handover_number=f"BB-{record.pk}", handover_date=today)

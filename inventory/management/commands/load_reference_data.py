@@ -1,8 +1,10 @@
 """manage.py load_reference_data [--province CODE]"""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from inventory.legal_lists import seed_legal_lists, seed_procedure_lists
 from inventory.reference_data import UnknownProvince, load_province
 
 
@@ -30,4 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(_("  created %(c)s, updated %(u)s rows") % {"c": result.created, "u": result.updated})
         else:
             self.stdout.write(_("  already up to date: nothing changed"))
+        # The legal lists of the handling procedure (documents, deadlines, authorities):
+        # missing rows created, existing ones left to the administrator.
+        created = seed_legal_lists(apps) + seed_procedure_lists(apps)
+        self.stdout.write(_("  legal lists: %(n)s rows created") % {"n": created})
         self.stdout.write(result.summary())
