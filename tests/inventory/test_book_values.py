@@ -273,12 +273,9 @@ def declaring_unit():
             agency=agency,
             book_remaining_value=Decimal(310_000_000),
         ),
-        "two_at_500m": factories.asset(
-            asset_class=cls("MMTB-CD"), quantity=2, original_cost=Decimal(1_000_000_000), agency=agency
-        ),
-        "three_at_400m": factories.asset(
-            asset_class=cls("MMTB-CD"), quantity=3, original_cost=Decimal(1_200_000_000), agency=agency
-        ),
+        # a fixed asset is one record: one machine at the threshold, one under it
+        "at_500m": factories.asset(asset_class=cls("MMTB-CD"), original_cost=Decimal(500_000_000), agency=agency),
+        "at_400m": factories.asset(asset_class=cls("MMTB-CD"), original_cost=Decimal(400_000_000), agency=agency),
         "computer": computer(15_000_000, D(2024, 1, 1), agency=agency),
     }
     return agency, superior, a
@@ -305,9 +302,9 @@ def test_form_04c_leaves_out_cars_land_use_rights_and_assets_under_the_threshold
     _header, rows = sheet_rows(
         client_as("demo-finance").get(reverse("inventory:export_form", args=["04c"]), {"agency": agency.code})
     )
-    # 600,000,000 for one unit; 1,000,000,000 for two = 500,000,000 a unit (at the threshold).
-    # Not: cars (04b), the land-use right (04a), 400,000,000 a unit, a 15,000,000 computer.
-    assert {r["Mã"] for r in rows} == {a["machine"].code, a["two_at_500m"].code}
+    # 600,000,000, and 500,000,000 (at the threshold).
+    # Not: cars (04b), the land-use right (04a), 400,000,000, a 15,000,000 computer.
+    assert {r["Mã"] for r in rows} == {a["machine"].code, a["at_500m"].code}
     machine = next(r for r in rows if r["Mã"] == a["machine"].code)
     assert machine[BOOK_VALUE] == 310_000  # the book 310,000,000, not the check 300,000,000
     assert Asset.objects.get(pk=a["machine"].pk).remaining_value == 300_000_000
@@ -322,7 +319,11 @@ def test_form_04a_prints_the_book_value_of_the_premises(client_as, declaring_uni
     _header, rows = sheet_rows(
         client_as("demo-finance").get(reverse("inventory:export_form", args=["04a"]), {"agency": agency.code})
     )
-    assert [(r["Mã"], r[COST], r[BOOK_VALUE]) for r in rows] == [(premises.code, 2_000_000, 750_000)]
+    # The site's row (its land: no land value given), then its one house with the books.
+    assert [(r["STT"], r["Mã"], r[COST], r[BOOK_VALUE]) for r in rows] == [
+        (1, premises.code, None, None),
+        ("1.1", None, 2_000_000, 750_000),
+    ]
 
 
 def test_forms_of_another_units_agency_are_not_found(client_as, demo_user):
