@@ -310,6 +310,12 @@ PGHISTORY_ADMIN_CLASS = "inventory.admin_history.HistoryEventsAdmin"
 # (Circular 48/2023 Art. 10.1), distance from a commune's centre beyond which a location
 # must be confirmed, and upload limits.
 APPROVAL_THRESHOLD_VND = int(os.environ.get("APPROVAL_THRESHOLD_VND", "500000000"))
+# Form 04c-ĐK/TSC lists the other fixed assets of original cost (as booked) at or above
+# this per asset unit (Decree 151/2017 Art. 126, carried on; verify against the text in force).
+FORM_04C_THRESHOLD_VND = int(os.environ.get("FORM_04C_THRESHOLD_VND", "500000000"))
+# A book remaining value further than this from the recomputed check is flagged for review
+# by Finance ("book value differs from check"); a choice of this project, not a legal value.
+BOOK_CHECK_TOLERANCE_VND = int(os.environ.get("BOOK_CHECK_TOLERANCE_VND", "1000"))
 COMMUNE_DISTANCE_WARNING_M = int(os.environ.get("COMMUNE_DISTANCE_WARNING_M", "5000"))
 WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

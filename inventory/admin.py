@@ -18,15 +18,57 @@ from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
 from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, Role, SitePlanStatus
-from inventory.forms import LonLatGeometryField
+from inventory.forms import LonLatGeometryField, pdf_upload
 from inventory.models.houses import HOUSE_TOTALS
 from inventory.models.premises import LAND_USE_FIELDS
-from inventory.services import deletion
+from inventory.services import deletion, revaluation
 from inventory.services import public as public_services
 from inventory.text import number_text
 from inventory.versioning import StaleVersion, lock
 from inventory.views.common import conflict_response
 from inventory.widgets import AdminMapWidget
+
+# Book values (what forms print) first, the recomputed check and its flag beside them.
+VALUE_FIELDS = (
+    "original_cost",
+    "in_use_date",
+    "book_accumulated_wear",
+    "book_remaining_value",
+    "book_date",
+    "remaining_value",
+    "valuation_date",
+    "book_check_flag",
+)
+VALUE_READONLY = ("book_accumulated_wear", "remaining_value", "valuation_date", "book_check_flag")
+
+
+class BookValueAdminMixin:
+    """The book values with the check beside them; a list filter for Finance."""
+
+    @admin.display(description=_("book value vs check"))
+    def book_check_flag(self, obj):
+        difference = obj.book_check_difference
+        if difference is None:
+            return "—"
+        if obj.book_differs:
+            return _("differs from check by %(amount)s VND: to review") % {"amount": f"{difference:+,}"}
+        return _("agrees with check")
+
+
+class BookDiffersFilter(admin.SimpleListFilter):
+    """Records whose book remaining value differs from the check beyond the tolerance."""
+
+    title = _("book value vs check")
+    parameter_name = "book_differs"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("differs from check")), ("no", _("agrees with check"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.book_differs(self.value() == "yes")
+        return queryset
+
 
 HOUSE_TOTAL_FIELDS = tuple(column.removesuffix("_id") for column, _house, _how in HOUSE_TOTALS)
 
@@ -278,10 +320,10 @@ class AgencySuccessionInline(admin.TabularInline):
 
 @admin.register(models.Agency)
 class AgencyAdmin(DemoFilterMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "kind", "admin_unit", "is_active", "demo")
+    list_display = ("name", "code", "dkts_code", "kind", "admin_unit", "is_active", "demo")
     list_filter = ("kind", "is_active", "is_demo", "admin_unit__level")
-    search_fields = ("name", "code", "admin_unit__name")
-    autocomplete_fields = ("admin_unit",)
+    search_fields = ("name", "code", "dkts_code", "admin_unit__name")
+    autocomplete_fields = ("admin_unit", "superior")
     list_select_related = ("admin_unit",)
     inlines = [AgencySuccessionInline]
 
@@ -351,7 +393,8 @@ HOUSE_FIELDS = (
     "original_cost",
     "cost_state_budget",
     "cost_other_sources",
-    "declared_remaining_value",
+    "book_remaining_value",
+    "book_date",
     "remaining_value",
     "condition",
 )
@@ -439,7 +482,9 @@ class SaleMethodLimitAdmin(ReferenceAdmin):
 
 
 @admin.register(models.Premises)
-class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin):
+class PremisesAdmin(
+    BookValueAdminMixin, GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, MapAdmin
+):
     list_display = (
         "code",
         "name",
@@ -448,10 +493,12 @@ class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMix
         "status",
         "condition",
         "floor_area",
+        "book_remaining_value",
         "remaining_value",
         "demo",
     )
     list_filter = (
+        BookDiffersFilter,
         "status",
         "condition",
         "building_grade",
@@ -465,7 +512,7 @@ class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMix
     autocomplete_fields = ("admin_unit", "legacy_unit", "agency")
     list_select_related = ("admin_unit", "agency")
     # The building columns are the totals of the houses (edited below, in the inline).
-    readonly_fields = (*HOUSE_TOTAL_FIELDS, "created_at", "updated_at")
+    readonly_fields = tuple(dict.fromkeys((*VALUE_READONLY, *HOUSE_TOTAL_FIELDS, "created_at", "updated_at")))
     show_full_result_count = False
     inlines = [HouseInline]
     fieldsets = (
@@ -482,7 +529,14 @@ class PremisesAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMix
 
 
 @admin.register(models.Asset)
-class AssetAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin, DemoFilterMixin, admin.ModelAdmin):
+class AssetAdmin(
+    BookValueAdminMixin,
+    GroupedNumbersMixin,
+    SoftDeleteAdminMixin,
+    VersionedAdminMixin,
+    DemoFilterMixin,
+    admin.ModelAdmin,
+):
     list_display = (
         "code",
         "group_code",
@@ -494,14 +548,23 @@ class AssetAdmin(GroupedNumbersMixin, SoftDeleteAdminMixin, VersionedAdminMixin,
         "status",
         "condition",
         "original_cost",
+        "book_remaining_value",
         "remaining_value",
         "demo",
     )
-    list_filter = ("status", "condition", "is_fixed_asset", "asset_class__category", "asset_class", "is_demo")
+    list_filter = (
+        BookDiffersFilter,
+        "status",
+        "condition",
+        "is_fixed_asset",
+        "asset_class__category",
+        "asset_class",
+        "is_demo",
+    )
     search_fields = ("code", "group_code", "name", "plate_number", "agency__name")
     autocomplete_fields = ("asset_class", "agency", "premises")
     list_select_related = ("asset_class", "agency")
-    readonly_fields = ("is_fixed_asset", "remaining_value", "valuation_date", "created_at", "updated_at")
+    readonly_fields = ("is_fixed_asset", *VALUE_READONLY, "created_at", "updated_at")
     show_full_result_count = False
 
 
@@ -790,6 +853,84 @@ class SitePlanAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RevaluationAdminForm(forms.ModelForm):
+    """A revaluation after damage, checked like the service checks it."""
+
+    class Meta:
+        model = models.Revaluation
+        fields = (
+            "asset",
+            "house",
+            "date",
+            "appraisal_reference",
+            "document",
+            "new_original_cost",
+            "new_remaining_value",
+            "remaining_life_years",
+        )
+
+    def clean_document(self):
+        return pdf_upload(self.cleaned_data.get("document"), _("The appraisal document must be a PDF document."))
+
+    def clean(self):
+        data = super().clean()
+        asset, house = data.get("asset"), data.get("house")
+        if bool(asset) == bool(house):
+            raise ValidationError(_("Choose either an asset or a house."))
+        for name, message in revaluation.refusals(
+            asset or house, data.get("date"), data.get("remaining_life_years")
+        ).items():
+            self.add_error(name, message)
+        return data
+
+
+@admin.register(models.Revaluation)
+class RevaluationAdmin(StoredFilesMixin, admin.ModelAdmin):
+    """Revaluations after damage (Circular 23/2023 Art. 10.5, 13.1.c, 14.7): added here,
+    applied by `inventory.services.revaluation.apply_revaluation` (it writes the record's
+    book values), never changed afterwards."""
+
+    form = RevaluationAdminForm
+    file_links = {"document": "inventory:revaluation_document"}
+    list_display = (
+        "date",
+        "asset",
+        "house",
+        "appraisal_reference",
+        "new_original_cost",
+        "new_remaining_value",
+        "remaining_life_years",
+        "annual_wear",
+        "made_by",
+    )
+    list_filter = ("date",)
+    list_select_related = ("asset", "house__premises", "made_by")
+    search_fields = ("asset__code", "house__premises__code", "appraisal_reference")
+    autocomplete_fields = ("asset", "house")
+    readonly_fields = ("annual_wear", "original_cost_before", "remaining_value_before", "made_by", "legal_basis")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        applied = revaluation.apply_revaluation(
+            data.get("asset") or data.get("house"),
+            date=data["date"],
+            appraisal_reference=data["appraisal_reference"],
+            new_original_cost=data["new_original_cost"],
+            new_remaining_value=data["new_remaining_value"],
+            remaining_life_years=data["remaining_life_years"],
+            document=data.get("document") or None,
+            actor=request.user,
+        )
+        obj.pk = applied.pk
+        obj.annual_wear = applied.annual_wear
 
 
 @admin.register(models.WeeklyReturn)

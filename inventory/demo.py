@@ -383,6 +383,10 @@ class _Generator:
             premises.remaining_value = valuation.remaining_value(
                 cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date
             )
+            # the demo accounts agree with the check
+            premises.book_remaining_value = premises.remaining_value
+            premises.book_accumulated_wear = cost - premises.remaining_value
+            premises.book_date = self.valuation_date
             rows.append(premises)
             return premises
 
@@ -567,7 +571,9 @@ class _Generator:
         "in_use_date",
         "remaining_value",
         "valuation_date",
-        "declared_remaining_value",
+        "book_accumulated_wear",
+        "book_remaining_value",
+        "book_date",
         "is_demo",
         "created_at",
         "updated_at",
@@ -640,7 +646,10 @@ class _Generator:
                             in_use,
                             remaining,
                             self.valuation_date,
-                            None,
+                            # the demo accounts agree with the check
+                            record_cost - remaining,
+                            remaining,
+                            self.valuation_date,
                             True,
                             now,
                             now,

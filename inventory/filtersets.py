@@ -17,6 +17,7 @@ from inventory.choices import (
     PremisesStatus,
 )
 from inventory.models import AdministrativeUnit, Agency, Asset, AssetClass, Declaration, Need, Premises
+from inventory.querysets import book_differs
 
 
 def text_search(fields):
@@ -59,6 +60,11 @@ class UnitFilter(filters.ModelChoiceFilter):
     field_class = UnitChoiceField
 
 
+def book_differs_filter(queryset, name, value):
+    """Records whose book value differs from the check (for review by Finance), or not."""
+    return book_differs(queryset, value)
+
+
 class PremisesFilterSet(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method=text_search(["code", "name", "address", "agency__name"]))
     status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label=_("status"))
@@ -70,10 +76,21 @@ class PremisesFilterSet(filters.FilterSet):
     storm_damaged = filters.BooleanFilter(label=_("storm damage"))
     is_flooded = filters.BooleanFilter(label=_("flood-prone"))
     without_plan = filters.BooleanFilter(method="filter_without_plan", label=_("without an approved site plan"))
+    book_differs = filters.BooleanFilter(method=book_differs_filter, label=_("book value differs from check"))
 
     class Meta:
         model = Premises
-        fields = ["q", "status", "condition", "admin_unit", "agency", "storm_damaged", "is_flooded", "without_plan"]
+        fields = [
+            "q",
+            "status",
+            "condition",
+            "admin_unit",
+            "agency",
+            "storm_damaged",
+            "is_flooded",
+            "without_plan",
+            "book_differs",
+        ]
 
     def filter_without_plan(self, queryset, name, value):
         """Sites needing a plan with no approved one (by id, so history rows filter too)."""
@@ -89,11 +106,12 @@ class AssetFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=AssetStatus.choices, label=_("status"))
     condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
     premises = filters.CharFilter(field_name="premises__code", label=_("premises code"))
+    book_differs = filters.BooleanFilter(method=book_differs_filter, label=_("book value differs from check"))
     group_code = filters.CharFilter(label=_("group code"))
 
     class Meta:
         model = Asset
-        fields = ["q", "asset_class", "status", "condition", "premises", "group_code"]
+        fields = ["q", "asset_class", "status", "condition", "premises", "book_differs", "group_code"]
 
 
 class NeedFilterSet(filters.FilterSet):

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # Money values of an asset that are split across the records of a line.
-SPLIT_MONEY_FIELDS = ("original_cost", "remaining_value", "declared_remaining_value")
+# `declared_remaining_value` is the book remaining value's name before migration 0020
+# (migration 0014 splits rows under that name).
+SPLIT_MONEY_FIELDS = (
+    "original_cost",
+    "remaining_value",
+    "book_remaining_value",
+    "book_accumulated_wear",
+    "declared_remaining_value",
+)
 CODE_MAX_LENGTH = 40
 
 

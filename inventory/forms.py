@@ -269,6 +269,20 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
+def pdf_upload(upload, not_pdf_message):
+    """An uploaded PDF within the upload limit, or a ValidationError (translated)."""
+    if upload:
+        if upload.size > upload_limit():
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)}
+            )
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(PDF_MAGIC):
+            raise forms.ValidationError(not_pdf_message)
+    return upload
+
+
 class HandlingApproveForm(VersionedForm):
     """The decision on a handling proposal (số, ngày quyết định, người quyết định)."""
 

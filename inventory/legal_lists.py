@@ -17,6 +17,10 @@ DECREE_167 = "Nghị định 167/2017/NĐ-CP, Điều 7 (sửa đổi bởi Ngh�
 DECREE_186 = "Nghị định 186/2025/NĐ-CP"
 CD_213 = "Công điện 213/CĐ-TTg ngày 11/11/2025"
 
+# The class of land-use rights (quyền sử dụng đất): declared with the land on form 04a,
+# never on 04c.
+LAND_USE_RIGHT_CLASS = "QSDD"
+
 # code, name, category, building grade, useful life (years), rate (%/year)
 ASSET_CLASSES = [
     ("NHA-DB", "Nhà cấp đặc biệt", "building", "special", 80, "1.25"),
@@ -33,7 +37,7 @@ ASSET_CLASSES = [
     ("MMTB-NT", "Bàn ghế, tủ, đồ gỗ và trang thiết bị nội thất", "machinery", "", 8, "12.50"),
     ("MMTB-CD", "Máy móc, thiết bị chuyên dùng", "machinery", "", 10, "10.00"),
     ("KHAC", "Tài sản cố định hữu hình khác", "other_tangible", "", 8, "12.50"),
-    ("QSDD", "Quyền sử dụng đất", "intangible", "", None, None),
+    (LAND_USE_RIGHT_CLASS, "Quyền sử dụng đất", "intangible", "", None, None),
     ("PHAN-MEM", "Phần mềm ứng dụng", "intangible", "", 5, "20.00"),
 ]
 

@@ -3,11 +3,13 @@ may see: every view, export, tile and API endpoint goes through it."""
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models import QuerySet
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Abs, Cast
 
 from inventory.choices import (
     PLAN_PREMISES_STATUSES,
     SURPLUS_PREMISES_STATUSES,
+    AssetCategory,
     AssetStatus,
     SitePlanStatus,
     UnitLevel,
@@ -82,7 +84,26 @@ class AgencyQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
 
-class PremisesQuerySet(ScopedQuerySet):
+def book_differs(queryset, differs: bool = True):
+    """Rows whose book remaining value differs from the check (the recomputed value) by
+    more than `settings.BOOK_CHECK_TOLERANCE_VND`, for review by Finance; `differs=False`:
+    the others. The rule of `ValuedModel.book_differs`; works on history rows too (as_of)."""
+    from inventory.models.valued import book_check_tolerance
+
+    both = Q(book_remaining_value__isnull=False, remaining_value__isnull=False)
+    far = Q(book_check_gap__gt=book_check_tolerance())
+    rows = queryset.alias(book_check_gap=Abs(F("book_remaining_value") - F("remaining_value")))
+    return rows.filter(both & far) if differs else rows.exclude(both & far)
+
+
+class BookValueQuerySet(QuerySet):
+    """Queries over the book values of `ValuedModel` records."""
+
+    def book_differs(self, differs: bool = True):
+        return book_differs(self, differs)
+
+
+class PremisesQuerySet(BookValueQuerySet, ScopedQuerySet):
     def surplus(self):
         """Surplus and partly surplus premises (dôi dư)."""
         return self.filter(status__in=SURPLUS_PREMISES_STATUSES)
@@ -99,9 +120,27 @@ class PremisesQuerySet(ScopedQuerySet):
         return self.filter(location__within=geom)
 
 
-class AssetQuerySet(ScopedQuerySet):
+class AssetQuerySet(BookValueQuerySet, ScopedQuerySet):
     def surplus(self):
         return self.filter(status=AssetStatus.SURPLUS)
+
+    def cars(self, cars: bool = True):
+        """Cars (xe ô tô): form 04b; `cars=False`: everything else."""
+        q = Q(asset_class__category=AssetCategory.CAR)
+        return self.filter(q) if cars else self.exclude(q)
+
+    def land_use_rights(self, rights: bool = True):
+        """Land-use rights (quyền sử dụng đất), declared with the land (form 04a)."""
+        from inventory.legal_lists import LAND_USE_RIGHT_CLASS
+
+        q = Q(asset_class__code=LAND_USE_RIGHT_CLASS)
+        return self.filter(q) if rights else self.exclude(q)
+
+    def cost_per_unit_at_least(self, amount):
+        """Assets whose original cost per unit (cost ÷ quantity) is at least `amount`."""
+        # numeric, not integer: quantity × 500,000,000 overflows a PostgreSQL integer
+        per_unit = Cast("quantity", models.DecimalField(max_digits=18, decimal_places=0)) * amount
+        return self.filter(original_cost__gte=per_unit)
 
 
 class NeedQuerySet(ScopedQuerySet):

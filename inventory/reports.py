@@ -267,7 +267,8 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
 
 def asset_report(user, as_of: dt.date | None = None) -> Report:
     """Asset lines by commune (of the holding agency) and asset class: lines, items,
-    original cost, remaining value, and how much of it is surplus."""
+    original cost and remaining value as booked (book values, never the recomputed check),
+    and how much of it is surplus."""
     if as_of is None:
         assets = Asset.objects.visible_to(user)
     else:
@@ -281,9 +282,9 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
             lines=Count("id"),
             items=Coalesce(Sum("quantity"), 0),
             cost=Coalesce(Sum("original_cost"), Decimal(0)),
-            value=Coalesce(Sum("remaining_value"), Decimal(0)),
+            value=Coalesce(Sum("book_remaining_value"), Decimal(0)),
             surplus_items=Coalesce(Sum("quantity", filter=Q(status="surplus")), 0),
-            surplus_value=Coalesce(Sum("remaining_value", filter=Q(status="surplus")), Decimal(0)),
+            surplus_value=Coalesce(Sum("book_remaining_value", filter=Q(status="surplus")), Decimal(0)),
         )
     )
     units = dict(AdministrativeUnit.objects.values_list("pk", "name"))
@@ -294,9 +295,9 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
         _("lines"),
         _("items"),
         _("original cost (VND)"),
-        _("remaining value (VND)"),
+        _("book remaining value (VND)"),
         _("surplus items"),
-        _("remaining value of surplus (VND)"),
+        _("book remaining value of surplus (VND)"),
     ]
     detail = Table("by_unit_class", _("By commune and asset class"), columns)
     by_class = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0), 0, Decimal(0)])

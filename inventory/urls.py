@@ -27,6 +27,7 @@ urlpatterns = [
     path("files/attachments/<int:pk>/", files.attachment_file, name="attachment_file"),
     path("files/attachments/<int:pk>/thumbnail/", files.attachment_thumbnail, name="attachment_thumbnail"),
     path("handling/<int:pk>/decision/", files.decision_document, name="decision_document"),
+    path("files/revaluations/<int:pk>/", files.revaluation_document, name="revaluation_document"),
     path("declarations/export/<str:form_code>.xlsx", d.export_form, name="export_form"),
     path("notifications/", d.notifications, name="notifications"),
     path("handling/", h.handling_list, name="handling_list"),

@@ -29,10 +29,13 @@ Rates = Number | None | Callable[[int], Number | None]
 
 
 class Booked(NamedTuple):
-    """What the books hold at the end of `year`: the wear accumulated by then."""
+    """What the books hold at the end of `year`: the wear accumulated by then, and,
+    after a revaluation, the fixed annual wear of each later year (remaining value after
+    the revaluation / remaining life, rounded up: Circular 23/2023 Art. 14.7)."""
 
     year: int
     accumulated_wear: Decimal
+    annual: Decimal | None = None
 
 
 def _decimal(value: Number) -> Decimal:
@@ -97,7 +100,8 @@ def accumulated_wear(
             break
         rate = rate_in(rates, year)
         if rate:
-            accumulated = min(cost, accumulated + annual_wear(cost, rate))
+            amount = booked.annual if booked is not None and booked.annual is not None else annual_wear(cost, rate)
+            accumulated = min(cost, accumulated + amount)
     return accumulated
 
 
@@ -120,6 +124,13 @@ def remaining_value(
     if rates is None:
         return cost
     return max(ZERO, cost - accumulated_wear(cost, rates, in_use_date, as_of, booked))
+
+
+def revalued_annual_wear(remaining_value: Number, remaining_life_years: int) -> Decimal:
+    """Annual wear after a revaluation: the appraised remaining value spread over the
+    appraised remaining life, rounded up (Art. 14.7; Art. 5.1). 400,000,000 over 7 years →
+    57,142,858."""
+    return round_up(_decimal(remaining_value) / remaining_life_years)
 
 
 def valuation_date(today: dt.date) -> dt.date:

@@ -53,6 +53,7 @@ from inventory.models import (
     Need,
     Premises,
     PriorityUse,
+    Revaluation,
     SitePlan,
     User,
 )
@@ -61,6 +62,7 @@ from inventory.services import declarations as declaring
 from inventory.services import deletion, handling, wear
 from inventory.services import plans as site_plans
 from inventory.services import public as public_register
+from inventory.services.revaluation import apply_revaluation
 from maps.models import HazardLayer, SitingStudy
 from maps.reallocation import candidates
 from maps.siting import run_study
@@ -314,6 +316,21 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     return world
 
 
+def revalue(unit: UnitWorld, finance: User):
+    """The unit's asset in use, appraised today after storm damage."""
+    asset = Asset.objects.get(pk=unit.ids["asset"]["in use"])
+    return apply_revaluation(
+        asset,
+        date=TODAY,
+        appraisal_reference=f"TĐG {unit.label}",
+        new_original_cost=asset.original_cost,
+        new_remaining_value=asset.original_cost // 2,
+        remaining_life_years=3,
+        document=SimpleUploadedFile("tham-dinh.pdf", b"%PDF-1.4\n%%EOF\n"),
+        actor=finance,
+    )
+
+
 @dataclass
 class World:
     units: dict[str, UnitWorld]
@@ -336,6 +353,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         units = {label: build_unit(label, finance) for label in UNIT_NAMES}
         # The year-end wear run of last year: its run and ledger rows (admin pages) exist.
         wear.book_wear(timezone.localdate().year - 1, actor=finance)
+        for unit in units.values():  # a revaluation after damage, with its appraisal document
+            unit.add("revaluation", "after storm", revalue(unit, finance))
         admin = factories.user(role=Role.ADMIN, is_staff=True)
         users = {
             "declarant A": units["A"].declarant,
@@ -447,6 +466,7 @@ PK_KIND = {
     ),
     **dict.fromkeys(["inventory:asset_edit", "inventory:asset_history"], "asset"),
     **dict.fromkeys(["inventory:need_edit", "inventory:need_history"], "need"),
+    "inventory:revaluation_document": "revaluation",
     **dict.fromkeys(
         ["inventory:attachment_file", "inventory:attachment_thumbnail", "public:photo", "public:photo_thumbnail"],
         "attachment",
@@ -540,6 +560,7 @@ MODEL_KIND = {
     Decision: "decision",
     Agency: "agency",
     Attachment: "attachment",
+    Revaluation: "revaluation",
     User: "user",
 }
 # Admin URLs whose view does not say its model.
@@ -550,7 +571,7 @@ MISSING = "987654321"  # an id no record has
 PLAIN_VALUES = {
     "level": ["commune", "legacy_district", "legacy_commune", "province"],
     "token": ["0123456789abcdef", "nope"],
-    "form_code": ["04a", "04c", "99"],
+    "form_code": ["04a", "04b", "04c", "99"],
     "report": ["surplus", "assets", "nope"],
     "fmt": ["csv", "xlsx", "pdf"],
     "name": ["surplus", "assets", "nope"],

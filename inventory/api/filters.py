@@ -42,6 +42,7 @@ from inventory.models import (
     Need,
     Premises,
 )
+from inventory.querysets import book_differs
 
 # What the spatial filters take, as the schema states it and the filters check it: plain
 # decimal numbers, a longitude within ±180 and a latitude within ±90 by their digits (so
@@ -305,7 +306,17 @@ class IdRangeFilterSet(filters.FilterSet):
     id_max = IdFilter(field_name="id", lookup_expr="lte", label="ids up to this one")
 
 
-class PremisesFilterSet(SpatialFilterSet, IdRangeFilterSet):
+class BookValueFilterSet(filters.FilterSet):
+    """`book_differs`: the book remaining value differs from the recomputed check beyond
+    `BOOK_CHECK_TOLERANCE_VND` (true) or not (false), for review by Finance."""
+
+    book_differs = BooleanFilter(method="filter_book_differs", label="book value differs from the check")
+
+    def filter_book_differs(self, queryset, name, value):
+        return book_differs(queryset, value)
+
+
+class PremisesFilterSet(BookValueFilterSet, SpatialFilterSet, IdRangeFilterSet):
     q = filters.CharFilter(method=text_search(["code", "name", "address"]), label="words in the code, name or address")
     code = filters.CharFilter(label="exact code")
     status = filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label="status (repeat for several)")
@@ -328,7 +339,7 @@ class PremisesFilterSet(SpatialFilterSet, IdRangeFilterSet):
         fields = []
 
 
-class AssetFilterSet(SpatialFilterSet, IdRangeFilterSet):
+class AssetFilterSet(BookValueFilterSet, SpatialFilterSet, IdRangeFilterSet):
     location_field = "premises__location"
 
     q = filters.CharFilter(

@@ -37,6 +37,9 @@ PREMISES_FIELDS = [
     "year_built",
     "in_use_date",
     "original_cost",
+    "book_accumulated_wear",
+    "book_remaining_value",
+    "book_date",
     "remaining_value",
     "is_flooded",
     "has_landslide",
@@ -61,6 +64,9 @@ ASSET_FIELDS = [
     "status",
     "original_cost",
     "in_use_date",
+    "book_accumulated_wear",
+    "book_remaining_value",
+    "book_date",
     "remaining_value",
     "is_demo",
     "updated_at",
@@ -80,12 +86,26 @@ HOUSE_FIELDS = [
     "original_cost",
     "cost_state_budget",
     "cost_other_sources",
+    "book_remaining_value",
+    "book_accumulated_wear",
+    "book_date",
     "remaining_value",
-    "declared_remaining_value",
     "condition",
 ]
 UNIT_FIELDS = ["id", "level", "code", "name", "type_name", "parent", "province", "area_km2", "valid_from", "valid_to"]
-AGENCY_FIELDS = ["id", "code", "name", "kind", "admin_unit", "address", "is_active", "dissolved_on", "is_demo"]
+AGENCY_FIELDS = [
+    "id",
+    "code",
+    "name",
+    "kind",
+    "dkts_code",
+    "superior",
+    "admin_unit",
+    "address",
+    "is_active",
+    "dissolved_on",
+    "is_demo",
+]
 DECLARATION_FIELDS = [
     "id",
     "agency",
@@ -203,14 +223,18 @@ class HouseSerializer(serializers.ModelSerializer):
 
 
 class PremisesSerializer(serializers.ModelSerializer):
+    """`book_*` are the book values (what forms print); `remaining_value` is the check
+    recomputed by the system and `book_differs` flags a difference beyond the tolerance."""
+
     location = GeometryField(read_only=True)
+    book_differs = serializers.BooleanField(read_only=True)
     houses = serializers.SerializerMethodField(
         help_text="The houses of the site (read-only); the building columns are their totals."
     )
 
     class Meta:
         model = Premises
-        fields = [*PREMISES_FIELDS, "version", "location", "houses"]
+        fields = [*PREMISES_FIELDS, "book_differs", "version", "location", "houses"]
 
     def get_houses(self, obj) -> list[dict]:
         as_of = self.context.get("houses_as_of")  # premises id -> houses from history
@@ -219,11 +243,14 @@ class PremisesSerializer(serializers.ModelSerializer):
 
 
 class AssetSerializer(serializers.ModelSerializer):
+    """Book values and check as for premises."""
+
     asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    book_differs = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Asset
-        fields = [*ASSET_FIELDS, "version"]
+        fields = [*ASSET_FIELDS, "book_differs", "version"]
 
 
 class DeclarationSerializer(serializers.ModelSerializer):

@@ -601,6 +601,10 @@ class _FormFieldParameter(serializers.Field):
 
     form_field = None
 
+    def get_value(self, dictionary):
+        # Given, it must be valid: `?until=` is refused, not taken for an absent parameter.
+        return dictionary.get(self.field_name, serializers.empty)
+
     def to_internal_value(self, data):
         try:
             return self.form_field().clean(data)

@@ -90,7 +90,7 @@ def _split_line(Asset, BookedWear, line):
     parts = line.quantity
     taken = set(Asset._base_manager.filter(code__startswith=f"{line.code}-").values_list("code", flat=True))
     codes = fixed_assets.split_codes(line.code, parts, taken)
-    values = {name: getattr(line, name) for name in fixed_assets.SPLIT_MONEY_FIELDS}
+    values = {name: getattr(line, name) for name in fixed_assets.SPLIT_MONEY_FIELDS if hasattr(line, name)}
     shares = fixed_assets.split_values(values, parts)
     first, *others = shares
     for name, value in first.items():

@@ -17,7 +17,7 @@ def houses_from_premises(apps, schema_editor):
     (values and booked wear copied as they are: every total stays the same)."""
     from inventory.models.houses import houses_from_premises as make
 
-    make(schema_editor.connection)
+    make(schema_editor.connection, book_columns=("declared_remaining_value",))
 
 
 class Migration(migrations.Migration):

@@ -26,6 +26,22 @@ class Agency(DemoFlagModel, TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="agencies",
     )
+    dkts_code = models.CharField(
+        _("asset registration unit code (ĐKTS)"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text=_("The unit code of the national public-asset database (mã đơn vị ĐKTS), printed on forms 04."),
+    )
+    superior = models.ForeignKey(
+        "self",
+        verbose_name=_("superior body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subordinates",
+        help_text=_("The managing body above this one (cơ quan quản lý cấp trên), printed on forms 04."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)

@@ -44,7 +44,9 @@ HOUSE_TOTALS = (
     ("floor_area", "floor_area", "sum"),
     ("original_cost", "original_cost", "sum"),
     ("remaining_value", "remaining_value", "sum"),
-    ("declared_remaining_value", "declared_remaining_value", "sum"),
+    ("book_remaining_value", "book_remaining_value", "sum"),
+    ("book_accumulated_wear", "book_accumulated_wear", "sum"),
+    ("book_date", "book_date", "max"),
     ("valuation_date", "valuation_date", "max"),
     ("floors", "floors", "max"),
     ("building_grade", "building_grade", "main"),
@@ -240,10 +242,10 @@ def refresh_premises_totals(premises_ids=None) -> None:
 HOUSE_FROM_PREMISES_SQL = """
 INSERT INTO inventory_house (
     premises_id, name, building_grade, building_class_id, year_built, floors, footprint_area, floor_area,
-    floor_load, original_cost, in_use_date, remaining_value, valuation_date, declared_remaining_value,
+    floor_load, original_cost, in_use_date, remaining_value, valuation_date, {book},
     condition, notes, version, delete_reason, created_at, updated_at)
 SELECT p.id, '', p.building_grade, p.building_class_id, p.year_built, p.floors, p.footprint_area, p.floor_area,
-    p.floor_load, p.original_cost, p.in_use_date, p.remaining_value, p.valuation_date, p.declared_remaining_value,
+    p.floor_load, p.original_cost, p.in_use_date, p.remaining_value, p.valuation_date, {p_book},
     p.condition, '', 1, '', now(), now()
 FROM inventory_premises p
 WHERE NOT EXISTS (SELECT 1 FROM inventory_house h WHERE h.premises_id = p.id)
@@ -264,17 +266,24 @@ WHERE b.premises_id IS NOT NULL AND h.id = ANY(%s)
 """
 
 
-def houses_from_premises(using_connection=None, premises_ids=None) -> int:
+BOOK_COLUMNS = ("book_remaining_value", "book_accumulated_wear", "book_date")
+
+
+def houses_from_premises(using_connection=None, premises_ids=None, book_columns=BOOK_COLUMNS) -> int:
     """Give every premises that holds building values and no house one house holding
     them (the migration to sites with houses; also after a bulk load of premises rows).
     Values are copied as they are, booked wear included, so every total is unchanged.
-    Returns the number of houses made."""
+    `book_columns` are the book-value columns copied (migration 0017 ran before they were
+    named so: it passes the one they had then). Returns the number of houses made."""
     conn = using_connection or connection
     only, params = "", []
     if premises_ids is not None:
         only, params = "AND p.id = ANY(%s)", [list(premises_ids)]
     with conn.cursor() as cursor:
-        cursor.execute(HOUSE_FROM_PREMISES_SQL.format(only=only) + " RETURNING id", params)
+        sql = HOUSE_FROM_PREMISES_SQL.format(
+            only=only, book=", ".join(book_columns), p_book=", ".join(f"p.{c}" for c in book_columns)
+        )
+        cursor.execute(sql + " RETURNING id", params)
         made = [row[0] for row in cursor.fetchall()]
         if made:
             cursor.execute(LEDGER_FROM_PREMISES_SQL, [made])

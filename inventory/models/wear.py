@@ -10,10 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from inventory import valuation
 from inventory.choices import AssetCategory
-from inventory.models.base import TimeStampedModel, track_history
+from inventory.models.base import TimeStampedModel, no_hard_delete_unless_demo, track_history
 
-__all__ = ["BookedWear", "WearRate", "WearRun"]
+__all__ = ["BookedWear", "Revaluation", "WearRate", "WearRun"]
 
 # A province may adjust the statutory wear rate by at most ±20% where weather or
 # environment affects wear (Circular 23/2023 Art. 13.1.a).
@@ -267,3 +268,109 @@ class BookedWear(models.Model):
     @property
     def booked_at(self):
         return self.run.booked_at
+
+
+REVALUATION_BASIS = "Thông tư 23/2023/TT-BTC Điều 10.5, 13.1.c, 14.7"
+
+
+def revaluation_path(instance, filename):
+    """The folder says what the file is; the storage (`inventory.storage`) adds a random token."""
+    return f"revaluations/{instance.date:%Y}/{filename}"
+
+
+# A house is demo data through its site.
+DEMO_HOUSES = "(SELECT h.id, p.is_demo FROM inventory_house h JOIN inventory_premises p ON p.id = h.premises_id) houses"
+
+
+@no_hard_delete_unless_demo(asset_id="inventory_asset", house_id=DEMO_HOUSES)
+@track_history()
+class Revaluation(TimeStampedModel):
+    """A revaluation after damage (đánh giá lại): the appraisal of an asset or a
+    house, with its new original cost, remaining value and remaining life (Circular
+    23/2023 Art. 10.5, 13.1.c, 14.7). Applied by `inventory.services.revaluation.revalue`,
+    which writes the record's book values; from then on each year-end wears the new
+    remaining value over the new life (`annual_wear`, rounded up). Like every value it
+    counts at the year-end before its date: the year of the revaluation is worn at the
+    new annual amount, as the year an asset is received counts whole (Art. 12.1.c).
+    """
+
+    asset = models.ForeignKey(
+        "inventory.Asset",
+        verbose_name=_("asset"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # demo records only: real ones are never deleted (no_hard_delete)
+        related_name="revaluations",
+    )
+    house = models.ForeignKey(
+        "inventory.House",
+        verbose_name=_("house"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # demo records only: real ones are never deleted (no_hard_delete)
+        related_name="revaluations",
+    )
+    date = models.DateField(_("date of the revaluation"))
+    appraisal_reference = models.CharField(_("appraisal reference"), max_length=255)
+    document = models.FileField(_("appraisal document"), upload_to=revaluation_path, max_length=300, blank=True)
+    original_cost_before = models.DecimalField(_("original cost before (VND)"), null=True, blank=True, **MONEY)
+    remaining_value_before = models.DecimalField(_("book remaining value before (VND)"), null=True, blank=True, **MONEY)
+    new_original_cost = models.DecimalField(_("new original cost (VND)"), validators=[MinValueValidator(1)], **MONEY)
+    new_remaining_value = models.DecimalField(
+        _("new remaining value (VND)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    remaining_life_years = models.PositiveSmallIntegerField(
+        _("new remaining life (years)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    annual_wear = models.DecimalField(_("annual wear from then on (VND)"), editable=False, **MONEY)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, default=REVALUATION_BASIS)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("revaluation")
+        verbose_name_plural = _("revaluations")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(asset__isnull=False, house__isnull=True) | Q(asset__isnull=True, house__isnull=False),
+                name="revaluation_one_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_remaining_value__lte=models.F("new_original_cost")),
+                name="revaluation_value_within_cost",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.appraisal_reference}"
+
+    @property
+    def record(self):
+        return self.asset if self.asset_id else self.premises
+
+    @property
+    def closed_year(self) -> int:
+        """The year-end the appraised values stand at (wear is booked at year-ends only)."""
+        return valuation.closed_year(self.date)
+
+    def booked(self) -> valuation.Booked:
+        return valuation.Booked(self.closed_year, self.new_original_cost - self.new_remaining_value, self.annual_wear)
+
+    def clean(self):
+        super().clean()
+        errors: dict = {}
+        if (
+            self.new_original_cost is not None
+            and self.new_remaining_value is not None
+            and self.new_remaining_value > self.new_original_cost
+        ):
+            errors["new_remaining_value"] = _("The new remaining value cannot exceed the new original cost.")
+        if errors:
+            raise ValidationError(errors)

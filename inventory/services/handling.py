@@ -99,13 +99,11 @@ def _step(name):
 
 # -- deadlines (HandlingDeadline rows) -----------------------------------------------------
 def book_value(record) -> Decimal | None:
-    """The remaining value the documents print for a premises or asset: the book value
-    (what the accounts state, `declared_remaining_value`) when given, else the value the
-    system computed. The one place to switch when book-value fields arrive."""
+    """The remaining value the documents print for a premises or asset: its book value
+    (giá trị còn lại theo sổ kế toán), never the recomputed check (Circular 23/2023;
+    LEGAL.md). None when the accounts have not stated it: the document leaves it blank."""
     subject = record.subject if isinstance(record, HandlingRecord) else record
-    if subject.declared_remaining_value is not None:
-        return subject.declared_remaining_value
-    return subject.remaining_value
+    return subject.book_remaining_value
 
 
 def line_share(record) -> Decimal:
@@ -707,6 +705,8 @@ def _hand_over_asset(record):
     # Some items of the line: they become a line of their own, with their share of the cost.
     share = Decimal(record.quantity) / Decimal(asset.quantity)
     moved_cost = (asset.original_cost * share).quantize(Decimal(1)) if asset.original_cost is not None else None
+    # the book value goes with its share too (the line keeps the rest)
+    moved_book = _share(asset.book_remaining_value, share)
     Asset.objects.create(
         code=f"{asset.code}-XL{record.pk}",
         name=asset.name,
@@ -718,13 +718,21 @@ def _hand_over_asset(record):
         condition=asset.condition,
         status=AssetStatus.IN_USE if transfer else AssetStatus.HANDLED,
         original_cost=moved_cost,
+        book_remaining_value=moved_book,
+        book_date=asset.book_date if moved_book is not None else None,
         in_use_date=asset.in_use_date,
         notes=_("Split from %(code)s by handling record %(pk)s.") % {"code": asset.code, "pk": record.pk},
     )
     asset.quantity -= record.quantity
     if moved_cost is not None:
         asset.original_cost -= moved_cost
+    if moved_book is not None:
+        asset.book_remaining_value -= moved_book
     asset.save()
+
+
+def _share(amount, share):
+    return None if amount is None else (amount * share).quantize(Decimal(1))
 
 
 @_step("close")

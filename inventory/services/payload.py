@@ -53,7 +53,8 @@ FIELDS = {
         "floor_load",
         "in_use_date",
         "original_cost",
-        "declared_remaining_value",
+        "book_remaining_value",
+        "book_date",
         "land_use_office",
         "land_use_public_service",
         "land_use_housing",
@@ -79,7 +80,8 @@ FIELDS = {
         "seats",
         "in_use_date",
         "original_cost",
-        "declared_remaining_value",
+        "book_remaining_value",
+        "book_date",
         "condition",
         "status",
         "notes",
@@ -508,7 +510,7 @@ def records_of(instance, taken_codes) -> list:
         return [instance]
     codes = fixed_assets.split_codes(instance.code, parts, taken_codes)
     shares = fixed_assets.split_values(
-        {name: getattr(instance, name) for name in fixed_assets.SPLIT_MONEY_FIELDS}, parts
+        {name: getattr(instance, name) for name in fixed_assets.SPLIT_MONEY_FIELDS if hasattr(instance, name)}, parts
     )
     records = []
     for code, share in zip(codes, shares, strict=True):

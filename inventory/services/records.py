@@ -19,7 +19,9 @@ def revalue_class(asset_class) -> int:
     changed = 0
     for model, field in ((Asset, "asset_class"), (House, "building_class")):
         batch = []
-        rows = model.objects.filter(**{field: asset_class}).select_related(field)
+        rows = (
+            model.objects.filter(**{field: asset_class}).select_related(field).prefetch_related(*model.VALUE_PREFETCH)
+        )
         for obj in rows.iterator(chunk_size=REVALUE_BATCH):
             setattr(obj, field, asset_class)
             obj.recompute_value()
@@ -38,8 +40,9 @@ def dashboard_totals(user) -> dict:
     assets = Asset.objects.visible_to(user)
     by_status = dict(premises.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     zero = Value(Decimal(0))
-    surplus_premises_value = premises.surplus().aggregate(v=Coalesce(Sum("remaining_value"), zero))["v"]
-    surplus_assets_value = assets.surplus().aggregate(v=Coalesce(Sum("remaining_value"), zero))["v"]
+    # book values, as every report prints them
+    surplus_premises_value = premises.surplus().aggregate(v=Coalesce(Sum("book_remaining_value"), zero))["v"]
+    surplus_assets_value = assets.surplus().aggregate(v=Coalesce(Sum("book_remaining_value"), zero))["v"]
     asset_totals = assets.aggregate(lines=Count("pk"), items=Coalesce(Sum("quantity"), 0))
     return {
         "premises_by_status": [

@@ -7,7 +7,10 @@ what is left. Nothing is booked for land-use rights and other classes without a 
 fully worn records, or handled or deleted ones (Art. 11.3); a record damaged beyond use
 gets an entry of zero, so its year is closed without wear. One set-based statement per
 table: the opening balance is the SQL twin of `valuation.accumulated_wear` (the books
-up to the last booked year, then each later year at its own rate, capped at the cost).
+up to the last booked year, or the latest revaluation when it is as recent, then each
+later year at its own rate — after a revaluation, at its fixed annual amount — capped at
+the cost). The same statement sets each booked record's check (`remaining_value`) and
+adds the year's wear to its book values (docs/valuation.md, "Book values and the check").
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ TARGETS = (
     ),
 )
 
+# The year-end the record's book values stand at: SQL twin of `valuation.closed_year`
+# (31 December counts as its own year; any other date as the year before).
+CLOSED_BOOK_YEAR = "extract(year FROM t.book_date + 1)::int - 1"
+
 # Identifiers below come from TARGETS, never from input.
 BOOK_SQL = """
 WITH rate AS (
@@ -52,33 +59,50 @@ WITH rate AS (
     ) r ON r.applied_rate > 0
 ),
 rec AS (
+    -- The opening books: the ledger's last entry, or the latest revaluation when it is as
+    -- recent (counted at the year-end before its date); after a revaluation every later
+    -- year wears its fixed annual amount (Art. 14.7).
     SELECT t.id, t.original_cost AS cost, t.{class_col} AS class_id,
            extract(year FROM t.in_use_date)::int AS in_use_year,
            t.condition = %(damaged)s AS damaged,
-           b.year AS booked_year, b.accumulated_wear AS booked_acc
+           CASE WHEN v.year IS NOT NULL AND (b.year IS NULL OR v.year >= b.year) THEN v.year ELSE b.year END
+               AS booked_year,
+           CASE WHEN v.year IS NOT NULL AND (b.year IS NULL OR v.year >= b.year) THEN v.acc
+                ELSE b.accumulated_wear END AS booked_acc,
+           v.annual,
+           -- the record's own books already stand at this year-end (entered or revalued)
+           coalesce({closed_book_year} >= %(year)s, false) AS books_current
     FROM {table} t
     LEFT JOIN LATERAL (
         SELECT year, accumulated_wear FROM inventory_bookedwear
         WHERE {ledger_col} = t.id AND year < %(year)s ORDER BY year DESC LIMIT 1
     ) b ON true
+    LEFT JOIN LATERAL (
+        SELECT extract(year FROM r.date + 1)::int - 1 AS year, r.new_original_cost - r.new_remaining_value AS acc,
+               r.annual_wear AS annual
+        FROM inventory_revaluation r
+        WHERE r.{ledger_col} = t.id AND extract(year FROM r.date + 1)::int - 1 < %(year)s
+        ORDER BY r.date DESC, r.id DESC LIMIT 1
+    ) v ON true
     WHERE t.deleted_at IS NULL AND NOT ({handled}) AND t.original_cost > 0
       AND t.in_use_date IS NOT NULL AND t.in_use_date <= make_date(%(year)s, 12, 31)
       AND t.{class_col} IN (SELECT class_id FROM rate WHERE year = %(year)s)
       AND NOT EXISTS (SELECT 1 FROM inventory_bookedwear x WHERE x.{ledger_col} = t.id AND x.year >= %(year)s)
 ),
 opening AS (
-    SELECT rec.id, rec.cost, rec.class_id, rec.damaged,
+    SELECT rec.id, rec.cost, rec.class_id, rec.damaged, rec.annual, rec.books_current,
            least(rec.cost, coalesce(rec.booked_acc, 0)
-                 + coalesce(sum(ceil(rec.cost * rate.applied_rate / 100)), 0)) AS acc
+                 + coalesce(sum(coalesce(rec.annual, ceil(rec.cost * rate.applied_rate / 100)))
+                            FILTER (WHERE rate.year IS NOT NULL), 0)) AS acc
     FROM rec
     LEFT JOIN rate ON rate.class_id = rec.class_id
         AND rate.year > coalesce(rec.booked_year, rec.in_use_year - 1) AND rate.year < %(year)s
-    GROUP BY rec.id, rec.cost, rec.class_id, rec.damaged, rec.booked_acc
+    GROUP BY rec.id, rec.cost, rec.class_id, rec.damaged, rec.booked_acc, rec.annual, rec.books_current
 ),
 this_year AS (
-    SELECT o.id, o.cost, rate.applied_rate AS rate, o.acc,
+    SELECT o.id, o.cost, rate.applied_rate AS rate, o.acc, o.books_current,
            CASE WHEN o.damaged THEN 0
-                ELSE least(ceil(o.cost * rate.applied_rate / 100), o.cost - o.acc) END AS amount,
+                ELSE least(coalesce(o.annual, ceil(o.cost * rate.applied_rate / 100)), o.cost - o.acc) END AS amount,
            CASE WHEN o.damaged THEN %(damaged_note)s ELSE '' END AS note
     FROM opening o JOIN rate ON rate.class_id = o.class_id AND rate.year = %(year)s
     WHERE o.acc < o.cost
@@ -87,11 +111,21 @@ ins AS (
     INSERT INTO inventory_bookedwear
         ({ledger_col}, year, original_cost, rate, amount, accumulated_wear, remaining_value, note, run_id)
     SELECT id, %(year)s, cost, rate, amount, acc + amount, cost - acc - amount, note, %(run)s FROM this_year
-    RETURNING {ledger_col} AS id, amount, remaining_value
+    RETURNING {ledger_col} AS id, amount, accumulated_wear, remaining_value
 ),
 upd AS (
-    UPDATE {table} t SET remaining_value = ins.remaining_value, valuation_date = make_date(%(year)s, 12, 31)
-    FROM ins WHERE t.id = ins.id
+    -- The check follows the ledger; the book values get the year's wear added to what the
+    -- accounts stated (never below zero), or the ledger's figures where none were stated;
+    -- books already standing at this year-end are left as they are.
+    UPDATE {table} t SET remaining_value = ins.remaining_value, valuation_date = make_date(%(year)s, 12, 31),
+        book_accumulated_wear = CASE WHEN this_year.books_current THEN t.book_accumulated_wear
+            WHEN t.book_remaining_value IS NULL THEN ins.accumulated_wear
+            ELSE t.original_cost - greatest(0, t.book_remaining_value - ins.amount) END,
+        book_remaining_value = CASE WHEN this_year.books_current THEN t.book_remaining_value
+            WHEN t.book_remaining_value IS NULL THEN ins.remaining_value
+            ELSE greatest(0, t.book_remaining_value - ins.amount) END,
+        book_date = CASE WHEN this_year.books_current THEN t.book_date ELSE make_date(%(year)s, 12, 31) END
+    FROM ins JOIN this_year ON this_year.id = ins.id WHERE t.id = ins.id
     RETURNING ins.amount
 )
 SELECT count(*), coalesce(sum(amount), 0), count(*) FILTER (WHERE amount = 0) FROM upd
@@ -154,7 +188,13 @@ def book_wear(year: int, actor=None, today: dt.date | None = None) -> WearRunRes
     first = _first_year(year)
     with connection.cursor() as cursor:
         for table, class_col, ledger_col, handled in TARGETS:
-            sql = BOOK_SQL.format(table=table, class_col=class_col, ledger_col=ledger_col, handled=handled)
+            sql = BOOK_SQL.format(
+                table=table,
+                class_col=class_col,
+                ledger_col=ledger_col,
+                handled=handled,
+                closed_book_year=CLOSED_BOOK_YEAR,
+            )
             cursor.execute(
                 sql,
                 {

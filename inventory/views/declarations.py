@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
 from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
 from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
-from inventory.models import Asset, Declaration, DeclarationItem, Need, Premises
+from inventory.models import Agency, Asset, Declaration, DeclarationItem, Need, Premises
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
 from inventory.services import excel
 from inventory.services import payload as P
-from inventory.services.exports import form_04a, form_04c
+from inventory.services.exports import form_04a, form_04b, form_04c
 from inventory.versioning import StaleVersion, parse_version
 from inventory.views.common import (
     conflict_response,
@@ -431,11 +431,20 @@ def excel_upload(request):
 
 @login_required
 def export_form(request, form_code):
-    builders = {"04a": (form_04a, "04a-DK-TSC.xlsx"), "04c": (form_04c, "04c-DK-TSC.xlsx")}
+    """Forms 04a/04b/04c over what the user may see; `?agency=<code>` for one declaring
+    unit, whose header fields (superior body, ĐKTS code, unit type) the form then prints."""
+    builders = {
+        "04a": (form_04a, "04a-DK-TSC.xlsx"),
+        "04b": (form_04b, "04b-DK-TSC.xlsx"),
+        "04c": (form_04c, "04c-DK-TSC.xlsx"),
+    }
     if form_code not in builders:
         raise Http404
+    agency = None
+    if code := request.GET.get("agency", "").strip():
+        agency = get_object_or_404(Agency.objects.visible_to(request.user).select_related("superior"), code=code)
     builder, filename = builders[form_code]
-    return xlsx_response(builder(request.user), filename)
+    return xlsx_response(builder(request.user, agency), filename)
 
 
 # -- notifications ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
@@ -23,7 +24,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from inventory.choices import AttachmentKind
-from inventory.models import Attachment, HandlingRecord, Premises
+from inventory.models import Asset, Attachment, HandlingRecord, Premises, Revaluation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Only the user's own browser may keep a copy, and only for a while.
@@ -102,6 +103,20 @@ def decision_document(request, pk):
         record.decision_document.name,
         # Checked as a PDF on upload: downloaded as one, whatever name it came with.
         filename=posixpath.splitext(posixpath.basename(record.decision_document.name))[0] + ".pdf",
+        content_type="application/pdf",
+        as_attachment=True,
+    )
+
+
+@require_safe
+def revaluation_document(request, pk):
+    """The appraisal document (PDF) of a revaluation, to those who may see its record."""
+    user = requester(request)
+    visible = Q(asset__in=Asset.objects.visible_to(user)) | Q(house__premises__in=Premises.objects.visible_to(user))
+    revaluation = get_object_or_404(Revaluation.objects.filter(visible).exclude(document=""), pk=pk)
+    return stored_file_response(
+        revaluation.document.name,
+        filename=posixpath.splitext(posixpath.basename(revaluation.document.name))[0] + ".pdf",
         content_type="application/pdf",
         as_attachment=True,
     )

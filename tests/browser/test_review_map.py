@@ -102,18 +102,36 @@ def test_a_need_goes_to_an_approved_transfer_through_the_reallocation_page(brows
     shot(page, "candidates")
     first = page.locator("[data-testid=candidate]").first
     first.locator("button[type=submit]").click()
-    page.wait_for_selector("[data-testid=approve-form]")
+    page.wait_for_selector("[data-testid=handling-status]")
     record = HandlingRecord.objects.get(need=need)
     assert Need.objects.get(pk=need.pk).status == NeedStatus.RESERVED
-    page.fill("#id_decision_number", "215/QĐ-UBND")
-    page.fill("#id_decision_date", record.created_at.date().isoformat())
-    page.fill("#id_decider", "Chủ tịch UBND tỉnh Nghệ An")
-    page.click("[data-testid=approve-form] button[type=submit]")
-    page.wait_for_selector("[data-testid=carry-out-form]")
+    assert record.status == HandlingStatus.PROPOSED and record.request_id is not None
+    # The proposal is a request filed for the holder (Decree 186/2025): its file lacks the
+    # documents, so Finance returns it, the documents are added, and the file goes on.
+    page.goto(f"{live_url}/handling/requests/{record.request_id}/")
+    if page.locator("[data-testid=missing-document]").count():
+        page.fill("[data-testid=return-form] #id_comment", "Thiếu hồ sơ")
+        page.click("[data-testid=return-form] button[type=submit]")
+        page.wait_for_selector("[data-testid=resubmit-form]")
+        for box in page.locator("[data-testid=resubmit-form] input[name=documents]").all():
+            box.check()
+        page.click("[data-testid=resubmit-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=complete-form]")
+    page.click("[data-testid=complete-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=review-form]")
+    page.fill("[data-testid=review-form] #id_opinion", "Đề nghị điều chuyển")
+    page.click("[data-testid=review-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=decision-form]")
+    page.fill("[data-testid=decision-form] #id_number", "215/QĐ-UBND")
+    page.fill("[data-testid=decision-form] #id_date", record.created_at.date().isoformat())
+    page.fill("[data-testid=decision-form] #id_signer", "Chủ tịch UBND tỉnh Nghệ An")
+    page.click("[data-testid=decision-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=decision]")
     shot(page, "approved")
     record.refresh_from_db()
-    assert record.status == HandlingStatus.APPROVED and record.decision_number == "215/QĐ-UBND"
+    assert record.status == HandlingStatus.APPROVED and record.decision.number == "215/QĐ-UBND"
     assert record.form.code in ("TRANSFER", "CONVERT_FUNCTION") and record.receiving_agency_id == need.agency_id
+    page.goto(f"{live_url}/handling/{record.pk}/")
     assert page.locator("[data-testid=handling-status]").inner_text() == record.get_status_display()
     assert page.csp_violations == []
     context.close()

@@ -231,7 +231,7 @@ def test_typed_coordinates_place_the_premises(declarant):
     assert not missing.is_valid() and "location" in missing.errors
 
 
-@pytest.mark.parametrize("field_name", ["land_area", "floor_area", "original_cost", "declared_remaining_value"])
+@pytest.mark.parametrize("field_name", ["land_area", "floor_area", "original_cost", "book_remaining_value"])
 def test_areas_and_money_are_not_negative(declarant, field_name):
     assert field_name in errors(PremisesForm, declarant, **{field_name: "-1"})
 

@@ -239,7 +239,7 @@ def _legacy_line(code: str, quantity: int, cost: int, agency, declared: int | No
     one item, later given its quantity (written past the model, as old data was)."""
     line = factories.asset(code=code, agency=agency, original_cost=Decimal(cost // quantity), quantity=1)
     Asset.objects.filter(pk=line.pk).update(
-        quantity=quantity, original_cost=cost, declared_remaining_value=declared, is_fixed_asset=False
+        quantity=quantity, original_cost=cost, book_remaining_value=declared, is_fixed_asset=False
     )
     return line
 
@@ -258,7 +258,7 @@ def test_the_split_migration_keeps_totals_codes_and_history():
     after = Asset.objects.filter(agency=agency).aggregate(cost=Sum("original_cost"), items=Sum("quantity"))
     assert after == before
     group_a = Asset.objects.filter(group_code="T-LINE-A").order_by("pk")
-    assert list(group_a.values_list("code", "quantity", "original_cost", "declared_remaining_value")) == [
+    assert list(group_a.values_list("code", "quantity", "original_cost", "book_remaining_value")) == [
         ("T-LINE-A", 1, Decimal(33_333_333), Decimal(30_000_000)),
         ("T-LINE-A-03", 1, Decimal(33_333_333), Decimal(30_000_000)),
         ("T-LINE-A-04", 1, Decimal(33_333_335), Decimal(30_000_002)),

@@ -44,7 +44,7 @@ def world(db):
         admin_unit=commune,
         status=PremisesStatus.PARTLY_SURPLUS,
         surplus_floor_area=Decimal(400),
-        declared_remaining_value=Decimal(1_200_000_000),
+        book_remaining_value=Decimal(1_200_000_000),
     )
     computer = f.asset(agency=holder, status=AssetStatus.SURPLUS, name="Máy vi tính để bàn")
     copier = f.asset(

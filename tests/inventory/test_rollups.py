@@ -84,7 +84,9 @@ def test_raw_sql_and_copy_are_rolled_up_too():
             None,
             1000,
             None,
-            None,
+            None,  # book accumulated wear
+            None,  # book remaining value
+            None,  # book values as at
             False,
             "2025-01-01T00:00:00+00:00",
             "2025-01-01T00:00:00+00:00",

@@ -122,13 +122,13 @@ def test_provincial_rate_may_move_at_most_twenty_percent():
 
 
 @pytest.mark.django_db
-def test_declared_value_is_kept_beside_the_computed_one():
+def test_book_value_is_kept_beside_the_computed_one():
     item = factories.asset(
-        original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1), declared_remaining_value=Decimal(55_000_000)
+        original_cost=Decimal(100_000_000), in_use_date=D(2022, 1, 1), book_remaining_value=Decimal(55_000_000)
     )
     item.refresh_from_db()
-    assert item.declared_remaining_value == 55_000_000
-    assert item.remaining_value != item.declared_remaining_value
+    assert item.book_remaining_value == 55_000_000
+    assert item.remaining_value != item.book_remaining_value
 
 
 @pytest.mark.django_db

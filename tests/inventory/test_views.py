@@ -10,10 +10,11 @@ SQL = """
 SELECT
   (SELECT count(*) FROM inventory_premises p JOIN inventory_agency pg ON pg.id = p.agency_id {pwhere}),
   (SELECT coalesce(sum(quantity), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id {awhere}),
-  (SELECT coalesce(sum(remaining_value), 0) FROM inventory_premises p JOIN inventory_agency pg ON pg.id = p.agency_id
-     {pwhere_and} status IN ('surplus', 'partly_surplus'))
-  + (SELECT coalesce(sum(remaining_value), 0) FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id
-     {awhere_and} a.status = 'surplus')
+  (SELECT coalesce(sum(book_remaining_value), 0)
+     FROM inventory_premises p JOIN inventory_agency pg ON pg.id = p.agency_id {pwhere_and}
+     status IN ('surplus', 'partly_surplus'))
+  + (SELECT coalesce(sum(book_remaining_value), 0)
+     FROM inventory_asset a JOIN inventory_agency g ON g.id = a.agency_id {awhere_and} a.status = 'surplus')
 """
 
 

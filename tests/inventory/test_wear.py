@@ -192,7 +192,7 @@ def test_the_ledger_cannot_be_rewritten(call):
 def test_prefetched_books_are_read_without_a_query_per_record(call, django_assert_num_queries):
     item = computer(100_000_000, D(2024, 6, 1))
     call("book_wear", "--year", "2025")
-    item = Asset.objects.select_related("asset_class").prefetch_related("booked_wear").get(pk=item.pk)
+    item = Asset.objects.select_related("asset_class").prefetch_related(*Asset.VALUE_PREFETCH).get(pk=item.pk)
     item.asset_class.rate_schedule()
     with django_assert_num_queries(0):
         item.recompute_value()
