@@ -109,6 +109,7 @@ def hostile(django_db_setup, django_db_blocker):
             cursor.execute("DELETE FROM maps_sitingstudy_candidates WHERE premises_id = %s", [premises.pk])
             cursor.execute("DELETE FROM inventory_asset WHERE id = %s", [asset.pk])
             cursor.execute("DELETE FROM inventory_need WHERE id IN (%s, %s)", [area_need.pk, asset_need.pk])
+            cursor.execute("DELETE FROM inventory_house WHERE premises_id = %s", [premises.pk])
             cursor.execute("DELETE FROM inventory_premises WHERE id = %s", [premises.pk])
             cursor.execute("DELETE FROM inventory_agency WHERE id = %s", [agency.pk])
 

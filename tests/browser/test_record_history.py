@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from inventory.choices import AgencyKind, PremisesStatus, Role
-from inventory.models import Agency, Premises, User
+from inventory.models import Agency, House, Premises, User
 from tests import factories
 from tests.browser.test_declaration_flow import login
 
@@ -49,6 +49,7 @@ def edited(django_db_setup, django_db_blocker):
         yield premises, people
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM maps_sitingstudy_candidates WHERE premises_id = %s", [premises.pk])
+        House.all_objects.filter(premises=premises).delete()
         Premises.all_objects.filter(pk=premises.pk).delete()
         Agency.objects.filter(pk=agency.pk).delete()
         User.objects.filter(pk__in=[p.pk for p in people]).delete()

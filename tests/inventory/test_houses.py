@@ -279,8 +279,9 @@ def test_form_04a_has_a_row_per_house_under_its_site(client_as, demo_user):
     rows = _sheet_rows(content)
     at = next(i for i, row in enumerate(rows) if row[2] == "T-04A")
     site_row, first, second = rows[at], rows[at + 1], rows[at + 2]
-    # The site: land area, use split, certificate, land book value; no building figures.
-    assert (site_row[4], site_row[5], site_row[12], site_row[19]) == (2000, 1500, "CT-0001", 3_000_000_000)
+    # The site: land area, use split, certificate, land book value (in thousand đồng, as the
+    # form writes amounts); no building figures.
+    assert (site_row[4], site_row[5], site_row[12], site_row[19]) == (2000, 1500, "CT-0001", 3_000_000)
     assert site_row[13:19] == (None,) * 6
     number = site_row[0]
     # The houses, one row each, with the figures set above and no land.
@@ -290,7 +291,7 @@ def test_form_04a_has_a_row_per_house_under_its_site(client_as, demo_user):
         2,
         300,
         600,
-        2_000_000_000,
+        2_000_000,
     )
     assert (second[0], second[1], second[16], second[17], second[18], second[19]) == (
         f"{number}.2",
@@ -298,7 +299,7 @@ def test_form_04a_has_a_row_per_house_under_its_site(client_as, demo_user):
         1,
         150,
         150,
-        500_000_000,
+        500_000,
     )
     assert all(value in (None, "") for value in (*first[2:13], *second[2:13]))
     # The next row is another site (or nothing): two houses only.

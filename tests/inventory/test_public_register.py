@@ -23,7 +23,6 @@ from inventory.models import InterestRegistration, PriorityUse, PublicListing
 from inventory.services import attachments, handling, plans
 from inventory.services import public as services
 from tests import factories
-from tests.browser.conftest import browser, live_url, page  # noqa: F401 - the browser test's fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -378,47 +377,6 @@ def test_the_use_dropdown_lists_the_priority_uses_of_cong_dien_213_first(world):
     positions = [select.index(f">{name}<") for name in ("Y tế", "Giáo dục, đào tạo")]
     assert positions == sorted(positions)
     assert select.index("Mục đích khác") < positions[0]  # the empty choice says "say which below"
-
-
-# -- in the browser, without a login -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def published_demo_site(django_db_setup, django_db_blocker):
-    """A demo site under handling, published and committed (the live server reads only
-    committed data); the listing is removed afterwards (demo data may be deleted)."""
-    from inventory.models import Premises, User
-
-    with django_db_blocker.unblock():
-        site = Premises.objects.filter(status=PremisesStatus.UNDER_HANDLING, is_demo=True).order_by("code").first()
-        listing = services.publish(User.objects.get(username="demo-finance"), site, "Công khai thử trên bản đồ.")
-        yield site
-        listing.delete()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=False)
-def test_the_map_and_a_site_page_open_without_login(published_demo_site, live_url, page):  # noqa: F811
-    page.goto(live_url + "/cong-khai/")
-    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
-    assert int(page.evaluate("document.body.dataset.mapFeatures")) >= 1
-    markers = page.locator("#public-map .leaflet-marker-icon")
-    assert markers.count() >= 1
-    assert page.locator("[data-testid=public-list]").inner_text().count(published_demo_site.code) == 1
-    page.evaluate(
-        "code => window.publicMapInstance.eachLayer(l => { if (l.feature && l.feature.properties.code === code)"
-        " { l.openPopup(); } })",
-        published_demo_site.code,
-    )
-    popup = page.locator(".leaflet-popup-content")
-    assert published_demo_site.name in popup.inner_text()
-    popup.locator("a").click()
-    page.wait_for_url(f"**/cong-khai/co-so/{published_demo_site.code}/")
-    page.wait_for_function("() => document.body.dataset.mapState === 'ready'")
-    assert page.locator("[data-testid=public-site-name]").inner_text() == published_demo_site.name
-    assert page.locator("#public-site-map .leaflet-marker-icon").count() == 1
-    assert "Công khai thử trên bản đồ." in page.locator("[data-testid=public-summary]").inner_text()
-    assert page.locator("[data-testid=current-user]").count() == 0  # nobody is logged in
 
 
 def test_public_lists_do_not_grow_in_queries_with_the_rows(world):

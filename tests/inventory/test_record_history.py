@@ -75,8 +75,8 @@ def test_two_edits_by_two_people_in_vietnamese(client_as, edited):
     assert an["Tên"] == ("Trụ sở cũ xã Hưng Lộc", "Nhà văn hóa Hưng Lộc")
     assert an["Năm xây dựng"] == ("—", "2008")  # a year is not grouped: not "2.008"
     assert an["Nguyên giá (đồng)"] == ("2.000.000.000", "1.234.567.890")
-    assert "Giá trị còn lại (đồng)" in an  # recomputed from the cost, by the same save
-    assert set(an) == {"Tên", "Năm xây dựng", "Nguyên giá (đồng)", "Giá trị còn lại (đồng)"}
+    assert "Giá trị còn lại tính kiểm tra (đồng)" in an  # the check, recomputed from the cost by the same save
+    assert set(an) == {"Tên", "Năm xây dựng", "Nguyên giá (đồng)", "Giá trị còn lại tính kiểm tra (đồng)"}
     creation = rows[1 + len(an_rows)]
     assert creation[1:3] == ["tạo mới", "—"]  # made by the test, outside any request or command
     page = text(response)

@@ -128,8 +128,8 @@ def test_form_01_groups_its_amounts_but_not_the_year(client_as):
     sheet = load_workbook(io.BytesIO(response.content)).active
     headings = [c.value for c in sheet[5]]
     row = sheet[6]
-    assert row[headings.index("Nguyên giá (đồng)")].number_format == "#,##0"
-    assert row[headings.index("Giá trị còn lại (đồng)")].number_format == "#,##0"
+    assert row[headings.index("Nguyên giá theo sổ kế toán (đồng)")].number_format == "#,##0"
+    assert row[headings.index("Giá trị còn lại theo sổ kế toán (đồng)")].number_format == "#,##0"
     assert row[headings.index("Năm đưa vào sử dụng")].number_format == "General"
 
 
