@@ -14,6 +14,7 @@ from inventory.choices import UnitLevel
 from inventory.geodata import POLYGONS, GeodataError, read_features
 from inventory.history import history_context
 from inventory.models import AdministrativeUnit
+from inventory.srs import VN2000_UTM48N
 
 LEVELS = {
     "new": UnitLevel.COMMUNE,
@@ -93,7 +94,7 @@ def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = 
             continue
         unit.boundary = geom
         if unit.area_km2 is None:
-            unit.area_km2 = round(geom.transform(3405, clone=True).area / 1e6, 2)  # VN-2000 / UTM 48N
+            unit.area_km2 = round(geom.transform(VN2000_UTM48N, clone=True).area / 1e6, 2)
         unit.save(update_fields=["boundary", "area_km2", "updated_at"])
         result.updated += 1
     return result
