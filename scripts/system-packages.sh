@@ -18,6 +18,7 @@ fi
 
 PACKAGES=(
   "postgresql-$PG" "postgresql-$PG-postgis-3"  # local PostGIS cluster
+  "postgresql-$PG-pgrouting"              # road network distances (maps/routing.py)
   gdal-bin libgdal-dev                    # GeoDjango's GDAL/GEOS/PROJ
   libpq-dev gcc python3-dev python3-venv  # building psycopg2
   gettext                                 # compiling translations

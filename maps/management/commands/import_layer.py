@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from inventory.geodata import GeodataError
 from maps.choices import LayerKind
+from maps.models import RoadEdge
 from maps.services import import_layer
 
 
@@ -19,14 +20,24 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=LayerKind.values)
         parser.add_argument("--name", required=True)
         parser.add_argument("--label-field", default=None)
+        parser.add_argument(
+            "--class-field",
+            default=None,
+            help=_("Road layers: the attribute holding the road class (code or alias of a road class)."),
+        )
 
-    def handle(self, *args, file, kind, name, label_field, **options):
+    def handle(self, *args, file, kind, name, label_field, class_field, **options):
         self.stdout.write(_("reading %(file)s") % {"file": file})
         try:
-            layer = import_layer(file, kind, name, label_field=label_field)
+            layer = import_layer(file, kind, name, label_field=label_field, class_field=class_field)
         except GeodataError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             _("layer “%(name)s”: %(n)s features (source CRS: %(crs)s)")
             % {"name": layer.name, "n": layer.features.count(), "crs": layer.source_crs}
         )
+        if kind == LayerKind.ROAD:
+            self.stdout.write(
+                _("road network rebuilt: %(edges)s edges, %(mine)s of them from this layer")
+                % {"edges": RoadEdge.objects.count(), "mine": layer.road_edges.count()}
+            )
