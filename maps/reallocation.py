@@ -7,8 +7,11 @@ as are unpromised. Damaged supply is never offered. Candidates are ranked, in or
 
 1. whether the candidate covers the whole need (area or quantity);
 2. condition (good, fair, then poor);
-3. distance in metres (PostGIS geography) from the agency that declared the need: its
-   own headquarters if it has one, else the centroid of its unit;
+3. distance in metres by road (maps.routing: the network distance where a road network
+   joins both ends, else the straight line × the detour factor, labelled as an
+   estimate) from the agency that declared the need: its own headquarters if it has
+   one, else the centroid of its unit. The candidates are first drawn by straight-line
+   distance (POOL × the limit), then ranked by road;
 4. the smallest surplus left over (a 300 m² need goes to a 320 m² building before a
    3,000 m² one).
 """
@@ -40,10 +43,14 @@ from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
 from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, PremisesStatus
 from inventory.models import Asset, HandlingRecord, Need, Premises
+from maps.routing import RoadDistance, road_distances
 
 CONDITION_RANK = {Condition.GOOD: 0, Condition.FAIR: 1, Condition.POOR: 2}
 OPEN = (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
 AREA = DecimalField(max_digits=14, decimal_places=2)
+# Candidates fetched by straight-line distance for each one kept, then ranked by road:
+# road distance is never shorter than the straight line, but it reorders them.
+POOL = 4
 
 
 def geography_distance(expression, point: Point) -> Func:
@@ -63,8 +70,9 @@ class Candidate:
     record: object
     available: Decimal
     covers: bool
-    distance_m: float
+    distance_m: float  # by road once ranked (`road`), the straight line before
     condition: str
+    road: RoadDistance | None = None
 
     @property
     def location(self):
@@ -97,14 +105,15 @@ def _promised(supply: str, amount: str):
     return total, whole
 
 
-def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
-    needed = need.floor_area or Decimal(0)
+def available_premises(queryset=None):
+    """Surplus and partly surplus premises, not damaged, with floor area still unpromised
+    by an open handling record, annotated with that area (`available`)."""
     promised, whole_promised = _promised("premises", "floor_area")
     zero = Value(Decimal(0), output_field=AREA)
     queryset = (queryset if queryset is not None else Premises.objects.all()).filter(
         status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
     )
-    rows = (
+    return (
         queryset.annotate(
             surplus=Case(
                 When(status=PremisesStatus.SURPLUS, then=Coalesce("floor_area", zero)),
@@ -119,16 +128,28 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
         )
         .exclude(Q(available__lte=0))
         .exclude(pk__in=whole_promised)
+    )
+
+
+def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+    needed = need.floor_area or Decimal(0)
+    origin = origin_of(need)
+    rows = (
+        available_premises(queryset)
         .annotate(
             covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()),
             condition_rank=_condition_rank(),
-            distance_m=geography_distance("location", origin_of(need)),
+            distance_m=geography_distance("location", origin),
             waste=ExpressionWrapper(F("available") - Value(needed, output_field=AREA), output_field=AREA),
         )
         .select_related("agency", "admin_unit")
-        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[:limit]
+        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[: limit * POOL]
     )
-    return [Candidate("premises", p, p.available, p.covers, p.distance_m, p.condition) for p in rows]
+    found = [
+        (Candidate("premises", p, p.available, p.covers, p.distance_m, p.condition), p.condition_rank, p.pk)
+        for p in rows
+    ]
+    return _by_road(found, origin, needed, limit)
 
 
 def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
@@ -157,7 +178,7 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
             waste=F("available") - needed,
         )
         .select_related("premises", "agency", "asset_class")
-        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[:limit]
+        .order_by("-covers", "condition_rank", "distance_m", "waste", "pk")[: limit * POOL]
     )
     found = [
         (Candidate("asset", a, Decimal(a.available), a.covers, a.distance_m, a.condition), a.condition_rank, a.pk)
@@ -175,7 +196,7 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
             distance_m=Min(geography_distance("premises__location", origin)),
         )
         .annotate(covers=ExpressionWrapper(Q(available__gte=needed), output_field=BooleanField()))
-        .order_by("-covers", "condition_rank", "distance_m", "available", "first")[:limit]
+        .order_by("-covers", "condition_rank", "distance_m", "available", "first")[: limit * POOL]
     )
     groups = list(groups)
     firsts = Asset.objects.select_related("premises", "agency", "asset_class").in_bulk([g["first"] for g in groups])
@@ -184,6 +205,16 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
         record.group_available = g["available"]
         candidate = Candidate("asset", record, Decimal(g["available"]), g["covers"], g["distance_m"], g["condition"])
         found.append((candidate, g["condition_rank"], g["first"]))
+    return _by_road(found, origin, needed, limit)
+
+
+def _by_road(found, origin: Point, needed, limit: int) -> list[Candidate]:
+    """The pool ranked again with the road distance from the origin (one routing call;
+    the labelled estimate where the network does not join them), cut to `limit`."""
+    roads = road_distances([candidate.location for candidate, _rank, _pk in found], origin)
+    for (candidate, _rank, _pk), road in zip(found, roads, strict=True):
+        candidate.road = road
+        candidate.distance_m = road.metres
     found.sort(key=lambda f: (not f[0].covers, f[1], f[0].distance_m, f[0].available - needed, f[2]))
     return [candidate for candidate, _rank, _pk in found[:limit]]
 

@@ -227,7 +227,9 @@ def _points(points: Iterable[Point]) -> list[tuple[float, float]]:
 def _snap(coords: Sequence[tuple[float, float]]) -> dict[int, _Snap]:
     """The nearest edge of each point (index into coords), with the fraction along it
     and the snap distance in metres: the 8 nearest by the index, the nearest of them on
-    the spheroid."""
+    the spheroid. The fraction is located with longitudes scaled by cos(latitude), so
+    the foot is the perpendicular one on the ground (not in raw degrees) while the
+    fraction stays linear along the edge's vertices."""
     if not coords:
         return {}
     with connection.cursor() as cursor:
@@ -237,7 +239,9 @@ def _snap(coords: Sequence[tuple[float, float]]) -> dict[int, _Snap]:
               SELECT i, ST_SetSRID(ST_MakePoint(x, y), 4326) AS pt
                 FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS u(x, y, i)
             )
-            SELECT pts.i - 1, e.id, e.source, e.target, e.length_m, ST_LineLocatePoint(e.geom, pts.pt),
+            SELECT pts.i - 1, e.id, e.source, e.target, e.length_m,
+                   ST_LineLocatePoint(ST_Scale(e.geom, cos(radians(ST_Y(pts.pt))), 1),
+                                      ST_Scale(pts.pt, cos(radians(ST_Y(pts.pt))), 1)),
                    e.snap_m, e.speed_kmh
               FROM pts
               CROSS JOIN LATERAL (

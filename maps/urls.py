@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps.views import reallocation, review, siting
+from maps.views import access, reallocation, review, siting
 
 app_name = "maps"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("data.geojson", review.map_data, name="map_data"),
     path("totals.json", review.map_totals, name="map_totals"),
     path("units/<str:level>.geojson", review.unit_layer, name="unit_layer"),
+    path("access/", access.access_review, name="access"),
+    path("access/access.xlsx", access.access_xlsx, name="access_xlsx"),
     path("reallocation/", reallocation.need_list, name="reallocation"),
     path("reallocation/<int:pk>/", reallocation.need_candidates, name="reallocation_need"),
     path("reallocation/<int:pk>/propose/", reallocation.propose, name="reallocation_propose"),
