@@ -84,6 +84,14 @@ class CommuneAccess:
         return self.worst.metres if self.worst else 0.0
 
     @property
+    def worst_km(self) -> float:
+        return self.worst_m / 1000
+
+    @property
+    def average_km(self) -> float:
+        return self.average_m / 1000
+
+    @property
     def average_m(self) -> float:
         return sum(leg.road.metres for leg in self.legs) / len(self.legs) if self.legs else 0.0
 

@@ -58,3 +58,19 @@ class SitingStudyAdmin(MapAdmin):
     filter_horizontal = ()
     raw_id_fields = ("candidates", "previous")
     inlines = [SitingChoiceInline]
+
+
+@admin.register(models.RoadClass)
+class RoadClassAdmin(admin.ModelAdmin):
+    """Road classes and their planning speeds: data with a source, edited here."""
+
+    list_display = ("code", "name", "speed_kmh", "needs_verification", "sort_order")
+    list_editable = ("speed_kmh", "needs_verification")
+    search_fields = ("code", "name", "aliases", "source")
+
+
+@admin.register(models.RoutingParameter)
+class RoutingParameterAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "value", "unit", "needs_verification")
+    list_editable = ("value", "needs_verification")
+    search_fields = ("code", "name", "source")
