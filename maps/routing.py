@@ -9,9 +9,9 @@ on the spheroid and the road class of the line it came from.
 `road_distances(origins, target)` is the one function other code calls. For each origin
 it answers a `RoadDistance`: metres and minutes, the distances each end was snapped to
 the road, and whether the answer is an estimate. It is set-based: one nearest-edge
-query for all points and one `pgr_dijkstraCost` many-to-many call from the target's
-edge ends to every origin's (undirected; a road is two-way), whatever the number of
-origins. `road_distances_many()` does the same for several targets at once.
+query for all points and one `pgr_dijkstraCost` call (by length, and one by time) over
+the pairs asked — each target's edge ends to its origins' edge ends — (undirected; a
+road is two-way), whatever the number of origins. `road_distances_many()` does the same for several targets at once.
 
 How an answer is made:
 - each point is snapped to the nearest point of the nearest edge (snap distance in
@@ -284,19 +284,26 @@ EDGES_BY_TIME = (
 )
 
 
-def _costs(edges_sql: str, starts: set[int], ends: set[int]) -> dict[tuple[int, int], float]:
-    """Least cost between every start node and every end node (undirected), one call."""
-    if not starts or not ends:
-        return {}
+def _costs(edges_sql: str, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], float]:
+    """Least cost of every (start node, end node) pair asked (undirected), in one call:
+    pgRouting runs one Dijkstra per start node and answers only the pairs asked."""
+    asked = {(int(a), int(b)) for a, b in pairs if a != b}
+    costs = {(a, b): 0.0 for a, b in pairs if a == b}
+    if not asked:
+        return costs
+    starts, ends = zip(*sorted(asked), strict=True)
     with connection.cursor() as cursor:
+        # The pairs go to pgRouting through a session-local table its inner query reads.
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS road_pairs (source bigint, target bigint)")
+        cursor.execute("DELETE FROM road_pairs")
         cursor.execute(
-            "SELECT start_vid, end_vid, agg_cost "
-            "FROM pgr_dijkstraCost(%s, %s::bigint[], %s::bigint[], directed => false)",
-            [edges_sql, sorted(starts), sorted(ends)],
+            "INSERT INTO road_pairs SELECT * FROM unnest(%s::bigint[], %s::bigint[])", [list(starts), list(ends)]
         )
-        costs = {(s, e): c for s, e, c in cursor.fetchall()}
-    for node in starts & ends:
-        costs[(node, node)] = 0.0
+        cursor.execute(
+            "SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCost(%s, %s, directed => false)",
+            [edges_sql, "SELECT source, target FROM road_pairs"],
+        )
+        costs.update({(s, e): c for s, e, c in cursor.fetchall()})
     return costs
 
 
@@ -333,16 +340,16 @@ def road_distances_many(requests: Sequence[tuple[Sequence[Point], Point]]) -> li
     snaps = _snap(coords) if network_loaded() else {}
     on_network = {i: s for i, s in snaps.items() if s.snap_m <= p["max_snap_m"]}
 
-    starts, ends = set(), set()
+    pairs = set()
     for t, origin_is in slots:
         if t in on_network:
             target = on_network[t]
-            live = [on_network[i] for i in origin_is if i in on_network]
-            if live:
-                starts |= {target.source, target.target}
-                ends |= {n for s in live for n in (s.source, s.target)}
-    by_length = _costs(EDGES_BY_LENGTH, starts, ends)
-    by_time = _costs(EDGES_BY_TIME, starts, ends)
+            for i in origin_is:
+                if i in on_network:
+                    origin = on_network[i]
+                    pairs |= {(b, a) for b in (target.source, target.target) for a in (origin.source, origin.target)}
+    by_length = _costs(EDGES_BY_LENGTH, pairs)
+    by_time = _costs(EDGES_BY_TIME, pairs)
 
     answers = []
     for t, origin_is in slots:
