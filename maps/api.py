@@ -12,6 +12,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inventory.permissions import sees_everything
 from maps.access import MAX_WITHIN_KM, as_data, parse_within_km, review
 from maps.routing import road_distances
 
@@ -22,7 +23,7 @@ class SeesEverything(BasePermission):
     """Finance, auditors and administrators: the road figures span every unit."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.sees_everything)
+        return sees_everything(request.user)
 
 
 def _point(text: str, name: str) -> Point:

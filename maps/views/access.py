@@ -11,14 +11,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review, sees_everything
 from inventory.views.common import xlsx_response
 from maps.access import DEFAULT_WITHIN_KM, MAX_WITHIN_KM, as_data, parse_within_km, review
 from maps.routing import ESTIMATE_LABEL, REASONS, network_loaded
 
 
 def _require_read(user):
-    if not (user.is_authenticated and user.sees_everything):
+    """The access review spans every commune: those who see the whole province."""
+    if not sees_everything(user):
         raise PermissionDenied
 
 

@@ -171,15 +171,15 @@ def test_road_distance_api_labels_estimates(client_as):
     assert not near["is_estimate"] and near["label"] == "" and near["road_m"] is not None
 
 
-def test_reallocation_ranks_by_road_and_labels_estimates(client_as):
+def test_reallocation_ranks_by_road_and_labels_estimates(client_as, demo_user):
     need = factories.need(kind=NeedKind.FLOOR_AREA, floor_area=Decimal(100))
-    found = candidates(need)
+    found = candidates(need, demo_user("demo-finance"))
     assert found and all(c.road is not None and c.distance_m == c.road.metres for c in found)
     page = client_as("demo-finance").get(reverse("maps:reallocation_need", args=[need.pk])).content.decode()
     assert 'data-testid="estimate"' not in page or any(c.road.is_estimate for c in found)
     HazardLayer.objects.filter(kind=LayerKind.ROAD).delete()
     build_network()
-    found = candidates(need)
+    found = candidates(need, demo_user("demo-finance"))
     assert found and all(c.road.is_estimate and c.road.reason == "no_network" for c in found)
     page = client_as("demo-finance").get(reverse("maps:reallocation_need", args=[need.pk])).content.decode()
     assert page.count('data-testid="estimate"') == len(found)
