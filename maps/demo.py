@@ -30,6 +30,10 @@ def demo_layers_present() -> bool:
     return HazardLayer.objects.filter(is_demo=True).exists()
 
 
+def demo_roads_present() -> bool:
+    return HazardLayer.objects.filter(is_demo=True, kind=LayerKind.ROAD).exists()
+
+
 @history_context(command="generate_demo_layers")
 @transaction.atomic
 def create_demo_layers() -> list[HazardLayer]:

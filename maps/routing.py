@@ -36,10 +36,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from inventory.geodata import check_lonlat
+from inventory.geodata import check_lonlat, reprojectable
 from maps.roads_data import UNKNOWN_CLASS
 
 # Why an answer is an estimate (codes, stable in the API) and what the page says.
@@ -217,9 +218,11 @@ class _Snap:
 def _points(points: Iterable[Point]) -> list[tuple[float, float]]:
     found = []
     for point in points:
-        check_lonlat(point)
         if point.srid not in (None, 4326):
+            if not reprojectable(point):
+                raise ValidationError(_("The coordinates must be numbers (not NaN or infinity)."), code="coordinates")
             point = point.transform(4326, clone=True)
+        check_lonlat(point)
         found.append((float(point.x), float(point.y)))
     return found
 

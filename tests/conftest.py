@@ -7,7 +7,7 @@ from django.core.management import call_command
 from inventory import demo
 from inventory.models import User
 from inventory.reference_data import load_province
-from maps.demo import create_demo_layers, demo_layers_present
+from maps.demo import create_demo_layers, create_demo_roads, demo_layers_present, demo_roads_present
 
 DEMO_SEED = 1
 
@@ -25,6 +25,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
             demo.generate(seed=DEMO_SEED)
         if not demo_layers_present():
             create_demo_layers()
+        elif not demo_roads_present():  # a test database kept from before the demo had roads
+            create_demo_roads()
     yield
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from inventory.permissions import can_review, sees_everything
+from inventory.spreadsheets import append
 from inventory.views.common import xlsx_response
 from maps.access import DEFAULT_WITHIN_KM, MAX_WITHIN_KM, as_data, parse_within_km, review
 from maps.routing import ESTIMATE_LABEL, REASONS, network_loaded
@@ -91,11 +92,13 @@ def _estimate(flag) -> str:
 
 def workbook(data: list[dict], within_km: float) -> bytes:
     """Three sheets: the ranked communes, every distance measured, the co-location
-    proposals; an estimate is labelled in its own column with its reason."""
+    proposals; an estimate is labelled in its own column with its reason. Text goes
+    through inventory.spreadsheets (a name never becomes a formula)."""
     book = Workbook()
     sheet = book.active
     sheet.title = _("Communes")
-    sheet.append(
+    append(
+        sheet,
         [
             _("rank"),
             _("commune code"),
@@ -108,10 +111,11 @@ def workbook(data: list[dict], within_km: float) -> bytes:
             _("estimates"),
             _("floor area in use (m²)"),
             _("co-location sites within %(km)s km") % {"km": within_km},
-        ]
+        ],
     )
     for r in data:
-        sheet.append(
+        append(
+            sheet,
             [
                 r["rank"],
                 r["commune_code"],
@@ -124,10 +128,11 @@ def workbook(data: list[dict], within_km: float) -> bytes:
                 _("some distances are estimates") if r["has_estimate"] else "",
                 r["needed_floor_area"],
                 len(r["colocation"]),
-            ]
+            ],
         )
     legs = book.create_sheet(_("Distances"))
-    legs.append(
+    append(
+        legs,
         [
             _("commune"),
             _("from"),
@@ -139,12 +144,13 @@ def workbook(data: list[dict], within_km: float) -> bytes:
             _("snapped at the start (m)"),
             _("snapped at the headquarters (m)"),
             _("straight line (km)"),
-        ]
+        ],
     )
     kinds = {"agency": _("agency site"), "former": _("former commune centre")}
     for r in data:
         for leg in r["legs"]:
-            legs.append(
+            append(
+                legs,
                 [
                     r["commune"],
                     leg["name"],
@@ -156,15 +162,17 @@ def workbook(data: list[dict], within_km: float) -> bytes:
                     leg["origin_snap_m"],
                     leg["target_snap_m"],
                     round(leg["straight_m"] / 1000, 2),
-                ]
+                ],
             )
     places = book.create_sheet(_("Co-location"))
-    places.append(
-        [_("commune"), _("site"), _("code"), _("available floor area (m²)"), _("road distance (km)"), _("estimate")]
+    append(
+        places,
+        [_("commune"), _("site"), _("code"), _("available floor area (m²)"), _("road distance (km)"), _("estimate")],
     )
     for r in data:
         for c in r["colocation"]:
-            places.append(
+            append(
+                places,
                 [
                     r["commune"],
                     c["name"],
@@ -172,7 +180,7 @@ def workbook(data: list[dict], within_km: float) -> bytes:
                     c["available_floor_area"],
                     round(c["metres"] / 1000, 2),
                     c["label"],
-                ]
+                ],
             )
     out = io.BytesIO()
     book.save(out)

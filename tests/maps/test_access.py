@@ -183,3 +183,16 @@ def test_reallocation_ranks_by_road_and_labels_estimates(client_as, demo_user):
     assert found and all(c.road.is_estimate and c.road.reason == "no_network" for c in found)
     page = client_as("demo-finance").get(reverse("maps:reallocation_need", args=[need.pk])).content.decode()
     assert page.count('data-testid="estimate"') == len(found)
+
+
+def test_a_name_like_a_formula_stays_text_in_the_workbook(client_as):
+    site = Premises.objects.filter(admin_unit__name="Phường Thành Vinh", status=PremisesStatus.OTHER_PUBLIC_USE).first()
+    if site is None:
+        site = factories.premises(
+            admin_unit=AdministrativeUnit.objects.get(level="commune", name="Phường Thành Vinh"),
+            status=PremisesStatus.OTHER_PUBLIC_USE,
+        )
+    Premises.objects.filter(pk=site.pk).update(name='=HYPERLINK("http://x","y")')
+    book = load_workbook(io.BytesIO(client_as("demo-finance").get(reverse("maps:access_xlsx")).content))
+    cells = [c for row in book.worksheets[1].iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -209,3 +209,13 @@ def test_speeds_are_data(grid):
 def test_hostile_coordinates_are_refused(grid, bad):
     with pytest.raises(ValidationError):
         road_distances([Point(*bad, srid=4326)], Point(*xy(0, 0), srid=4326))
+
+
+def test_points_in_another_reference_system_are_reprojected(grid):
+    graph = expected_graph()
+    a, b = xy(0, 0), xy(4, 4)
+    mercator = Point(*a, srid=4326).transform(3857, clone=True)
+    [answer] = road_distances([mercator], Point(*b, srid=4326))
+    assert answer.metres == pytest.approx(nx.dijkstra_path_length(graph, a, b, weight="length"), abs=1.0)
+    with pytest.raises(ValidationError):
+        road_distances([Point(1e300, 1e300, srid=3857)], Point(*b, srid=4326))
