@@ -6,7 +6,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -17,6 +17,28 @@ from maps.access import MAX_WITHIN_KM, as_data, parse_within_km, review
 from maps.routing import road_distances
 
 MAX_ORIGINS = 500
+ROAD = {
+    "metres": 3061.0,
+    "minutes": 7.5,
+    "is_estimate": False,
+    "label": "",
+    "reason": "",
+    "straight_m": 1992.5,
+    "road_m": 2561.5,
+    "origin_snap_m": 98.4,
+    "target_snap_m": 401.1,
+}
+ESTIMATE = {
+    "metres": 244139.3,
+    "minutes": 488.3,
+    "is_estimate": True,
+    "label": "ước tính",
+    "reason": "origin_off_network",
+    "straight_m": 174385.2,
+    "road_m": None,
+    "origin_snap_m": 9832.1,
+    "target_snap_m": 388.6,
+}
 
 
 class SeesEverything(BasePermission):
@@ -46,6 +68,7 @@ class RoadDistanceView(APIView):
             OpenApiParameter("to", OpenApiTypes.STR, required=True, description="lon,lat"),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[OpenApiExample("Road distances", value={"results": [ROAD, ESTIMATE]}, response_only=True)],
     )
     def get(self, request):
         sources = [s for s in (request.query_params.get("from") or "").split(";") if s.strip()]
@@ -73,6 +96,51 @@ class AccessReviewView(APIView):
             OpenApiParameter("order", OpenApiTypes.STR, enum=["worst", "average"]),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Access review",
+                value={
+                    "within_km": 5.0,
+                    "order": "worst",
+                    "results": [
+                        {
+                            "rank": 1,
+                            "commune_code": "17344",
+                            "commune": "Xã Nhân Hòa",
+                            "hq": "DEMO-TS-000231",
+                            "hq_name": "Trụ sở UBND xã Cẩm Sơn (cũ)",
+                            "hq_lon": 104.999888,
+                            "hq_lat": 18.984738,
+                            "worst_m": 85613.5,
+                            "worst_is_estimate": False,
+                            "average_m": 22981.3,
+                            "average_minutes": 53.2,
+                            "has_estimate": False,
+                            "needed_floor_area": 860.5,
+                            "legs": [
+                                {
+                                    "kind": "agency",
+                                    "name": "Trụ sở UBND xã Hùng Sơn (cũ)",
+                                    "premises": "DEMO-TS-000230",
+                                    "lon": 105.016567,
+                                    "lat": 18.99324,
+                                    **ROAD,
+                                }
+                            ],
+                            "colocation": [
+                                {
+                                    "premises": "DEMO-TS-000444",
+                                    "name": "Trung tâm Văn hóa (cũ)",
+                                    "available_floor_area": 3304.8,
+                                    **ROAD,
+                                }
+                            ],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
     )
     def get(self, request):
         try:

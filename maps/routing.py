@@ -179,10 +179,11 @@ def build_network() -> dict[str, int]:
               JOIN road_nodes nb ON nb.p = r.b
               CROSS JOIN LATERAL (
                 SELECT layer_id, class_id FROM road_lines l
-                 WHERE ST_DWithin(l.g, ST_LineInterpolatePoint(r.g, 0.5), 1e-9)
+                 WHERE ST_DWithin(l.g, ST_LineInterpolatePoint(r.g, 0.5), %(grid)s)
                  ORDER BY l.rank LIMIT 1
               ) l
-            """
+            """,
+            {"grid": NODE_GRID},
         )
         edges = cursor.rowcount
         cursor.execute("SELECT count(*) FROM road_nodes")
