@@ -35,6 +35,7 @@ from maps.routing import RoadDistance, road_distances_many
 
 IN_USE = (PremisesStatus.IN_USE_HQ, PremisesStatus.OTHER_PUBLIC_USE)
 DEFAULT_WITHIN_KM = 5
+MIN_WITHIN_KM = 0.001  # one metre
 MAX_WITHIN_KM = 200
 COLOCATION_SHOWN = 3
 
@@ -180,12 +181,12 @@ def review(user, within_km: float = DEFAULT_WITHIN_KM, order: str = "worst") -> 
 
 
 def parse_within_km(value) -> float:
-    """The co-location distance from a query string: a finite number of km, more than 0
-    and at most MAX_WITHIN_KM; DEFAULT_WITHIN_KM when not given. ValueError otherwise."""
+    """The co-location distance from a query string: a finite number of km from
+    MIN_WITHIN_KM to MAX_WITHIN_KM; DEFAULT_WITHIN_KM when not given. ValueError otherwise."""
     if value in (None, ""):
         return float(DEFAULT_WITHIN_KM)
     number = float(str(value).strip().replace(",", "."))
-    if not math.isfinite(number) or not 0 < number <= MAX_WITHIN_KM:
+    if not math.isfinite(number) or not MIN_WITHIN_KM <= number <= MAX_WITHIN_KM:
         raise ValueError(value)
     return number
 

@@ -2,6 +2,8 @@
 access review. Every distance carries `is_estimate`, its `label` ("estimate") and the
 `reason` when no road joins the two places."""
 
+import re
+
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -12,11 +14,21 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inventory.api.views import ApiView
 from inventory.permissions import sees_everything
-from maps.access import MAX_WITHIN_KM, as_data, parse_within_km, review
+from maps.access import MAX_WITHIN_KM, MIN_WITHIN_KM, as_data, parse_within_km, review
 from maps.routing import road_distances
 
 MAX_ORIGINS = 500
+# A point as a client writes it: longitude,latitude in decimal degrees, in range by the
+# pattern itself (the schema says it, and the view holds requests to it).
+LON = r"-?(?:180(?:\.0{1,10})?|(?:1[0-7]\d|\d{1,2})(?:\.\d{1,10})?)"
+LAT = r"-?(?:90(?:\.0{1,10})?|\d{1,2}(?:\.\d{1,10})?)"
+POINT = rf"{LON},{LAT}"
+ONE_POINT = rf"^{POINT}$"
+POINTS = rf"^{POINT}(?:;{POINT}){{0,{MAX_ORIGINS - 1}}}$"
+ORDERS = ("worst", "average")
+WITHIN_KM = {"type": "number", "minimum": MIN_WITHIN_KM, "maximum": MAX_WITHIN_KM}
 ROAD = {
     "metres": 3061.0,
     "minutes": 7.5,
@@ -48,36 +60,40 @@ class SeesEverything(BasePermission):
         return sees_everything(request.user)
 
 
-def _point(text: str, name: str) -> Point:
-    try:
-        lon, lat = (float(part) for part in text.split(","))
-        point = Point(lon, lat, srid=4326)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({name: _("Give a point as longitude,latitude.")}) from exc
-    return point
+def _points(text, name: str, pattern: str) -> list[Point]:
+    if not isinstance(text, str) or not re.fullmatch(pattern, text):
+        raise ValidationError({name: _("Give points as longitude,latitude in degrees, separated by “;”.")})
+    return [Point(*(float(n) for n in pair.split(",")), srid=4326) for pair in text.split(";")]
 
 
-class RoadDistanceView(APIView):
-    """Road distance and travel time from each `from` point to the `to` point."""
+class RoadDistanceView(ApiView, APIView):
+    """Road distance and travel time from each `from` point to the `to` point (up to 500
+    points), each an estimate, labelled with its reason, where no road joins them."""
 
     permission_classes = [IsAuthenticated, SeesEverything]
+    refuses_some_roles = True  # a commune declarant: 403
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="lon,lat[;lon,lat...]"),
-            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="lon,lat"),
+            OpenApiParameter(
+                "from",
+                {"type": "string", "pattern": POINTS},
+                required=True,
+                description="lon,lat[;lon,lat...] in degrees (EPSG:4326), up to 500 points",
+            ),
+            OpenApiParameter(
+                "to",
+                {"type": "string", "pattern": ONE_POINT},
+                required=True,
+                description="lon,lat in degrees (EPSG:4326)",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT},
         examples=[OpenApiExample("Road distances", value={"results": [ROAD, ESTIMATE]}, response_only=True)],
     )
     def get(self, request):
-        sources = [s for s in (request.query_params.get("from") or "").split(";") if s.strip()]
-        if not sources or not request.query_params.get("to"):
-            raise ValidationError({"from": _("Give from=lon,lat and to=lon,lat.")})
-        if len(sources) > MAX_ORIGINS:
-            raise ValidationError({"from": _("At most %(n)s points at a time.") % {"n": MAX_ORIGINS}})
-        origins = [_point(s, "from") for s in sources]
-        target = _point(request.query_params["to"], "to")
+        origins = _points(request.query_params.get("from"), "from", POINTS)
+        [target] = _points(request.query_params.get("to"), "to", ONE_POINT)
         try:
             answers = road_distances(origins, target)
         except DjangoValidationError as exc:
@@ -85,15 +101,26 @@ class RoadDistanceView(APIView):
         return Response({"results": [a.as_dict() for a in answers]})
 
 
-class AccessReviewView(APIView):
-    """The access and co-location review of every new commune, ranked."""
+class AccessReviewView(ApiView, APIView):
+    """The access and co-location review of every new commune, ranked by the worst road
+    distance to its main headquarters (or the average); estimates labelled."""
 
     permission_classes = [IsAuthenticated, SeesEverything]
+    refuses_some_roles = True  # a commune declarant: 403
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("within_km", OpenApiTypes.NUMBER, description="co-location distance (km)"),
-            OpenApiParameter("order", OpenApiTypes.STR, enum=["worst", "average"]),
+            OpenApiParameter(
+                "within_km",
+                WITHIN_KM,
+                description="co-location distance by road, km (0.001 to 200; default 5)",
+            ),
+            OpenApiParameter(
+                "order",
+                OpenApiTypes.STR,
+                enum=list(ORDERS),
+                description="rank by the worst distance (default) or the average",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT},
         examples=[
@@ -152,6 +179,8 @@ class AccessReviewView(APIView):
                     % {"max": MAX_WITHIN_KM}
                 }
             ) from exc
-        order = "average" if request.query_params.get("order") == "average" else "worst"
+        order = request.query_params.get("order") or "worst"
+        if order not in ORDERS:
+            raise ValidationError({"order": _("Rank by “worst” or “average”.")})
         rows = review(request.user, within_km=within_km, order=order)
         return Response({"within_km": within_km, "order": order, "results": as_data(rows)})
