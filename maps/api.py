@@ -23,7 +23,7 @@ MAX_ORIGINS = 500
 # A point as a client writes it: longitude,latitude in decimal degrees, in range by the
 # pattern itself (the schema says it, and the view holds requests to it).
 LON = r"-?(?:180(?:\.0{1,10})?|(?:1[0-7]\d|\d{1,2})(?:\.\d{1,10})?)"
-LAT = r"-?(?:90(?:\.0{1,10})?|\d{1,2}(?:\.\d{1,10})?)"
+LAT = r"-?(?:90(?:\.0{1,10})?|[1-8]?\d(?:\.\d{1,10})?)"
 POINT = rf"{LON},{LAT}"
 ONE_POINT = rf"^{POINT}$"
 POINTS = rf"^{POINT}(?:;{POINT}){{0,{MAX_ORIGINS - 1}}}$"
