@@ -12,11 +12,14 @@ GEOMETRY = "_geojson"
 ORDER = "_ord"
 
 
-def feature_collection(queryset, fields, geometry: str = "location", members: dict | None = None) -> str:
+def feature_collection(
+    queryset, fields, geometry="location", members: dict | None = None, precision: int = 7
+) -> str:
     """The rows of `queryset` (in its order) as a FeatureCollection, as text: `fields`
     become the properties (foreign keys as ids, named like the field), `geometry` (a
-    field path) the geometry; `members` are added at the top level (links, counts...)."""
-    geojson = Func(geometry, Value(7), function="ST_AsGeoJSON", output_field=TextField())
+    field path or a geometry expression) the geometry, with `precision` decimals;
+    `members` are added at the top level (links, counts...)."""
+    geojson = Func(geometry, Value(precision), Value(0), function="ST_AsGeoJSON", output_field=TextField())
     rows = queryset.values(*fields, **{GEOMETRY: geojson})
     try:
         sql, params = rows.query.sql_with_params()

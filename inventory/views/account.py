@@ -1,4 +1,5 @@
-"""The user's own page: who they are, and their API token (made and revoked here)."""
+"""The user's own page: who they are, their API token and their GIS password (made and
+revoked here)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from inventory.models import GisPassword
+
 
 @login_required
 def account(request):
+    return _page(request)
+
+
+def _page(request, new_gis_password=None):
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "inventory/account.html", {"token": token})
+    gis_password = GisPassword.objects.filter(user=request.user).active().first()
+    return render(
+        request,
+        "inventory/account.html",
+        {"token": token, "gis_password": gis_password, "new_gis_password": new_gis_password},
+    )
 
 
 @login_required
@@ -29,4 +41,23 @@ def token_create(request):
 def token_revoke(request):
     Token.objects.filter(user=request.user).delete()
     messages.success(request, _("The API token was revoked."))
+    return redirect("inventory:account")
+
+
+@login_required
+@require_POST
+def gis_password_create(request):
+    """A new GIS password, shown on this one response only (only its hash is kept); any
+    previous one stops working."""
+    secret = GisPassword.issue(request.user)
+    response = _page(request, new_gis_password=secret)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def gis_password_revoke(request):
+    GisPassword.revoke(request.user)
+    messages.success(request, _("The GIS password was revoked."))
     return redirect("inventory:account")
