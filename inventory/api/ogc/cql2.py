@@ -81,6 +81,8 @@ def parse(text: str, lang: str | None):
         node = parse_json(json.loads(text)) if lang == JSON else parse_text(text)
     except FilterError:
         raise
+    except RecursionError:
+        raise FilterError(_("The filter is too long.")) from None
     except Exception:  # lark's and json's errors alike: the client's text is not CQL2
         raise FilterError(_("The filter is not valid %(lang)s.") % {"lang": lang}) from None
     if _count(node) > MAX_NODES:
@@ -88,12 +90,19 @@ def parse(text: str, lang: str | None):
     return node
 
 
-def _count(node) -> int:
-    if isinstance(node, ast.Node):
-        return 1 + sum(_count(n) for n in node.get_sub_nodes())
-    if isinstance(node, list):
-        return sum(_count(n) for n in node)
-    return 1
+def _count(root) -> int:
+    """Nodes of the tree, counted without recursion (a deep tree must not exhaust the stack)."""
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, ast.Node):
+            stack.extend(node.get_sub_nodes())
+        elif isinstance(node, list):
+            stack.extend(node)
+        if count > MAX_NODES:
+            break
+    return count
 
 
 class Translator:
@@ -162,10 +171,11 @@ class Translator:
     def _unwrap(self, node):
         """(node, casei, accenti): CASEI() and ACCENTI() around a property or a literal."""
         casei = accenti = False
-        while isinstance(node, ast.Function) and node.name.lower() in ("casei", "accenti"):
+        # pygeofilter's text parser names CASEI `lower`; its JSON parser keeps `casei`.
+        while isinstance(node, ast.Function) and node.name.lower() in ("casei", "lower", "accenti"):
             if len(node.arguments) != 1:
                 raise FilterError(_("%(f)s takes one argument.") % {"f": node.name.upper()})
-            casei |= node.name.lower() == "casei"
+            casei |= node.name.lower() in ("casei", "lower")
             accenti |= node.name.lower() == "accenti"
             node = node.arguments[0]
         return node, casei, accenti
@@ -264,17 +274,19 @@ class Translator:
             raise FilterError(_("LIKE compares a text property with a quoted pattern."))
         casei |= node.nocase or pcase
         accenti |= pacc
-        # The pattern becomes a regular expression: % any run, _ one character, others literal.
+        # The pattern becomes a regular expression: CQL2's % any run, _ one character,
+        # backslash escapes the next; everything else literal (pygeofilter's text parser
+        # would take `.` for one character, as ECQL does).
         regex, escape = "^", False
         for char in unicodedata.normalize("NFC", pattern):
             if escape:
                 regex += re.escape(char)
                 escape = False
-            elif char == node.escapechar:
+            elif char == "\\":
                 escape = True
-            elif char == node.wildcard:
+            elif char == "%":
                 regex += ".*"
-            elif char == node.singlechar:
+            elif char == "_":
                 regex += "."
             else:
                 regex += re.escape(char)
@@ -348,4 +360,7 @@ def _numbers(pairs):
 
 def to_q(text: str, lang: str | None, queryables: list[Queryable], filter_crs: crs_module.Crs) -> Q:
     """The `Q` of a `filter` parameter (/req/filter/filter-param)."""
-    return Translator(queryables, filter_crs).q(parse(text, lang))
+    try:
+        return Translator(queryables, filter_crs).q(parse(text, lang))
+    except RecursionError:
+        raise FilterError(_("The filter is too long.")) from None
