@@ -3,8 +3,8 @@
 QGIS 3.22's OAPIF provider sends no custom header and authenticates only through its auth
 manager, whose methods include HTTP Basic; so /ogc/ accepts `Authorization: Basic` with
 the user name and the user's GIS password (`GisPassword`, made on the account page). The
-login password is never accepted here. Outside DEBUG the credential is refused over plain
-HTTP, so it only ever travels encrypted."""
+login password is never accepted here. With `GIS_PASSWORD_HTTPS_ONLY` (on unless DEBUG) the
+credential is refused over plain HTTP, so it only ever travels encrypted."""
 
 import base64
 import binascii
@@ -25,7 +25,7 @@ class GisBasicAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid Basic header."))
-        if not (request.is_secure() or settings.DEBUG):
+        if settings.GIS_PASSWORD_HTTPS_ONLY and not request.is_secure():
             raise exceptions.AuthenticationFailed(_("The GIS password is only accepted over HTTPS."))
         try:
             username, _sep, secret = base64.b64decode(header[1], validate=True).decode("utf-8").partition(":")

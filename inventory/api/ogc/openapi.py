@@ -27,7 +27,12 @@ def definition(base: str) -> dict:
         "401": {"description": "Log in (GIS password, API token or session)."},
         "404": {"description": "No such collection or feature."},
     }
-    page = {"get": {"parameters": [f], "responses": json_ok}}
+    # Carried by GIS clients from the connection URL to every request; used by the items only.
+    carried = [
+        _param(name, "Used by the features; ignored here (GIS clients send it with every request).", {"type": "string"})
+        for name in ("filter", "filter-lang", "filter-crs", "crs", "bbox", "bbox-crs")
+    ]
+    page = {"get": {"parameters": [f, *carried], "responses": json_ok}}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Nghệ An public premises and assets — OGC API – Features", "version": "1.0"},
@@ -40,15 +45,23 @@ def definition(base: str) -> dict:
         },
         "security": [{}, {"gisPassword": []}, {"token": []}],
         "paths": {
-            "/": {"get": {"operationId": "getLandingPage", "parameters": [f], "responses": json_ok}},
-            "/conformance": {"get": {"operationId": "getConformance", "parameters": [f], "responses": json_ok}},
-            "/api": {"get": {"operationId": "getApi", "responses": {"200": {"description": "This document"}}}},
+            "/": {"get": {"operationId": "getLandingPage", **page["get"]}},
+            "/conformance": {"get": {"operationId": "getConformance", **page["get"]}},
+            "/api": {"get": {"operationId": "getApi", **page["get"]}},
             "/collections": {"get": {"operationId": "getCollections", **page["get"]}},
             "/collections/{collectionId}": {
-                "get": {"operationId": "describeCollection", "parameters": [collection_id, f], "responses": json_ok}
+                "get": {
+                    "operationId": "describeCollection",
+                    "parameters": [collection_id, *page["get"]["parameters"]],
+                    "responses": json_ok,
+                }
             },
             "/collections/{collectionId}/queryables": {
-                "get": {"operationId": "getQueryables", "parameters": [collection_id, f], "responses": json_ok}
+                "get": {
+                    "operationId": "getQueryables",
+                    "parameters": [collection_id, *page["get"]["parameters"]],
+                    "responses": json_ok,
+                }
             },
             "/collections/{collectionId}/items": {
                 "get": {

@@ -59,9 +59,14 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
     "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
 ]
-ITEMS_PARAMETERS = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "filter", "filter-lang", "filter-crs"}
-ITEM_PARAMETERS = {"f", "crs"}
-PAGE_PARAMETERS = {"f"}
+# QGIS 3.22 sends the query string of a connection's URL (`…/ogc?filter=…&bbox-crs=…`) with
+# every request it makes (landing page, API, collection, items): so the other pages take
+# these parameters too and ignore them (their definition says so), and a GIS user can
+# give a CQL2 filter or a VN-2000 box that the client itself cannot express.
+CARRIED = {"filter", "filter-lang", "filter-crs", "crs", "bbox", "bbox-crs"}
+ITEMS_PARAMETERS = {"f", "limit", "offset", *CARRIED}
+ITEM_PARAMETERS = {"f", *CARRIED}
+PAGE_PARAMETERS = {"f", *CARRIED}
 
 
 class _FirstRenderer(BaseContentNegotiation):
