@@ -9,6 +9,7 @@ new column of a model (a note, a person, a phone) never reaches the public by it
 import django_filters as filters
 from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
@@ -153,7 +154,7 @@ def stage_history(premises) -> list[dict]:
     history, last = [], None
     for created_at, status in events:
         if status != last:
-            history.append({"date": created_at.date(), "status": str(PremisesStatus(status).label)})
+            history.append({"date": timezone.localdate(created_at), "status": str(PremisesStatus(status).label)})
             last = status
     return history
 

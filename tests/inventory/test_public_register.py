@@ -151,6 +151,14 @@ def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data
         "site": client.get(f"/cong-khai/co-so/{site.code}/"),
         "csv": client.get("/cong-khai/danh-sach.csv"),
         "geojson": client.get("/cong-khai/danh-sach.geojson"),
+        "ogc items": client.get("/ogc/collections/public-sites/items"),
+        "ogc item": client.get(f"/ogc/collections/public-sites/items/{site.code}"),
+        "ogc items in VN-2000": client.get(
+            "/ogc/collections/public-sites/items", {"crs": "http://www.opengis.net/def/crs/EPSG/0/9208"}
+        ),
+        "ogc html": client.get("/ogc/collections/public-sites/items", {"f": "html"}),
+        "ogc item html": client.get(f"/ogc/collections/public-sites/items/{site.code}", {"f": "html"}),
+        "ogc queryables": client.get("/ogc/collections/public-sites/queryables"),
     }
     for name, response in pages.items():
         assert response.status_code == 200, name
@@ -172,6 +180,19 @@ def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data
         assert list(feature["properties"]) == EXPECTED_COLUMNS
     [feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
     assert feature["geometry"] == {"type": "Point", "coordinates": [105.66, 18.675]}
+    # The public OGC collection: the same allow-list, the site's code as the feature id.
+    ogc = json.loads(pages["ogc items"].content)
+    for feature in ogc["features"]:
+        assert set(feature) == {"type", "id", "geometry", "properties"}
+        assert list(feature["properties"]) == EXPECTED_COLUMNS
+    [public_feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
+    [feature] = [f for f in ogc["features"] if f["id"] == site.code]
+    assert feature["properties"]["decision_number"] == "45/QĐ-UBND"
+    assert feature["properties"]["intended_use"] == "Y tế"
+    assert feature["properties"]["land_area"] == "2500.00"
+    assert feature["properties"] == public_feature["properties"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [105.66, 18.675]}
+    assert json.loads(pages["ogc item"].content)["properties"] == feature["properties"]
     page_text = pages["site"].content.decode()
     # The site page: its decision, plan use, stage history, counts of interest, the public photo only.
     assert "45/QĐ-UBND" in page_text
@@ -253,6 +274,8 @@ def test_a_site_not_published_is_404_everywhere(world):
     site, other = world["site"], world["unpublished"]
     assert client.get(f"/cong-khai/co-so/{other.code}/").status_code == 404
     assert client.get("/cong-khai/co-so/nope/").status_code == 404
+    assert client.get(f"/ogc/collections/public-sites/items/{other.code}").status_code == 404
+    assert all(f["id"] != other.code for f in client.get("/ogc/collections/public-sites/items").json()["features"])
     # A photo not chosen for the listing, or named under another site, is 404.
     assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['hidden'].pk}/").status_code == 404
     assert client.get(f"/cong-khai/co-so/{other.code}/anh/{world['shown'].pk}/").status_code == 404
@@ -263,6 +286,7 @@ def test_a_site_not_published_is_404_everywhere(world):
     assert client.get(f"/cong-khai/co-so/{site.code}/").status_code == 404
     assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['shown'].pk}/").status_code == 404
     assert all(r[0] != site.code for r in csv_rows(client.get("/cong-khai/danh-sach.csv"))[1:])
+    assert client.get(f"/ogc/collections/public-sites/items/{site.code}").status_code == 404
     assert json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"] == [] or all(
         f["properties"]["code"] != site.code
         for f in json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"]
