@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from inventory.models import GisPassword
+from inventory.services.tokens import issue_token, revoke_token, token_of
 
 
 @login_required
@@ -17,12 +17,11 @@ def account(request):
 
 
 def _page(request, new_gis_password=None):
-    token = Token.objects.filter(user=request.user).first()
     gis_password = GisPassword.objects.filter(user=request.user).active().first()
     return render(
         request,
         "inventory/account.html",
-        {"token": token, "gis_password": gis_password, "new_gis_password": new_gis_password},
+        {"token": token_of(request.user), "gis_password": gis_password, "new_gis_password": new_gis_password},
     )
 
 
@@ -30,8 +29,7 @@ def _page(request, new_gis_password=None):
 @require_POST
 def token_create(request):
     """A new token; any previous one stops working."""
-    Token.objects.filter(user=request.user).delete()
-    Token.objects.create(user=request.user)
+    issue_token(request.user)
     messages.success(request, _("A new API token was made; the previous one no longer works."))
     return redirect("inventory:account")
 
@@ -39,7 +37,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request):
-    Token.objects.filter(user=request.user).delete()
+    revoke_token(request.user)
     messages.success(request, _("The API token was revoked."))
     return redirect("inventory:account")
 
