@@ -39,6 +39,12 @@ class Layer:
     geometry_format: str
     queryables: list = field(default_factory=list)
     public: bool = False  # readable without a login
+    # The same rows without the annotations (and their joins), for numberMatched; the
+    # queryables' paths name model fields, so a filter means the same on both.
+    counted: object = None
+
+    def rows_to_count(self, user):
+        return (self.counted or self.rows)(user)
 
     def all_queryables(self) -> list[Queryable]:
         return [*self.queryables, Queryable("geometry", "geometry", self.geometry, format=self.geometry_format)]
@@ -159,6 +165,7 @@ LAYERS = {
             "location",
             "geometry-point",
             PREMISES_QUERYABLES,
+            counted=lambda user: Premises.objects.visible_to(user),
         ),
         Layer(
             "houses",
@@ -182,6 +189,7 @@ LAYERS = {
                 _n("remaining_value"),
                 _s("condition", enum=_choices(Condition)),
             ],
+            counted=lambda user: House.objects.visible_to(user).filter(premises__deleted_at__isnull=True),
         ),
         Layer(
             "assets",
@@ -210,6 +218,7 @@ LAYERS = {
                 _n("remaining_value"),
                 _d("in_use_date"),
             ],
+            counted=lambda user: Asset.objects.visible_to(user),
         ),
         Layer(
             "handling-records",
@@ -252,6 +261,7 @@ LAYERS = {
                 _d("end_date"),
                 _s("decision_ref"),
             ],
+            counted=lambda user: SitePlan.objects.visible_to(user),
         ),
         Layer(
             "units",

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -275,13 +276,24 @@ class Items(OgcView):
     def get(self, request, key):
         layer = self.layer(key)
         limit, offset, out_crs, box, condition = self.arguments(request, layer)
-        rows = layer.rows(request.user)  # the scope first ...
-        if box is not None:
-            rows = rows.filter(**{f"{layer.geometry}__intersects": box})
-        if condition is not None:
-            rows = rows.filter(condition)  # ... then the filter narrows it
-        rows = rows.order_by("code" if layer.public else "id")
-        matched = rows.count()
+        with transaction.atomic():
+            return self.respond(request, layer, key, limit, offset, out_crs, box, condition)
+
+    def respond(self, request, layer, key, limit, offset, out_crs, box, condition):
+        # A filtered count looks costly to the planner (ST_Intersects, LIKE on every row), and
+        # PostgreSQL would JIT-compile it: measured at about 1 s of compiling for a 0.1 s scan
+        # of 10^5 sites. No query here runs long enough to win that back.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+        def narrowed(rows):
+            # The scope first (`rows` come from visible_to) ... then bbox and filter narrow it.
+            if box is not None:
+                rows = rows.filter(**{f"{layer.geometry}__intersects": box})
+            return rows.filter(condition) if condition is not None else rows
+
+        rows = narrowed(layer.rows(request.user)).order_by("code" if layer.public else "id")
+        matched = narrowed(layer.rows_to_count(request.user)).count()
         page = rows[offset : offset + limit]
         returned = min(limit, max(0, matched - offset))
         query = {k: v for k, v in request.GET.items() if k not in ("offset", "f")}
