@@ -130,14 +130,15 @@ class DeclarationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        payload = self.to_payload()
+        # Every error in one round: the fields that failed above are left out and the
+        # record's rules still run on the others (each field keeps its first error).
+        failed = set(self.errors)
+        payload = {name: value for name, value in self.to_payload().items() if name not in failed}
         if self.record is not None:
             payload["code"] = self.record.code
         elif self.item is not None:
             payload["code"] = self.item.code
-        elif not payload.get("code"):
+        elif not payload.get("code") and payload.get("agency"):
             agency = P.Lookups().get("agency", payload["agency"])
             payload["code"] = services.new_code(self.target, agency)
         lookups = P.Lookups(
@@ -150,16 +151,22 @@ class DeclarationForm(forms.Form):
         )
         try:
             instance = P.build(self.target, payload, base=self.record, lookups=lookups)
+        except ValidationError as exc:
+            self._add_model_errors(exc, failed)
+            return cleaned
+        try:
             P.validate(instance, self.target)
         except ValidationError as exc:
-            self._add_model_errors(exc)
-            return cleaned
+            self._add_model_errors(exc, failed | ({"code"} if "agency" in failed else set()))
         self.check_instance(instance, cleaned)
-        self.payload = payload
+        if not self.errors:
+            self.payload = payload
         return cleaned
 
-    def _add_model_errors(self, exc: ValidationError) -> None:
+    def _add_model_errors(self, exc: ValidationError, failed=frozenset()) -> None:
         for name, messages in exc.message_dict.items():
+            if name in failed:
+                continue
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
 
@@ -188,11 +195,18 @@ class PremisesForm(DeclarationForm):
         self.fields["location"].required = False
         unit = self.user.admin_unit
         if unit is not None:
-            # Open the map on the user's own commune, close enough to place a building.
+            # Open the map on the user's own commune, close enough to place a building;
+            # a point field: only the pin tool (no line or polygon tools).
             self.fields["location"].widget = MapWidget(
-                attrs={"settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14}}
+                attrs={
+                    "geom_type": LonLatPointField.geom_type,
+                    "settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14},
+                }
             )
         self.needs_confirmation = False
+        # The building fields a building needs (payload.validate), marked on the form.
+        when = _("required with a building: floor area or footprint given")
+        self.required_when = {name: when for name in P.BUILDING_REQUIRED if name in self.fields}
 
     def clean(self):
         lat, lon = self.data.get("latitude"), self.data.get("longitude")
@@ -213,6 +227,8 @@ class PremisesForm(DeclarationForm):
         return super().clean()
 
     def check_instance(self, instance, cleaned) -> None:
+        if "location" in self.errors or "agency" in self.errors:
+            return
         warning = P.location_warning(instance)
         if warning and not cleaned.get("confirm_location"):
             self.needs_confirmation = True
@@ -364,6 +380,7 @@ class SitePlanApproveForm(VersionedForm):
         help_text=_("Number and date of the decision or letter approving the plan."),
     )
 
+
 # -- the handling procedure (requests, review, decision) ---------------------------------
 class RequestForm(forms.Form):
     """A handling request (form 01/TSC-XLTS): the holding agency, its grounds, the
@@ -451,7 +468,6 @@ class DecisionForm(VersionedForm):
 
     def clean_document(self):
         return checked_decision_pdf(self.cleaned_data.get("document"))
-
 
 
 class InterestForm(forms.ModelForm):
