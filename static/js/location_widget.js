@@ -176,6 +176,7 @@
       if (input) { input.addEventListener("input", fromFields); input.addEventListener("change", fromFields); }
     });
     if (locateButton) { locateButton.addEventListener("click", locate); }
+    box.locationMap = map; // for other scripts (and tests): the map this widget drives
     box.setAttribute("data-ready", "true");
   }
 
