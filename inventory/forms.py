@@ -204,6 +204,8 @@ class PremisesForm(DeclarationForm):
                 }
             )
         self.needs_confirmation = False
+        # Fields shown with the map, in this order (the form template's location box).
+        self.location_group = [name for name in ("latitude", "longitude", "confirm_location") if name in self.fields]
         # The building fields a building needs (payload.validate), marked on the form.
         when = _("required with a building: floor area or footprint given")
         self.required_when = {name: when for name in P.BUILDING_REQUIRED if name in self.fields}

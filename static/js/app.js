@@ -60,11 +60,17 @@
       var form = pending;
       pending = null;
       if (!form || dialog.returnValue !== "ok") { return; }
+      // The flag lets this one submit event through (requestSubmit dispatches it at once)
+      // and is gone afterwards, so the page, if shown again (back button), asks again.
       form.dataset.confirmed = "yes";
-      if (typeof form.requestSubmit === "function") {
-        form.requestSubmit(pendingSubmitter || undefined);
-      } else {
-        form.submit();
+      try {
+        if (typeof form.requestSubmit === "function") {
+          form.requestSubmit(pendingSubmitter || undefined);
+        } else {
+          form.submit();
+        }
+      } finally {
+        delete form.dataset.confirmed;
       }
     });
   }
