@@ -116,7 +116,9 @@ def open_records(cleanup, django_db_blocker):
         cleanup["declarations"].add(item.declaration_id)
         site = (
             Premises.objects.visible_to(declarant)
-            .filter(status=PremisesStatus.SURPLUS, handling_records__isnull=True, agency__is_active=True)
+            # demo data: its handling lines may be deleted afterwards; the last such site,
+            # the handling request flow takes the first
+            .filter(status=PremisesStatus.SURPLUS, handling_records__isnull=True, agency__is_active=True, is_demo=True)
             .order_by("-pk")
             .first()
         )
