@@ -64,8 +64,37 @@
     marker.on("dragend", function () {
       var at = marker.getLatLng();
       field.store.save(field.drawnItems);
+      checkPlace(at.lat, at.lng);
       writeFields(at.lat, at.lng);
     });
+  }
+
+  /* Ask the server whether this place needs confirming (outside the commune, far from its
+     centre) and show the answer above the map; the form's error about the previous place
+     is hidden once the pin has moved. Without a connection nothing is shown: the form
+     checks again when it is sent. */
+  var checkTimer = null;
+  var checkUrl = box.getAttribute("data-check-url");
+  var warningBox = box.querySelector(".location-warning");
+  var starting = false;
+  function checkPlace(lat, lon) {
+    if (starting) { return; } // the place the form was sent with: its answer is on the page
+    var stale = box.querySelector(".location-error");
+    if (stale) { stale.hidden = true; }
+    if (!checkUrl || !warningBox || typeof fetch !== "function") { return; }
+    var agency = document.getElementById("id_agency");
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(function () {
+      var query = "?lat=" + encodeURIComponent(format(lat)) + "&lon=" + encodeURIComponent(format(lon)) +
+        "&agency=" + encodeURIComponent(agency ? agency.value : "");
+      fetch(checkUrl + query, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : {warning: null}; })
+        .then(function (answer) {
+          warningBox.textContent = answer.warning || "";
+          warningBox.hidden = !answer.warning;
+        })
+        .catch(function () { warningBox.hidden = true; });
+    }, 250);
   }
 
   function writeFields(lat, lon) {
@@ -90,6 +119,7 @@
       watch(marker);
     }
     field.store.save(field.drawnItems);
+    checkPlace(lat, lon);
     if (!fromFields) {
       writeFields(lat, lon);
     } else {
@@ -152,7 +182,9 @@
         lonInput.value = format(at.lng);
       }
     } else {
+      starting = true;
       fromFields(); // coordinates typed before the map was ready, or sent back with an error
+      starting = false;
     }
     map.on("click", function (event) {
       if (drawing()) { return; }
@@ -164,6 +196,7 @@
       if (!marker) { return; }
       watch(marker);
       var where = marker.getLatLng();
+      checkPlace(where.lat, where.lng);
       writeFields(where.lat, where.lng);
     });
     map.on("draw:deleted", function () {

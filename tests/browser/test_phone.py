@@ -271,6 +271,18 @@ def test_a_tap_and_the_phone_position_place_the_pin_and_fill_the_coordinates(bro
     )
     assert pin(page) == pytest.approx([18.68, 105.65], abs=1e-9)
 
+    # The place is checked as the pin moves: far from the commune, a warning beside the map.
+    warning = page.locator("[data-testid=location-warning]")
+    page.fill("#id_latitude", "19.05")
+    page.fill("#id_longitude", "104.88")
+    warning.wait_for(state="visible")
+    assert "Phường Thành Vinh" in warning.inner_text()
+    assert page.evaluate(COVERED_JS) == []
+    shot(page, "far-from-the-commune")
+    page.fill("#id_latitude", "18.68")
+    page.fill("#id_longitude", "105.65")
+    warning.wait_for(state="hidden")
+
     # 3. "Vị trí của tôi": the phone's position, with its accuracy.
     page.click("[data-testid=my-location]")
     page.wait_for_function("() => document.querySelector('#id_latitude').value === '18.6734567'")
