@@ -125,7 +125,14 @@
     });
   }
 
+  /* Long boxes (the map's filters) start folded on a phone, open on a wide screen. */
+  function foldOnPhone() {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 700px)").matches) { return; }
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (box) { box.open = false; });
+  }
+
   function start() {
+    foldOnPhone();
     setUpMenu();
     setUpConfirm();
     setUpErrorSummary();

@@ -29,7 +29,7 @@ COVERED_JS = """() => {
   const found = [];
   const selector = 'label, legend, .field-error, .error-summary, .warning, .error, [role=alert], .location-status';
   for (const el of document.querySelectorAll(selector)) {
-    if (el.closest('.leaflet-container') || el.closest('[hidden]')) continue;
+    if (el.closest('.leaflet-container') || !el.checkVisibility()) continue;  // not shown: not covered
     el.scrollIntoView({block: 'center'});
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
