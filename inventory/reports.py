@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.choices import PLAN_PREMISES_STATUSES, HandlingStatus, PremisesStatus, SitePlanStatus, UnitLevel
+from inventory.choices import (
+    HANDLING_DONE,
+    PLAN_PREMISES_STATUSES,
+    SURPLUS_POOL_STATUSES,
+    HandlingStatus,
+    PremisesStatus,
+    SitePlanStatus,
+    UnitLevel,
+)
 from inventory.models import (
     AdministrativeUnit,
     Asset,
@@ -34,14 +42,6 @@ from inventory.models import (
 from inventory.models.handling import overdue_at
 from inventory.querysets import history_visible_to
 
-# Premises that entered the surplus pool (dôi dư) and are followed until handled.
-SURPLUS_POOL = (
-    PremisesStatus.SURPLUS,
-    PremisesStatus.PARTLY_SURPLUS,
-    PremisesStatus.UNDER_HANDLING,
-    PremisesStatus.HANDLED,
-)
-DONE = (HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
 PREMISES_COLUMNS = (
     "id",
     "status",
@@ -167,7 +167,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     priority use, by new commune and by former district; handled vs pending; overdue."""
     today = as_of or timezone.localdate()
     premises_qs, handling_qs = _premises_source(user, as_of)
-    premises = list(premises_qs.filter(status__in=SURPLUS_POOL).values(*PREMISES_COLUMNS))
+    premises = list(premises_qs.filter(status__in=SURPLUS_POOL_STATUSES).values(*PREMISES_COLUMNS))
     ids = {p["id"] for p in premises}
     # The current plan of each premises: its latest record that was not cancelled.
     plan = {}
@@ -199,7 +199,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         partly = p["status"] == PremisesStatus.PARTLY_SURPLUS
         floor = (p["surplus_floor_area"] if partly else p["floor_area"]) or Decimal(0)
         land = Decimal(0) if partly else (p["land_area"] or Decimal(0))
-        done = p["status"] == PremisesStatus.HANDLED or (record is not None and record["status"] in DONE)
+        done = p["status"] == PremisesStatus.HANDLED or (record is not None and record["status"] in HANDLING_DONE)
         overdue = record is not None and is_overdue(
             record["status"],
             record["decision_due"],

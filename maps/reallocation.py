@@ -38,11 +38,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
-from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, PremisesStatus
+from inventory.choices import (
+    HANDLING_OPEN,
+    SURPLUS_PREMISES_STATUSES,
+    AssetStatus,
+    Condition,
+    NeedKind,
+    PremisesStatus,
+)
 from inventory.models import Asset, HandlingRecord, Need, Premises
+from inventory.querysets import surplus_floor_area_expression
 
 CONDITION_RANK = {Condition.GOOD: 0, Condition.FAIR: 1, Condition.POOR: 2}
-OPEN = (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
 AREA = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -90,7 +97,7 @@ def _promised(supply: str, amount: str):
     """For each row of supply (`premises` or `asset`): the amount (`floor_area` or
     `quantity`) that open handling records have promised, as a subquery; and the ids of
     the supply promised as a whole (records without an amount)."""
-    open_records = HandlingRecord.objects.filter(status__in=OPEN)
+    open_records = HandlingRecord.objects.filter(status__in=HANDLING_OPEN)
     total = open_records.filter(**{supply: OuterRef("pk")}).values(supply).annotate(total=Sum(amount)).values("total")
     # (not NULL: a NOT IN over a list holding NULL would exclude every row)
     whole = open_records.filter(**{f"{amount}__isnull": True, f"{supply}__isnull": False}).values(supply)
@@ -102,16 +109,10 @@ def premises_candidates(need: Need, queryset, limit: int = 25) -> list[Candidate
     needed = need.floor_area or Decimal(0)
     promised, whole_promised = _promised("premises", "floor_area")
     zero = Value(Decimal(0), output_field=AREA)
-    queryset = queryset.filter(
-        status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
-    )
+    queryset = queryset.filter(status__in=SURPLUS_PREMISES_STATUSES, condition__in=list(CONDITION_RANK))
     rows = (
         queryset.annotate(
-            surplus=Case(
-                When(status=PremisesStatus.SURPLUS, then=Coalesce("floor_area", zero)),
-                default=Coalesce("surplus_floor_area", zero),
-                output_field=AREA,
-            ),
+            surplus=Coalesce(surplus_floor_area_expression(), zero, output_field=AREA),
         )
         .annotate(
             available=ExpressionWrapper(

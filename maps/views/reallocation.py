@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import NeedStatus
+from inventory.choices import NEED_PENDING_STATUSES, NeedStatus
 from inventory.models import Asset, Need, Premises
 from inventory.permissions import can_review
 from inventory.services.handling import propose_transfer, propose_transfer_of_assets
@@ -28,7 +28,7 @@ def need_list(request):
     _require_review(request.user)
     needs = (
         Need.objects.visible_to(request.user)
-        .filter(status__in=(NeedStatus.OPEN, NeedStatus.RESERVED))
+        .filter(status__in=NEED_PENDING_STATUSES)
         .select_related("agency", "asset_class", "priority_use")
         .order_by("-urgency", "code")
     )

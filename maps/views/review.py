@@ -73,11 +73,12 @@ def map_data(request):
     try:
         zoom = int(request.GET.get("z", ""))
     except ValueError:
-        return _bad_request(_("Give the zoom level (z) as a whole number."))
+        message = _("Give the zoom level (z) as a whole number.")
+        return _bad_request(message, {"z": [{"message": message}]})
     try:
         bbox = mapdata.parse_bbox(request.GET.get("bbox", ""))
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return _bad_request(str(exc), {"bbox": [{"message": str(exc)}]})
     queryset, filterset = _filtered(request)
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
@@ -93,13 +94,14 @@ def map_totals(request):
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
     area = bbox = None
+    parameter = "area" if request.GET.get("area") else "bbox"
     try:
-        if request.GET.get("area"):
+        if parameter == "area":
             area = mapdata.parse_area(request.GET["area"])
         elif request.GET.get("bbox"):
             bbox = mapdata.parse_bbox(request.GET["bbox"])
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return _bad_request(str(exc), {parameter: [{"message": str(exc)}]})
     return JsonResponse(mapdata.totals(queryset, bbox=bbox, area=area))
 
 
