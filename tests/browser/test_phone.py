@@ -243,6 +243,16 @@ def test_a_tap_and_the_phone_position_place_the_pin_and_fill_the_coordinates(bro
     assert page.locator(other_tools).count() == 0
     assert page.get_attribute(".leaflet-draw-draw-marker", "title") == "Đặt điểm đánh dấu"
 
+    # Touch-sized controls: every button, field and list of the form is at least 44 px high.
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('.record-form button, .record-form input, .record-form select')]
+                .filter(el => el.type !== 'hidden' && el.type !== 'checkbox' && el.checkVisibility())
+                .filter(el => !el.closest('.leaflet-container'))
+                .filter(el => el.getBoundingClientRect().height < 44)
+                .map(el => el.name || el.textContent.trim())"""
+    )
+    assert small == []
+
     # 1. A tap 60 px right of and 40 px above the middle of the map.
     page.locator(".leaflet-container").scroll_into_view_if_needed()
     center = page.evaluate(
