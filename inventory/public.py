@@ -7,8 +7,10 @@ new column of a model (a note, a person, a phone) never reaches the public by it
 """
 
 import django_filters as filters
+from django.contrib.gis.db.models.functions import Transform
 from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
@@ -30,6 +32,7 @@ from inventory.models import (
     PublicListing,
     SitePlan,
 )
+from inventory.srs import WGS84, coordinate_columns, coordinate_values
 
 # The one allow-list of each public output (field names of `public_row`).
 LIST_FIELDS = (
@@ -47,7 +50,7 @@ LIST_FIELDS = (
     "decision_date",
     "intended_use",
 )
-CSV_FIELDS = (*LIST_FIELDS, "url")
+CSV_FIELDS = (*LIST_FIELDS, "url", "longitude", "latitude")
 GEOJSON_FIELDS = (*LIST_FIELDS, "url")
 PAGE_FIELDS = (*LIST_FIELDS, "address", "building_grade", "floors", "year_built", "summary")
 
@@ -72,6 +75,8 @@ LABELS = {
     "floors": _("floors"),
     "year_built": _("year built"),
     "summary": _("public summary"),
+    "longitude": _("longitude"),
+    "latitude": _("latitude"),
 }
 # Choice fields shown by their label.
 CHOICES = {
@@ -129,12 +134,29 @@ def _value(field: str, value):
     return value
 
 
-def public_rows(queryset, fields: tuple[str, ...], request=None):
-    """Dicts with exactly the keys `fields` (an allow-list above), in that order."""
-    for source in queryset.values(*_SOURCE):
+def csv_fields(srid: int = WGS84) -> tuple[str, ...]:
+    """The CSV allow-list with its coordinate columns in `srid` (X northing / Y easting
+    in VN-2000, see `inventory.srs.coordinate_columns`)."""
+    return (*CSV_FIELDS[:-2], *coordinate_columns(srid))
+
+
+def public_rows(queryset, fields: tuple[str, ...], request=None, srid: int = WGS84):
+    """Dicts with exactly the keys `fields` (an allow-list above, or `csv_fields(srid)`),
+    in that order; coordinate columns are the location's in `srid`."""
+    coordinates = [f for f in fields if f in coordinate_columns(srid)]
+    source_fields = _SOURCE
+    if coordinates:
+        queryset = queryset.annotate(_point=Transform("location", srid) if srid != WGS84 else F("location"))
+        source_fields = (*_SOURCE, "_point")
+    for source in queryset.values(*source_fields):
         row = {}
+        if coordinates:
+            first, second = coordinate_values(srid, source["_point"])
+            values = dict(zip(coordinate_columns(srid), (first, second), strict=True))
         for field in fields:
-            if field == "intended_use":
+            if field in coordinates:
+                row[field] = values[field]
+            elif field == "intended_use":
                 row[field] = source["plan_priority_use"] or (
                     str(SitePlanUse(source["plan_use"]).label) if source["plan_use"] else ""
                 )
@@ -147,15 +169,40 @@ def public_rows(queryset, fields: tuple[str, ...], request=None):
 
 
 def stage_history(premises) -> list[dict]:
-    """The dated changes of the site's status from its history: date and status only
-    (no actor, no other column)."""
-    events = premises.events.order_by("pgh_id").values_list("pgh_created_at", "status")
-    history, last = [], None
-    for created_at, status in events:
+    """The dated history of the site's stage, oldest first: each change of the site's
+    status, and each step of its handling records (proposed, approved with the decision's
+    number and date, carried out, closed, cancelled) under the form of handling. Read
+    from the history tables, allow-listed: date, status, form, decision number and date
+    only (no actor, no reason, no other column). Dates are local (Asia/Ho_Chi_Minh)."""
+    steps = []
+    last = None
+    for event_id, created_at, status in premises.events.order_by("pgh_id").values_list(
+        "pgh_id", "pgh_created_at", "status"
+    ):
         if status != last:
-            history.append({"date": created_at.date(), "status": str(PremisesStatus(status).label)})
+            steps.append((created_at, 0, event_id, str(PremisesStatus(status).label)))
             last = status
-    return history
+    handling_events = (
+        HandlingRecord.pgh_event_model.objects.filter(premises_id=premises.pk)
+        .order_by("pgh_obj_id", "pgh_id")
+        .values_list(
+            "pgh_obj_id", "pgh_id", "pgh_created_at", "status", "form__name", "decision_number", "decision_date"
+        )
+    )
+    last = {}
+    for record_id, event_id, created_at, status, form, number, date in handling_events:
+        if last.get(record_id) == status:
+            continue
+        last[record_id] = status
+        text = _("Handling (%(form)s): %(stage)s") % {"form": form or "—", "stage": HandlingStatus(status).label}
+        if status == HandlingStatus.APPROVED and number:
+            text += " — " + _("decision %(number)s of %(date)s") % {
+                "number": number,
+                "date": date.strftime("%d/%m/%Y") if date else "—",
+            }
+        steps.append((created_at, 1, event_id, str(text)))
+    steps.sort()
+    return [{"date": timezone.localdate(created_at), "status": text} for created_at, _order, _id, text in steps]
 
 
 def interest_counts(premises) -> dict:
@@ -229,6 +276,7 @@ __all__ = [
     "LIST_FIELDS",
     "PAGE_FIELDS",
     "PublicSiteFilterSet",
+    "csv_fields",
     "filtered",
     "interest_counts",
     "priority_uses_first",

@@ -40,6 +40,29 @@ NORTHING_RANGE = (800_000, 2_700_000)
 EASTING_RANGE = (0, 1_000_000)
 
 
+def coordinate_columns(srid: int) -> tuple[str, str]:
+    """The names of the two coordinate columns of a CSV/XLSX export: longitude, latitude in
+    WGS 84; in VN-2000 X (northing) then Y (easting) as a land certificate prints them,
+    the system in the name (``x_northing_epsg9208``)."""
+    if srid == WGS84:
+        return "longitude", "latitude"
+    return f"x_northing_epsg{srid}", f"y_easting_epsg{srid}"
+
+
+def coordinate_values(srid: int, point) -> tuple[float, float]:
+    """The two coordinate columns' values of a point already in `srid` (GEOS): longitude,
+    latitude to 7 decimals (about a centimetre); in VN-2000 X (northing), Y (easting) in
+    metres to the millimetre."""
+    if srid == WGS84:
+        return round(point.x, 7), round(point.y, 7)
+    return round(point.y, 3), round(point.x, 3)
+
+
+def crs_member(srid: int) -> dict:
+    """GeoJSON's (2008) named-CRS member, which GDAL and QGIS read: RFC 7946 has WGS 84 only."""
+    return {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
+
+
 def parse_srid(value) -> int | None:
     """A system a user named (``9208``, ``EPSG:9208``), or None when it is not one we speak."""
     text = str(value or "").strip().upper().removeprefix("EPSG:")

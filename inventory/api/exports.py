@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from inventory import spreadsheets
 from inventory.api.renderers import XLSX
-from inventory.srs import WGS84
+from inventory.srs import WGS84, coordinate_columns
 
 CHUNK = 2000
 
@@ -22,14 +22,6 @@ CHUNK = 2000
 class _Echo:
     def write(self, value):
         return value
-
-
-def coordinate_columns(srid: int) -> tuple[str, str]:
-    """The names of the two coordinate columns: longitude, latitude in WGS 84; in VN-2000
-    X (northing) then Y (easting) as a land certificate prints them, the system in the name."""
-    if srid == WGS84:
-        return "longitude", "latitude"
-    return f"x_northing_epsg{srid}", f"y_easting_epsg{srid}"
 
 
 def _millimetres(expression):

@@ -9,15 +9,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Func, TextField, Value
 
-from inventory.srs import WGS84
+from inventory.srs import WGS84, crs_member
 
 GEOMETRY = "_geojson"
 ORDER = "_ord"
-
-
-def crs_member(srid: int) -> dict:
-    """GeoJSON's (2008) named-CRS member, which GDAL and QGIS read: RFC 7946 has WGS 84 only."""
-    return {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
 
 
 def feature_collection(

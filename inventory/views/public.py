@@ -12,8 +12,10 @@ import posixpath
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,7 @@ from inventory.forms import InterestForm, PublishForm
 from inventory.models import Attachment, InterestRegistration, Premises, PublicListing
 from inventory.services import public as services
 from inventory.services.declarations import can_review
+from inventory.srs import SRS_LABELS, WGS84, crs_member, parse_srid
 from inventory.views.common import paginate, require_reviewer
 from inventory.views.files import stored_file_response
 
@@ -59,39 +62,76 @@ def register(request):
     )
 
 
+def _srid(request) -> int | None:
+    """`?srs=` of an open-data file: WGS 84 unless told, or a VN-2000 system; None for
+    anything else (the view answers 400)."""
+    values = request.GET.getlist("srs")
+    if not values:
+        return WGS84
+    return parse_srid(values[0]) if len(values) == 1 else None
+
+
+def _bad_srs() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("Unknown coordinate system: use srs=%(srids)s.") % {"srids": "|".join(str(s) for s in SRS_LABELS)},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_safe
 def register_csv(request):
-    """The filtered list as CSV (open data), with the CSV allow-list's columns."""
+    """The filtered list as CSV (open data), with the CSV allow-list's columns; the
+    coordinates in WGS 84 or, with `?srs=9208|3405`, as VN-2000 X (northing) / Y (easting)."""
+    srid = _srid(request)
+    if srid is None:
+        return _bad_srs()
     _filterset, sites = public.filtered(request.GET)
+    fields = public.csv_fields(srid)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="co-so-nha-dat-doi-du.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with its byte-order mark
     writer = csv.writer(response)
-    writer.writerow(public.CSV_FIELDS)
-    for row in public.public_rows(sites, public.CSV_FIELDS, request):
-        writer.writerow(["" if row[f] is None else row[f] for f in public.CSV_FIELDS])
+    writer.writerow(fields)
+    for row in public.public_rows(sites, fields, request, srid=srid):
+        writer.writerow(["" if row[f] is None else row[f] for f in fields])
     return response
 
 
 @require_safe
 def register_geojson(request):
-    """The filtered list as GeoJSON (open data; the map reads it too)."""
+    """The filtered list as GeoJSON (open data; the map reads it too); with
+    `?srs=9208|3405` in VN-2000 metres (easting, northing) with a "crs" member."""
+    srid = _srid(request)
+    if srid is None:
+        return _bad_srs()
     _filterset, sites = public.filtered(request.GET)
-    points = dict(sites.values_list("code", "location"))
+    located = (
+        sites.annotate(_point=Transform("location", srid)) if srid != WGS84 else sites.annotate(_point=F("location"))
+    )
+    points = dict(located.values_list("code", "_point"))
     features = [
         {
             "type": "Feature",
-            "geometry": json.loads(points[row["code"]].geojson),
+            "geometry": _geometry(points[row["code"]], srid),
             "properties": row,
         }
         for row in public.public_rows(sites, public.GEOJSON_FIELDS, request)
     ]
+    collection = {"type": "FeatureCollection", "features": features}
+    if srid != WGS84:
+        collection = {"type": "FeatureCollection", "crs": crs_member(srid), "features": features}
     response = JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+        collection,
         json_dumps_params={"ensure_ascii": False, "default": str},
         content_type="application/geo+json",
     )
     return response
+
+
+def _geometry(point, srid: int) -> dict:
+    if srid == WGS84:
+        return json.loads(point.geojson)
+    return {"type": "Point", "coordinates": [round(point.x, 3), round(point.y, 3)]}
 
 
 def site(request, code):
