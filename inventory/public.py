@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
     PUBLISHABLE_PREMISES_STATUSES,
+    AgencyKind,
     BuildingGrade,
     Condition,
     HandlingStatus,
@@ -232,6 +233,15 @@ class PublicSiteFilterSet(filters.FilterSet):
         to_field_name="code",
         queryset=AdministrativeUnit.objects.legacy_communes(),
         label=_("former commune"),
+    )
+    former_district = filters.ModelChoiceFilter(
+        field_name="legacy_unit__parent",
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.legacy_districts(),
+        label=_("former district"),
+    )
+    unit_type = filters.ChoiceFilter(
+        field_name="agency__kind", choices=AgencyKind.choices, label=_("type of the managing unit")
     )
     status = filters.MultipleChoiceFilter(
         choices=[(s.value, s.label) for s in PremisesStatus if s in PUBLISHABLE_PREMISES_STATUSES], label=_("status")

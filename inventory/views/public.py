@@ -242,7 +242,12 @@ def withdraw(request, pk):
 def interests(request):
     """Registrations of interest, for Finance (private: names and contacts)."""
     require_reviewer(request.user)
-    registrations = InterestRegistration.objects.select_related("premises", "priority_use")
+    # Công điện 213/CĐ-TTg: surplus houses and land go first to its priority uses (health,
+    # education, culture, sports, commune police...): those registrations first, in the
+    # list's legal order, then the others; newest first within each.
+    registrations = InterestRegistration.objects.select_related("premises", "priority_use").order_by(
+        F("priority_use__sort_order").asc(nulls_last=True), "priority_use__code", "-created_at", "-pk"
+    )
     return render(request, "inventory/public/interests.html", {"page": paginate(request, registrations)})
 
 

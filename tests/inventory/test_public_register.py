@@ -443,3 +443,51 @@ def test_the_register_page_links_the_vn2000_open_data_with_its_filters(world):
     text = Client().get("/cong-khai/", {"condition": "good"}).content.decode()
     assert "/cong-khai/danh-sach.csv?condition=good&amp;srs=9208" in text
     assert "/cong-khai/danh-sach.geojson?condition=good&amp;srs=9208" in text
+
+
+def test_the_former_district_and_the_unit_type_filter_the_register(world):
+    from inventory.choices import UnitLevel
+    from inventory.models import AdministrativeUnit, Premises
+
+    site = world["site"]
+    former = AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_COMMUNE, parent__isnull=False).first()
+    other_district = AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_DISTRICT).exclude(pk=former.parent_id)[0]
+    Premises.objects.filter(pk=site.pk).update(legacy_unit=former)
+
+    def codes(query):
+        response = Client().get("/cong-khai/danh-sach.csv", query)
+        assert response.status_code == 200
+        return {r[0] for r in csv_rows(response)[1:]}
+
+    assert site.code in codes({"former_district": former.parent.code})
+    assert site.code not in codes({"former_district": other_district.code})
+    # The site's agency is a commune People's Committee (the factory's kind).
+    assert site.code in codes({"unit_type": "commune_committee"})
+    assert site.code not in codes({"unit_type": "public_service_unit"})
+    # A bad value shows nothing rather than everything.
+    assert codes({"unit_type": "<b>x</b>"}) == set()
+
+
+def test_finance_reads_registrations_for_cong_dien_213_priority_uses_first(world, client):
+    # "Người khác" (no priority use) registered after "Phạm Quan Tâm" (health): newest first
+    # would put it on top; the priority use puts health first.
+    client.force_login(world["finance"])
+    text = client.get("/cong-khai/quan-tam/").content.decode()
+    assert text.index("Phạm Quan Tâm") < text.index("Người khác")
+    InterestRegistration.objects.create(
+        premises=world["site"],
+        name="Cô Giáo Dục",
+        contact="gd@example.vn",
+        priority_use=PriorityUse.objects.get(code="EDUCATION"),
+    )
+    text = client.get("/cong-khai/quan-tam/").content.decode()
+    health, education = PriorityUse.objects.get(code="HEALTH"), PriorityUse.objects.get(code="EDUCATION")
+    first, second = (
+        ("Phạm Quan Tâm", "Cô Giáo Dục")
+        if health.sort_order < education.sort_order
+        else (
+            "Cô Giáo Dục",
+            "Phạm Quan Tâm",
+        )
+    )
+    assert text.index(first) < text.index(second) < text.index("Người khác")
