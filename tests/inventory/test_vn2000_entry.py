@@ -72,7 +72,7 @@ def test_swapped_x_and_y_are_explained(client_as, demo_user):
     before = DeclarationItem.objects.count()
     response = post(client, user, vn2000_system="9208", vn2000_x=str(y), vn2000_y=str(x))
     assert response.status_code == 200
-    assert "Swap them" in str(response.context["form"].errors)
+    assert "Hãy đổi chỗ hai giá trị" in str(response.context["form"].errors)  # the UI is Vietnamese
     assert DeclarationItem.objects.count() == before
 
 
