@@ -6,11 +6,19 @@ columns and copied key by key, never from a model serialiser or a model instance
 new column of a model (a note, a person, a phone) never reaches the public by itself.
 """
 
+from contextlib import contextmanager
+from urllib.parse import quote
+
 import django_filters as filters
+from django import forms
 from django.contrib.gis.db.models.functions import Transform
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection
+from django.db.models import F, FloatField, Func, OuterRef, Subquery
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
@@ -101,6 +109,20 @@ def _approved_plan():
     return SitePlan.objects.filter(premises=OuterRef("pk"), status=SitePlanStatus.APPROVED)
 
 
+@contextmanager
+def without_jit():
+    """Run the register's queries with PostgreSQL's JIT off: the cost estimate of its six
+    correlated subqueries over 10^4 sites passes `jit_above_cost`, and compiling then took
+    about 2.7 s of a query that runs in 0.35 s without it (bench/bench_public.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+
+
 def published_sites():
     """Live sites in a publishable status whose listing is not withdrawn, with the
     columns the allow-lists name (annotated here, read with `.values()`)."""
@@ -129,10 +151,9 @@ _SOURCE = tuple(
 )
 
 
-def _value(field: str, value):
-    if field in CHOICES and value:
-        return str(CHOICES[field](value).label)
-    return value
+def _labels() -> dict[str, dict]:
+    """The labels of the choice fields in the active language, once per output (not per row)."""
+    return {field: {c.value: str(c.label) for c in choices} for field, choices in CHOICES.items()}
 
 
 def csv_fields(srid: int = WGS84) -> tuple[str, ...]:
@@ -143,30 +164,53 @@ def csv_fields(srid: int = WGS84) -> tuple[str, ...]:
 
 def public_rows(queryset, fields: tuple[str, ...], request=None, srid: int = WGS84):
     """Dicts with exactly the keys `fields` (an allow-list above, or `csv_fields(srid)`),
-    in that order; coordinate columns are the location's in `srid`."""
-    coordinates = [f for f in fields if f in coordinate_columns(srid)]
+    in that order; coordinate columns are the location's in `srid` (computed by PostGIS)."""
+    columns = coordinate_columns(srid)
+    coordinates = [f for f in fields if f in columns]
     source_fields = _SOURCE
     if coordinates:
-        queryset = queryset.annotate(_point=Transform("location", srid) if srid != WGS84 else F("location"))
-        source_fields = (*_SOURCE, "_point")
+        point = Transform("location", srid) if srid != WGS84 else F("location")
+        queryset = queryset.annotate(
+            _x=Func(point, function="ST_X", output_field=FloatField()),
+            _y=Func(point, function="ST_Y", output_field=FloatField()),
+        )
+        source_fields = (*_SOURCE, "_x", "_y")
+    labels = _labels()
+    plan_uses = {c.value: str(c.label) for c in SitePlanUse}
+    # One reverse() for all rows: the page of a site is this path with its code in it.
+    marker = "0"
+    prefix, suffix = reverse("public:site", args=[marker]).rsplit(marker, 1)
+    if request is not None:
+        prefix = request.build_absolute_uri(prefix)
     for source in queryset.values(*source_fields):
         row = {}
         if coordinates:
-            first, second = coordinate_values(srid, source["_point"])
-            values = dict(zip(coordinate_columns(srid), (first, second), strict=True))
+            values = dict(zip(columns, coordinate_values(srid, _XY(source["_x"], source["_y"])), strict=True))
         for field in fields:
             if field in coordinates:
                 row[field] = values[field]
             elif field == "intended_use":
-                row[field] = source["plan_priority_use"] or (
-                    str(SitePlanUse(source["plan_use"]).label) if source["plan_use"] else ""
-                )
+                row[field] = source["plan_priority_use"] or plan_uses.get(source["plan_use"], "")
             elif field == "url":
-                path = reverse("public:site", args=[source["code"]])
-                row[field] = request.build_absolute_uri(path) if request else path
+                row[field] = f"{prefix}{quote(source['code'], safe=URL_SAFE)}{suffix}"
+            elif field in labels and source[field]:
+                row[field] = labels[field].get(source[field], source[field])
             else:
-                row[field] = _value(field, source[field])
+                row[field] = source[field]
         yield row
+
+
+class _XY:
+    """A point's two numbers, as `coordinate_values` reads them."""
+
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+# What reverse() leaves unquoted in a path argument (RFC 3986 sub-delimiters and "~:@").
+URL_SAFE = "!$&'()*+,;=~:@"
 
 
 def stage_history(premises) -> list[dict]:
@@ -219,39 +263,71 @@ def priority_uses_first():
     return PriorityUse.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
+# What a unit's option needs (its code and name): not its boundary polygon, which a
+# province's 562 units make megabytes of.
+_UNIT_CHOICE = ("id", "code", "name", "level", "parent_id")
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python, escaped, instead of one template
+    per option: the public filters offer 130 communes, 412 former communes and more,
+    which Django's per-option templates took about 0.3 s to render on every page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                str(option_value),
+                mark_safe(" selected") if str(option_value) in chosen else "",
+                label,
+            )
+            for option_value, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
+
+
 class PublicSiteFilterSet(filters.FilterSet):
     """Filters of the public list, map, CSV and GeoJSON (codes in URLs)."""
 
     commune = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="admin_unit",
         to_field_name="code",
-        queryset=AdministrativeUnit.objects.communes(),
+        queryset=AdministrativeUnit.objects.communes().only(*_UNIT_CHOICE),
         label=_("commune (since 2025)"),
     )
     former_commune = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="legacy_unit",
         to_field_name="code",
-        queryset=AdministrativeUnit.objects.legacy_communes(),
+        queryset=AdministrativeUnit.objects.legacy_communes().only(*_UNIT_CHOICE),
         label=_("former commune"),
     )
     former_district = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="legacy_unit__parent",
         to_field_name="code",
-        queryset=AdministrativeUnit.objects.legacy_districts(),
+        queryset=AdministrativeUnit.objects.legacy_districts().only(*_UNIT_CHOICE),
         label=_("former district"),
     )
     unit_type = filters.ChoiceFilter(
-        field_name="agency__kind", choices=AgencyKind.choices, label=_("type of the managing unit")
+        widget=PlainSelect, field_name="agency__kind", choices=AgencyKind.choices, label=_("type of the managing unit")
     )
     status = filters.MultipleChoiceFilter(
         choices=[(s.value, s.label) for s in PremisesStatus if s in PUBLISHABLE_PREMISES_STATUSES], label=_("status")
     )
-    building_grade = filters.ChoiceFilter(choices=BuildingGrade.choices, label=_("building grade"))
-    condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
+    building_grade = filters.ChoiceFilter(widget=PlainSelect, choices=BuildingGrade.choices, label=_("building grade"))
+    condition = filters.ChoiceFilter(widget=PlainSelect, choices=Condition.choices, label=_("condition"))
     land_area = filters.RangeFilter(label=_("land area (m²)"))
     floor_area = filters.RangeFilter(label=_("total floor area (m²)"))
-    stage = filters.ChoiceFilter(field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage"))
+    stage = filters.ChoiceFilter(
+        widget=PlainSelect, field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage")
+    )
     use = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="plan_priority_code",
         to_field_name="code",
         queryset=PriorityUse.objects.all(),
@@ -294,4 +370,5 @@ __all__ = [
     "published_site_or_none",
     "published_sites",
     "stage_history",
+    "without_jit",
 ]

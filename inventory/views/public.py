@@ -6,13 +6,11 @@ that is not published (never, withdrawn, deleted, or no longer in a publishable 
 answers 404 on every public URL, as does a photo not chosen for its listing."""
 
 import csv
-import json
 import posixpath
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -27,7 +25,7 @@ from inventory.forms import InterestForm, PublishForm
 from inventory.models import Attachment, InterestRegistration, Premises, PublicListing
 from inventory.services import public as services
 from inventory.services.declarations import can_review
-from inventory.srs import SRS_LABELS, WGS84, crs_member, parse_srid
+from inventory.srs import SRS_LABELS, WGS84, coordinate_columns, crs_member, parse_srid
 from inventory.views.common import paginate, require_reviewer
 from inventory.views.files import stored_file_response
 
@@ -42,10 +40,11 @@ def _site(code: str) -> Premises:
 
 
 @require_safe
+@public.without_jit()
 def register(request):
     """The map and the list of published sites, with the filters."""
     filterset, sites = public.filtered(request.GET)
-    page = paginate(request, sites)
+    page = paginate(request, sites.only("pk"))  # the page's keys; its rows come through the allow-list
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -79,6 +78,7 @@ def _bad_srs() -> HttpResponse:
 
 
 @require_safe
+@public.without_jit()
 def register_csv(request):
     """The filtered list as CSV (open data), with the CSV allow-list's columns; the
     coordinates in WGS 84 or, with `?srs=9208|3405`, as VN-2000 X (northing) / Y (easting)."""
@@ -98,6 +98,7 @@ def register_csv(request):
 
 
 @require_safe
+@public.without_jit()
 def register_geojson(request):
     """The filtered list as GeoJSON (open data; the map reads it too); with
     `?srs=9208|3405` in VN-2000 metres (easting, northing) with a "crs" member."""
@@ -105,33 +106,21 @@ def register_geojson(request):
     if srid is None:
         return _bad_srs()
     _filterset, sites = public.filtered(request.GET)
-    located = (
-        sites.annotate(_point=Transform("location", srid)) if srid != WGS84 else sites.annotate(_point=F("location"))
-    )
-    points = dict(located.values_list("code", "_point"))
-    features = [
-        {
-            "type": "Feature",
-            "geometry": _geometry(points[row["code"]], srid),
-            "properties": row,
-        }
-        for row in public.public_rows(sites, public.GEOJSON_FIELDS, request)
-    ]
+    x_name, y_name = coordinate_columns(srid)
+    features = []
+    for row in public.public_rows(sites, (*public.GEOJSON_FIELDS, x_name, y_name), request, srid=srid):
+        first, second = row.pop(x_name), row.pop(y_name)
+        # GeoJSON's order: longitude, latitude; easting, northing (VN-2000's X is the northing).
+        xy = [first, second] if srid == WGS84 else [second, first]
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy}, "properties": row})
     collection = {"type": "FeatureCollection", "features": features}
     if srid != WGS84:
         collection = {"type": "FeatureCollection", "crs": crs_member(srid), "features": features}
-    response = JsonResponse(
+    return JsonResponse(
         collection,
         json_dumps_params={"ensure_ascii": False, "default": str},
         content_type="application/geo+json",
     )
-    return response
-
-
-def _geometry(point, srid: int) -> dict:
-    if srid == WGS84:
-        return json.loads(point.geojson)
-    return {"type": "Point", "coordinates": [round(point.x, 3), round(point.y, 3)]}
 
 
 def site(request, code):
