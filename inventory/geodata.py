@@ -180,10 +180,12 @@ def _says_crs(path: Path, source: DataSource) -> bool:
     (RFC 7946's default), which a surveyor's file in VN-2000 metres may still be."""
     if source.driver.name != "GeoJSON":
         return True
+    tail = b""
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
-            if b'"crs"' in chunk:
+            if b'"crs"' in tail + chunk:
                 return True
+            tail = chunk[-4:]  # a member split between two reads
     return False
 
 
@@ -194,7 +196,7 @@ def _same_system(own: SpatialReference, srid: int) -> bool:
             own.identify_epsg()
     if own.srid is not None:
         return own.srid == srid
-    return own.proj4.split() and sorted(own.proj4.split()) == sorted(wanted.proj4.split())
+    return bool(own.proj4.split()) and sorted(own.proj4.split()) == sorted(wanted.proj4.split())
 
 
 def source_srs(path: Path, source: DataSource, layer, srs: int | None) -> tuple[SpatialReference, bool]:
