@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, history, home, maplocale, plans, reports
+from inventory.views import account, files, history, home, location, maplocale, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("declarations/items/<int:pk>/withdraw/", d.item_withdraw, name="item_withdraw"),
     path("declarations/items/<int:pk>/review/", d.item_review, name="item_review"),
     path("declarations/premises/<int:pk>/", d.premises_detail, name="premises_detail"),
+    path("declarations/premises/location-check/", location.location_check, name="location_check"),
     path("declarations/premises/<int:pk>/attachments/", d.attachment_upload, name="attachment_upload"),
     path("declarations/excel/template/", d.excel_template, name="excel_template"),
     path("declarations/excel/upload/", d.excel_upload, name="excel_upload"),

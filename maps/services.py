@@ -20,11 +20,18 @@ ALLOWED_GEOMETRIES = {
 @history_context(command="import_layer")
 @transaction.atomic
 def import_layer(
-    path, kind: str, name: str, actor=None, label_field: str | None = None, is_demo: bool = False
+    path,
+    kind: str,
+    name: str,
+    actor=None,
+    label_field: str | None = None,
+    is_demo: bool = False,
+    srs: int | None = None,
 ) -> HazardLayer:
     """A new layer from a GeoJSON/Shapefile: reprojected to WGS 84; an empty file, a
-    geometry of the wrong type or an invalid one is refused and nothing is written."""
-    features, source_crs = read_features(path, ALLOWED_GEOMETRIES[kind], label_field=label_field)
+    geometry of the wrong type or an invalid one is refused and nothing is written. `srs`
+    names the file's system when the file does not (VN-2000: 9208 or 3405)."""
+    features, source_crs = read_features(path, ALLOWED_GEOMETRIES[kind], label_field=label_field, srs=srs)
     layer = HazardLayer.objects.create(
         name=name, kind=kind, source=Path(path).name, source_crs=source_crs, is_demo=is_demo, imported_by=actor
     )
