@@ -14,12 +14,13 @@ DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint stop setup system-packages venv db migrate messages reference demo bench logins backup restore
+.PHONY: help run test test-qgis qgis-packages lint stop setup system-packages venv db migrate messages reference demo bench logins backup restore
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set everything up, lint and run the whole test suite"
 	@echo "make lint   ruff, manage.py check, makemigrations --check"
+	@echo "make test-qgis  only the tests that drive QGIS as a client of /ogc/"
 	@echo "make bench  run the benchmarks under bench/ and print one table"
 	@echo "make stop   stop the project-local PostgreSQL cluster"
 	@echo "make backup             pg_dump + uploaded files into backups/<time>/"
@@ -80,8 +81,16 @@ lint: venv
 	@$(MANAGE) check --fail-level WARNING
 	@$(MANAGE) makemigrations --check --dry-run
 
-test: setup lint
+# QGIS (Debian's python3-qgis) only for the tests that drive it as a GIS client.
+qgis-packages:
+	@bash scripts/qgis-packages.sh
+
+test: setup lint qgis-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the QGIS client tests (also part of `make test`).
+test-qgis: setup qgis-packages
+	$(BIN)/pytest tests/browser/test_ogc_qgis.py $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run.py

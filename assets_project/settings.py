@@ -208,6 +208,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
+# GIS clients send the user's GIS password with HTTP Basic on /ogc/: over HTTPS only in production.
+GIS_PASSWORD_HTTPS_ONLY = env_bool("GIS_PASSWORD_HTTPS_ONLY", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 
 # Logins: five failures for a user name from one address lock it out for 15 minutes;

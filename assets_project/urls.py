@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from inventory.admin import administrators_only
 from inventory.admin_text import vietnamese_app_list
+from inventory.api.ogc.views import LandingPage as OgcLandingPage
 
 admin.site.site_header = _("Public premises and assets of Nghệ An")
 admin.site.site_title = _("Asset inventory")
@@ -30,6 +31,9 @@ urlpatterns = [
     path("api/v1/", include("inventory.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # /ogc answers itself: GIS clients are given the URL without the slash, and QGIS 3.22
+    # crashed on the redirect APPEND_SLASH used to answer.
+    path("ogc", OgcLandingPage.as_view(), name="ogc-landing"),
     path("ogc/", include("inventory.api.ogc_urls")),
     path("cong-khai/", include("inventory.public_urls")),
     path("", include("inventory.urls")),

@@ -49,9 +49,10 @@ def normalise_code(value) -> str:
     return str(int(text)) if text.isdigit() else text
 
 
-def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon], str]:
-    """Features of the file's first layer as {normalised code: MultiPolygon in 4326}."""
-    features, srs_name = read_features(path, POLYGONS, label_field=code_field, required_fields=(code_field,))
+def read_boundaries(path: Path, code_field: str, srs: int | None = None) -> tuple[dict[str, MultiPolygon], str]:
+    """Features of the file's first layer as {normalised code: MultiPolygon in 4326}; `srs`
+    names the file's system when the file does not (VN-2000: 9208 or 3405)."""
+    features, srs_name = read_features(path, POLYGONS, label_field=code_field, required_fields=(code_field,), srs=srs)
     geometries: dict[str, MultiPolygon] = {}
     for feature in features:
         code = normalise_code(feature.properties[code_field])
@@ -65,7 +66,9 @@ def read_boundaries(path: Path, code_field: str) -> tuple[dict[str, MultiPolygon
 
 @history_context(command="import_boundaries")
 @transaction.atomic
-def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = False) -> ImportResult:
+def import_boundaries(
+    path, level: str, code_field: str, skip_unmatched: bool = False, srs: int | None = None
+) -> ImportResult:
     """Set the boundary of each unit of `level` whose code is in the file.
 
     All or nothing: a file with a code that matches no unit is refused unless
@@ -75,7 +78,7 @@ def import_boundaries(path, level: str, code_field: str, skip_unmatched: bool = 
         raise BoundaryImportError(
             _("Unknown level “%(level)s”: use one of %(levels)s.") % {"level": level, "levels": ", ".join(LEVELS)}
         )
-    geometries, srs_name = read_boundaries(Path(path), code_field)
+    geometries, srs_name = read_boundaries(Path(path), code_field, srs=srs)
     units = {normalise_code(u.code): u for u in AdministrativeUnit.objects.filter(level=LEVELS[level])}
     unmatched = sorted(code for code in geometries if code not in units)
     if unmatched and (not skip_unmatched or len(unmatched) == len(geometries)):

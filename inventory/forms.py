@@ -14,10 +14,12 @@ from inventory.models import Agency, AssetClass, DeclarationItem, Premises, Prio
 from inventory.services import declarations as services
 from inventory.services import payload as P
 from inventory.services.attachments import PDF_MAGIC, upload_limit
+from inventory.srs import VN2000_CHOICES, VN2000_TM3_NGHE_AN, to_srs, vn2000_point
 from inventory.versioning import parse_version
 from inventory.widgets import MapWidget
 
 RELATED_FIELDS = {"agency", "asset_class", "premises", "priority_use"}
+VN2000_FIELDS = ["vn2000_system", "vn2000_x", "vn2000_y"]
 
 
 class LonLatGeometryField(gis_forms.GeometryField):
@@ -80,7 +82,7 @@ class DeclarationForm(forms.Form):
         for name in P.FIELDS[self.target]:
             order.append(name)
             if name == "location":
-                order += ["latitude", "longitude", "confirm_location"]
+                order += ["latitude", "longitude", *VN2000_FIELDS, "confirm_location"]
         return order
 
     def initial_from_payload(self, payload: dict) -> dict:
@@ -130,14 +132,15 @@ class DeclarationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        payload = self.to_payload()
+        # Every error in one round: the fields that failed above are left out and the
+        # record's rules still run on the others (each field keeps its first error).
+        failed = set(self.errors)
+        payload = {name: value for name, value in self.to_payload().items() if name not in failed}
         if self.record is not None:
             payload["code"] = self.record.code
         elif self.item is not None:
             payload["code"] = self.item.code
-        elif not payload.get("code"):
+        elif not payload.get("code") and payload.get("agency"):
             agency = P.Lookups().get("agency", payload["agency"])
             payload["code"] = services.new_code(self.target, agency)
         lookups = P.Lookups(
@@ -150,16 +153,22 @@ class DeclarationForm(forms.Form):
         )
         try:
             instance = P.build(self.target, payload, base=self.record, lookups=lookups)
+        except ValidationError as exc:
+            self._add_model_errors(exc, failed)
+            return cleaned
+        try:
             P.validate(instance, self.target)
         except ValidationError as exc:
-            self._add_model_errors(exc)
-            return cleaned
+            self._add_model_errors(exc, failed | ({"code"} if "agency" in failed else set()))
         self.check_instance(instance, cleaned)
-        self.payload = payload
+        if not self.errors:
+            self.payload = payload
         return cleaned
 
-    def _add_model_errors(self, exc: ValidationError) -> None:
+    def _add_model_errors(self, exc: ValidationError, failed=frozenset()) -> None:
         for name, messages in exc.message_dict.items():
+            if name in failed:
+                continue
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
 
@@ -177,6 +186,18 @@ class PremisesForm(DeclarationForm):
         help_text=_("Or type the coordinates instead of placing the pin."),
     )
     longitude = forms.DecimalField(label=_("longitude"), required=False, max_digits=10, decimal_places=7)
+    # VN-2000 as a surveyor reads it off a land certificate (giấy chứng nhận): X is the northing,
+    # Y the easting, in metres, in the provincial zone or UTM 48N.
+    vn2000_system = forms.TypedChoiceField(
+        label=_("VN-2000 system"),
+        choices=VN2000_CHOICES,
+        coerce=int,
+        initial=VN2000_TM3_NGHE_AN,
+        required=False,
+        help_text=_("Or type X and Y from the land certificate's plan, in the system it names."),
+    )
+    vn2000_x = forms.DecimalField(label=_("X (northing, m)"), required=False, max_digits=12, decimal_places=3)
+    vn2000_y = forms.DecimalField(label=_("Y (easting, m)"), required=False, max_digits=12, decimal_places=3)
     confirm_location = forms.BooleanField(
         label=_("The location is right"),
         required=False,
@@ -188,13 +209,26 @@ class PremisesForm(DeclarationForm):
         self.fields["location"].required = False
         unit = self.user.admin_unit
         if unit is not None:
-            # Open the map on the user's own commune, close enough to place a building.
+            # Open the map on the user's own commune, close enough to place a building;
+            # a point field: only the pin tool (no line or polygon tools).
             self.fields["location"].widget = MapWidget(
-                attrs={"settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14}}
+                attrs={
+                    "geom_type": LonLatPointField.geom_type,
+                    "settings_overrides": {"DEFAULT_CENTER": (unit.centroid.y, unit.centroid.x), "DEFAULT_ZOOM": 14},
+                }
             )
         self.needs_confirmation = False
+        self._show_current_vn2000()
+        # Fields shown with the map, in this order (the form template's location box).
+        names = ("latitude", "longitude", *VN2000_FIELDS, "confirm_location")
+        self.location_group = [name for name in names if name in self.fields]
+        # The building fields a building needs (payload.validate), marked on the form.
+        when = _("required with a building: floor area or footprint given")
+        self.required_when = {name: when for name in P.BUILDING_REQUIRED if name in self.fields}
 
     def clean(self):
+        if self._clean_vn2000():
+            return super().clean()
         lat, lon = self.data.get("latitude"), self.data.get("longitude")
         if lat and lon and "location" in self.fields:
             try:
@@ -212,7 +246,47 @@ class PremisesForm(DeclarationForm):
             self.add_error("location", _("Place the premises on the map or type its coordinates."))
         return super().clean()
 
+    def _clean_vn2000(self) -> bool:
+        """The location from VN-2000 X/Y when both are typed (they win over the pin and
+        latitude/longitude: they are what the certificate says); True when they were."""
+        x, y = self.cleaned_data.get("vn2000_x"), self.cleaned_data.get("vn2000_y")
+        if x is None and y is None:
+            return "vn2000_x" in self.errors or "vn2000_y" in self.errors
+        if x is None or y is None:
+            self.add_error("vn2000_x" if x is None else "vn2000_y", _("Type both X and Y, or neither."))
+            return True
+        system = self.cleaned_data.get("vn2000_system") or VN2000_TM3_NGHE_AN
+        self.errors.pop("location", None)
+        try:
+            self.cleaned_data["location"] = vn2000_point(system, x, y)
+        except ValidationError as exc:
+            self.cleaned_data.pop("location", None)
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
+            else:
+                self.add_error("vn2000_x", exc)
+        return True
+
+    def _show_current_vn2000(self) -> None:
+        """The saved location's X/Y in the provincial zone, as a hint (not as values: typed
+        X/Y win over the pin, so prefilled ones would undo a moved pin)."""
+        location = self.initial.get("location")
+        if not location:
+            return
+        try:
+            point = P.lonlat_geometry(location)
+        except ValidationError:
+            return
+        east, north = to_srs(VN2000_TM3_NGHE_AN, point.x, point.y)
+        self.fields["vn2000_x"].help_text = _("Now: X = %(x)s m, Y = %(y)s m (TM-3 104°45′).") % {
+            "x": f"{north:.2f}",
+            "y": f"{east:.2f}",
+        }
+
     def check_instance(self, instance, cleaned) -> None:
+        if "location" in self.errors or "agency" in self.errors:
+            return
         warning = P.location_warning(instance)
         if warning and not cleaned.get("confirm_location"):
             self.needs_confirmation = True
@@ -364,6 +438,7 @@ class SitePlanApproveForm(VersionedForm):
         help_text=_("Number and date of the decision or letter approving the plan."),
     )
 
+
 # -- the handling procedure (requests, review, decision) ---------------------------------
 class RequestForm(forms.Form):
     """A handling request (form 01/TSC-XLTS): the holding agency, its grounds, the
@@ -451,7 +526,6 @@ class DecisionForm(VersionedForm):
 
     def clean_document(self):
         return checked_decision_pdf(self.cleaned_data.get("document"))
-
 
 
 class InterestForm(forms.ModelForm):

@@ -16,6 +16,7 @@ non-empty, in range and valid. Nothing is written here."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -174,11 +175,79 @@ class Feature:
     properties: dict = field(default_factory=dict)
 
 
+def _says_crs(path: Path, source: DataSource) -> bool:
+    """Whether a GeoJSON file names its CRS: GDAL reports WGS 84 for one that does not
+    (RFC 7946's default), which a surveyor's file in VN-2000 metres may still be."""
+    if source.driver.name != "GeoJSON":
+        return True
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            if b'"crs"' in tail + chunk:
+                return True
+            tail = chunk[-4:]  # a member split between two reads
+    return False
+
+
+def _same_system(own: SpatialReference, srid: int) -> bool:
+    wanted = SpatialReference(srid)
+    if own.srid is None:
+        with contextlib.suppress(GDALException):
+            own.identify_epsg()
+    if own.srid is not None:
+        return own.srid == srid
+    return bool(own.proj4.split()) and sorted(own.proj4.split()) == sorted(wanted.proj4.split())
+
+
+def source_srs(path: Path, source: DataSource, layer, srs: int | None) -> tuple[SpatialReference, bool]:
+    """The system the layer's coordinates are in: the file's own; `srs` (the user's
+    `--srs`) when the file names none (a GeoJSON without "crs" is WGS 84 unless `srs` says
+    otherwise); a file that names one different from `srs` is refused, and so is a file
+    naming none when no `srs` is given. The flag: whether the file or the user named it."""
+    from inventory.srs import SRS_LABELS
+
+    if srs is not None and srs not in SRS_LABELS:
+        raise GeodataError(
+            _("Unknown coordinate system EPSG:%(srid)s: use one of %(srids)s.")
+            % {"srid": srs, "srids": ", ".join(str(s) for s in SRS_LABELS)}
+        )
+    own = layer.srs
+    if own is not None and _says_crs(path, source):
+        if srs is not None and not _same_system(own, srs):
+            raise GeodataError(
+                _(
+                    "%(path)s says its coordinates are in %(own)s, not EPSG:%(srid)s as given. "
+                    "Nothing was imported; leave out the system to use the file's own."
+                )
+                % {"path": path.name, "own": own.name, "srid": srs}
+            )
+        return own, True
+    if srs is not None:
+        return SpatialReference(srs), True
+    if own is not None:  # a GeoJSON without "crs": WGS 84 by its standard
+        return own, False
+    raise GeodataError(
+        _(
+            "%(path)s does not say which coordinate system its coordinates are in (a Shapefile without "
+            "its .prj?). Nothing was imported; name it (--srs, or the coordinate system on the upload page): "
+            "9208 (VN-2000 TM-3 104°45′), 3405 (VN-2000 UTM 48N) or 4326 (WGS 84)."
+        )
+        % {"path": path.name}
+    )
+
+
 def read_features(
-    path, allowed: frozenset[str], label_field: str | None = None, required_fields: tuple[str, ...] = ()
+    path,
+    allowed: frozenset[str],
+    label_field: str | None = None,
+    required_fields: tuple[str, ...] = (),
+    srs: int | None = None,
 ) -> tuple[list[Feature], str]:
     """The first layer's features as 2D geometries in SRID 4326, and the source CRS's
-    name. A layer without CRS is taken as WGS 84."""
+    name. The source system is the file's own or `srs` (see `source_srs`); every
+    feature must fall in Viet Nam once reprojected."""
+    from inventory.srs import in_vietnam
+
     path = Path(path)
     if not path.exists():
         raise GeodataError(_("File not found: %(path)s") % {"path": path})
@@ -198,7 +267,16 @@ def read_features(
                 _("The field “%(field)s” is not in %(path)s. Fields found: %(fields)s.")
                 % {"field": name, "path": path.name, "fields": ", ".join(layer.fields) or "—"}
             )
-    srs = layer.srs or WGS84
+    source_ref, named = source_srs(path, source, layer, srs)
+    hint = (
+        ""
+        if named
+        else " "
+        + _(
+            "If the coordinates are VN-2000 metres, name the system (--srs, or the coordinate system on the "
+            "upload page): 9208 or 3405."
+        )
+    )
     features = []
     for index, feature in enumerate(layer, start=1):
         properties = {name: feature.get(name) for name in layer.fields}
@@ -210,8 +288,7 @@ def read_features(
                 _("Feature %(i)s (%(label)s) is a %(kind)s; expected %(expected)s.")
                 % {"i": index, "label": label, "kind": kind, "expected": ", ".join(sorted(allowed))}
             )
-        if ogr.srs is None:
-            ogr.srs = srs
+        ogr.srs = source_ref
         try:
             ogr.transform(WGS84)
         except GDALException as exc:
@@ -226,7 +303,17 @@ def read_features(
         problem = lonlat_problem(geom)
         if problem:
             raise GeodataError(
-                _("Feature %(i)s (%(label)s): %(problem)s") % {"i": index, "label": label, "problem": problem}
+                _("Feature %(i)s (%(label)s): %(problem)s") % {"i": index, "label": label, "problem": problem} + hint
+            )
+        west, south, east, north = geom.extent
+        if not (in_vietnam(west, south) and in_vietnam(east, north)):
+            raise GeodataError(
+                _(
+                    "Feature %(i)s (%(label)s) lies outside Viet Nam once read as %(srs)s "
+                    "(%(lon).4f, %(lat).4f). Is that the file's coordinate system? Nothing was imported."
+                )
+                % {"i": index, "label": label, "srs": source_ref.name, "lon": west, "lat": south}
+                + hint
             )
         if not geom.valid:
             raise GeodataError(
@@ -236,4 +323,4 @@ def read_features(
         features.append(Feature(index=index, geometry=geom, properties=properties))
     if not features:
         raise GeodataError(_("%(path)s holds no features.") % {"path": path.name})
-    return features, srs.name or "WGS 84"
+    return features, source_ref.name or "WGS 84"

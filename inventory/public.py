@@ -6,13 +6,24 @@ columns and copied key by key, never from a model serialiser or a model instance
 new column of a model (a note, a person, a phone) never reaches the public by itself.
 """
 
+from contextlib import contextmanager
+from urllib.parse import quote
+
 import django_filters as filters
-from django.db.models import F, OuterRef, Subquery
+from django import forms
+from django.contrib.gis.db.models.functions import Transform
+from django.db import connection
+from django.db.models import F, FloatField, Func, OuterRef, Subquery
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
     PUBLISHABLE_PREMISES_STATUSES,
+    AgencyKind,
     BuildingGrade,
     Condition,
     HandlingStatus,
@@ -30,6 +41,7 @@ from inventory.models import (
     PublicListing,
     SitePlan,
 )
+from inventory.srs import WGS84, coordinate_columns, coordinate_values
 
 # The one allow-list of each public output (field names of `public_row`).
 LIST_FIELDS = (
@@ -47,7 +59,7 @@ LIST_FIELDS = (
     "decision_date",
     "intended_use",
 )
-CSV_FIELDS = (*LIST_FIELDS, "url")
+CSV_FIELDS = (*LIST_FIELDS, "url", "longitude", "latitude")
 GEOJSON_FIELDS = (*LIST_FIELDS, "url")
 PAGE_FIELDS = (*LIST_FIELDS, "address", "building_grade", "floors", "year_built", "summary")
 
@@ -72,6 +84,8 @@ LABELS = {
     "floors": _("floors"),
     "year_built": _("year built"),
     "summary": _("public summary"),
+    "longitude": _("longitude"),
+    "latitude": _("latitude"),
 }
 # Choice fields shown by their label.
 CHOICES = {
@@ -93,6 +107,20 @@ def _latest_handling():
 
 def _approved_plan():
     return SitePlan.objects.filter(premises=OuterRef("pk"), status=SitePlanStatus.APPROVED)
+
+
+@contextmanager
+def without_jit():
+    """Run the register's queries with PostgreSQL's JIT off: the cost estimate of its six
+    correlated subqueries over 10^4 sites passes `jit_above_cost`, and compiling then took
+    about 2.7 s of a query that runs in 0.35 s without it (bench/bench_public.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
 
 
 def published_sites():
@@ -123,39 +151,103 @@ _SOURCE = tuple(
 )
 
 
-def _value(field: str, value):
-    if field in CHOICES and value:
-        return str(CHOICES[field](value).label)
-    return value
+def _labels() -> dict[str, dict]:
+    """The labels of the choice fields in the active language, once per output (not per row)."""
+    return {field: {c.value: str(c.label) for c in choices} for field, choices in CHOICES.items()}
 
 
-def public_rows(queryset, fields: tuple[str, ...], request=None):
-    """Dicts with exactly the keys `fields` (an allow-list above), in that order."""
-    for source in queryset.values(*_SOURCE):
+def csv_fields(srid: int = WGS84) -> tuple[str, ...]:
+    """The CSV allow-list with its coordinate columns in `srid` (X northing / Y easting
+    in VN-2000, see `inventory.srs.coordinate_columns`)."""
+    return (*CSV_FIELDS[:-2], *coordinate_columns(srid))
+
+
+def public_rows(queryset, fields: tuple[str, ...], request=None, srid: int = WGS84):
+    """Dicts with exactly the keys `fields` (an allow-list above, or `csv_fields(srid)`),
+    in that order; coordinate columns are the location's in `srid` (computed by PostGIS)."""
+    columns = coordinate_columns(srid)
+    coordinates = [f for f in fields if f in columns]
+    source_fields = _SOURCE
+    if coordinates:
+        point = Transform("location", srid) if srid != WGS84 else F("location")
+        queryset = queryset.annotate(
+            _x=Func(point, function="ST_X", output_field=FloatField()),
+            _y=Func(point, function="ST_Y", output_field=FloatField()),
+        )
+        source_fields = (*_SOURCE, "_x", "_y")
+    labels = _labels()
+    plan_uses = {c.value: str(c.label) for c in SitePlanUse}
+    # One reverse() for all rows: the page of a site is this path with its code in it.
+    marker = "0"
+    prefix, suffix = reverse("public:site", args=[marker]).rsplit(marker, 1)
+    if request is not None:
+        prefix = request.build_absolute_uri(prefix)
+    for source in queryset.values(*source_fields):
         row = {}
+        if coordinates:
+            values = dict(zip(columns, coordinate_values(srid, _XY(source["_x"], source["_y"])), strict=True))
         for field in fields:
-            if field == "intended_use":
-                row[field] = source["plan_priority_use"] or (
-                    str(SitePlanUse(source["plan_use"]).label) if source["plan_use"] else ""
-                )
+            if field in coordinates:
+                row[field] = values[field]
+            elif field == "intended_use":
+                row[field] = source["plan_priority_use"] or plan_uses.get(source["plan_use"], "")
             elif field == "url":
-                path = reverse("public:site", args=[source["code"]])
-                row[field] = request.build_absolute_uri(path) if request else path
+                row[field] = f"{prefix}{quote(source['code'], safe=URL_SAFE)}{suffix}"
+            elif field in labels and source[field]:
+                row[field] = labels[field].get(source[field], source[field])
             else:
-                row[field] = _value(field, source[field])
+                row[field] = source[field]
         yield row
 
 
+class _XY:
+    """A point's two numbers, as `coordinate_values` reads them."""
+
+    __slots__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+# What reverse() leaves unquoted in a path argument (RFC 3986 sub-delimiters and "~:@").
+URL_SAFE = "!$&'()*+,;=~:@"
+
+
 def stage_history(premises) -> list[dict]:
-    """The dated changes of the site's status from its history: date and status only
-    (no actor, no other column)."""
-    events = premises.events.order_by("pgh_id").values_list("pgh_created_at", "status")
-    history, last = [], None
-    for created_at, status in events:
+    """The dated history of the site's stage, oldest first: each change of the site's
+    status, and each step of its handling records (proposed, approved with the decision's
+    number and date, carried out, closed, cancelled) under the form of handling. Read
+    from the history tables, allow-listed: date, status, form, decision number and date
+    only (no actor, no reason, no other column). Dates are local (Asia/Ho_Chi_Minh)."""
+    steps = []
+    last = None
+    for event_id, created_at, status in premises.events.order_by("pgh_id").values_list(
+        "pgh_id", "pgh_created_at", "status"
+    ):
         if status != last:
-            history.append({"date": created_at.date(), "status": str(PremisesStatus(status).label)})
+            steps.append((created_at, 0, event_id, str(PremisesStatus(status).label)))
             last = status
-    return history
+    handling_events = (
+        HandlingRecord.pgh_event_model.objects.filter(premises_id=premises.pk)
+        .order_by("pgh_obj_id", "pgh_id")
+        .values_list(
+            "pgh_obj_id", "pgh_id", "pgh_created_at", "status", "form__name", "decision_number", "decision_date"
+        )
+    )
+    last = {}
+    for record_id, event_id, created_at, status, form, number, date in handling_events:
+        if last.get(record_id) == status:
+            continue
+        last[record_id] = status
+        text = _("Handling (%(form)s): %(stage)s") % {"form": form or "—", "stage": HandlingStatus(status).label}
+        if status == HandlingStatus.APPROVED and number:
+            text += " — " + _("decision %(number)s of %(date)s") % {
+                "number": number,
+                "date": date.strftime("%d/%m/%Y") if date else "—",
+            }
+        steps.append((created_at, 1, event_id, str(text)))
+    steps.sort()
+    return [{"date": timezone.localdate(created_at), "status": text} for created_at, _order, _id, text in steps]
 
 
 def interest_counts(premises) -> dict:
@@ -171,30 +263,71 @@ def priority_uses_first():
     return PriorityUse.objects.filter(is_active=True).order_by("sort_order", "code")
 
 
+# What a unit's option needs (its code and name): not its boundary polygon, which a
+# province's 562 units make megabytes of.
+_UNIT_CHOICE = ("id", "code", "name", "level", "parent_id")
+
+
+class PlainSelect(forms.Select):
+    """A select whose options are written in Python, escaped, instead of one template
+    per option: the public filters offer 130 communes, 412 former communes and more,
+    which Django's per-option templates took about 0.3 s to render on every page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                str(option_value),
+                mark_safe(" selected") if str(option_value) in chosen else "",
+                label,
+            )
+            for option_value, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped above
+
+
 class PublicSiteFilterSet(filters.FilterSet):
     """Filters of the public list, map, CSV and GeoJSON (codes in URLs)."""
 
     commune = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="admin_unit",
         to_field_name="code",
-        queryset=AdministrativeUnit.objects.communes(),
+        queryset=AdministrativeUnit.objects.communes().only(*_UNIT_CHOICE),
         label=_("commune (since 2025)"),
     )
     former_commune = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="legacy_unit",
         to_field_name="code",
-        queryset=AdministrativeUnit.objects.legacy_communes(),
+        queryset=AdministrativeUnit.objects.legacy_communes().only(*_UNIT_CHOICE),
         label=_("former commune"),
+    )
+    former_district = filters.ModelChoiceFilter(
+        widget=PlainSelect,
+        field_name="legacy_unit__parent",
+        to_field_name="code",
+        queryset=AdministrativeUnit.objects.legacy_districts().only(*_UNIT_CHOICE),
+        label=_("former district"),
+    )
+    unit_type = filters.ChoiceFilter(
+        widget=PlainSelect, field_name="agency__kind", choices=AgencyKind.choices, label=_("type of the managing unit")
     )
     status = filters.MultipleChoiceFilter(
         choices=[(s.value, s.label) for s in PremisesStatus if s in PUBLISHABLE_PREMISES_STATUSES], label=_("status")
     )
-    building_grade = filters.ChoiceFilter(choices=BuildingGrade.choices, label=_("building grade"))
-    condition = filters.ChoiceFilter(choices=Condition.choices, label=_("condition"))
+    building_grade = filters.ChoiceFilter(widget=PlainSelect, choices=BuildingGrade.choices, label=_("building grade"))
+    condition = filters.ChoiceFilter(widget=PlainSelect, choices=Condition.choices, label=_("condition"))
     land_area = filters.RangeFilter(label=_("land area (m²)"))
     floor_area = filters.RangeFilter(label=_("total floor area (m²)"))
-    stage = filters.ChoiceFilter(field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage"))
+    stage = filters.ChoiceFilter(
+        widget=PlainSelect, field_name="handling_stage", choices=HandlingStatus.choices, label=_("handling stage")
+    )
     use = filters.ModelChoiceFilter(
+        widget=PlainSelect,
         field_name="plan_priority_code",
         to_field_name="code",
         queryset=PriorityUse.objects.all(),
@@ -229,6 +362,7 @@ __all__ = [
     "LIST_FIELDS",
     "PAGE_FIELDS",
     "PublicSiteFilterSet",
+    "csv_fields",
     "filtered",
     "interest_counts",
     "priority_uses_first",
@@ -236,4 +370,5 @@ __all__ = [
     "published_site_or_none",
     "published_sites",
     "stage_history",
+    "without_jit",
 ]

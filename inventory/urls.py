@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, history, home, maplocale, plans, reports
+from inventory.views import account, files, history, home, location, maplocale, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("declarations/items/<int:pk>/withdraw/", d.item_withdraw, name="item_withdraw"),
     path("declarations/items/<int:pk>/review/", d.item_review, name="item_review"),
     path("declarations/premises/<int:pk>/", d.premises_detail, name="premises_detail"),
+    path("declarations/premises/location-check/", location.location_check, name="location_check"),
     path("declarations/premises/<int:pk>/attachments/", d.attachment_upload, name="attachment_upload"),
     path("declarations/excel/template/", d.excel_template, name="excel_template"),
     path("declarations/excel/upload/", d.excel_upload, name="excel_upload"),
@@ -54,6 +55,8 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/token/", account.token_create, name="token_create"),
     path("account/token/revoke/", account.token_revoke, name="token_revoke"),
+    path("account/gis-password/", account.gis_password_create, name="gis_password_create"),
+    path("account/gis-password/revoke/", account.gis_password_revoke, name="gis_password_revoke"),
     path("site-plans/", plans.siteplan_list, name="siteplan_list"),
     path("site-plans/new/", plans.siteplan_create, name="siteplan_create"),
     path("site-plans/<int:pk>/", plans.siteplan_edit, name="siteplan_edit"),

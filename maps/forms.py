@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Premises
+from inventory.srs import SRS_CHOICES
 from maps.choices import LayerKind
 from maps.models import SitingCriterion, SitingStudy
 
@@ -61,3 +62,11 @@ class LayerUploadForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=LayerKind.choices)
     file = forms.FileField(label=_("GeoJSON file, or a zipped Shapefile"))
+    srs = forms.TypedChoiceField(
+        label=_("coordinate system"),
+        choices=[("", _("as the file says")), *SRS_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Only for a file that does not say (a Shapefile without .prj, a GeoJSON in VN-2000 metres)."),
+    )

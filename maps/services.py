@@ -30,10 +30,12 @@ def import_layer(
     actor=None,
     label_field: str | None = None,
     is_demo: bool = False,
+    srs: int | None = None,
     class_field: str | None = None,
 ) -> HazardLayer:
     """A new layer from a GeoJSON/Shapefile: reprojected to WGS 84; an empty file, a
-    geometry of the wrong type or an invalid one is refused and nothing is written.
+    geometry of the wrong type or an invalid one is refused and nothing is written. `srs`
+    names the file's system when the file does not (VN-2000: 9208 or 3405).
 
     A road layer's features get the road class their `class_field` attribute means
     (by code or alias of `RoadClass`; the first of ROAD_CLASS_FIELDS found when no
@@ -43,6 +45,7 @@ def import_layer(
         path,
         ALLOWED_GEOMETRIES[kind],
         label_field=label_field,
+        srs=srs,
         required_fields=(class_field,) if class_field else (),
     )
     if kind == LayerKind.ROAD:

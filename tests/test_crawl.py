@@ -698,6 +698,13 @@ PUBLIC = {
     "api-docs": "the API documentation page (Swagger UI over the OpenAPI description)",
     "inventory:map_locale": "the words of the map tools (Leaflet's zoom and drawing buttons): no record",
     "favicon": "the site's icon: a redirect to a static file",
+    # OGC API – Features (issue 17): its entry pages are open so a GIS client finds the public
+    # register's collection; they hold no record and list only the collections the caller may
+    # read; every other collection answers 401 to an anonymous caller (crawled above).
+    **dict.fromkeys(
+        ["ogc-landing", "ogc:landing", "ogc:conformance", "ogc:api", "ogc:collections"],
+        "the OGC API's landing page, conformance, definition and list of collections",
+    ),
     # The public register of surplus sites (issue 17): only sites Finance published, from
     # one allow-list per output; everything else there answers 404.
     **dict.fromkeys(
@@ -733,6 +740,8 @@ POST_ONLY = {
             "inventory:weekly_return_issue",
             "api:site-plan-approve",
             "inventory:token_revoke",
+            "inventory:gis_password_create",
+            "inventory:gis_password_revoke",
             "public:publish",
             "public:withdraw",
             "maps:reallocation_propose",
@@ -930,7 +939,16 @@ def list_pages() -> list[str]:
 
 
 # Pages that read no query parameters: only a bad format is tried there.
-NO_PARAMETERS = {"/api/schema/", "/api/docs/", "/ogc/", "/ogc/conformance", "/ogc/collections", "/account/"}
+NO_PARAMETERS = {
+    "/api/schema/",
+    "/api/docs/",
+    "/ogc",
+    "/ogc/",
+    "/ogc/api",
+    "/ogc/conformance",
+    "/ogc/collections",
+    "/account/",
+}
 # The declarant's lists take the scoped path (the finance reviewer's the rollups): the
 # parameters that reach a query, for the declarant.
 SCOPED_HOSTILE = [

@@ -6,13 +6,15 @@ Values go through `inventory.spreadsheets`: text stays text, never a live formul
 import csv
 import tempfile
 
-from django.db.models import FloatField, Func
-from django.db.models.functions import Cast
+from django.contrib.gis.db.models.functions import Transform
+from django.db.models import DecimalField, FloatField, Func
+from django.db.models.functions import Cast, Round
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 from inventory import spreadsheets
 from inventory.api.renderers import XLSX
+from inventory.srs import WGS84, coordinate_columns
 
 CHUNK = 2000
 
@@ -22,21 +24,30 @@ class _Echo:
         return value
 
 
-def _rows(queryset, fields, geometry):
+def _millimetres(expression):
+    return Cast(Round(Cast(expression, DecimalField(max_digits=16, decimal_places=6)), 3), FloatField())
+
+
+def _rows(queryset, fields, geometry, srid: int = WGS84):
     columns = list(fields)
     annotations = {}
     if geometry:
-        annotations = {
-            "longitude": Cast(Func(geometry, function="ST_X"), FloatField()),
-            "latitude": Cast(Func(geometry, function="ST_Y"), FloatField()),
-        }
-        columns += ["longitude", "latitude"]
+        first, second = coordinate_columns(srid)
+        point = geometry if srid == WGS84 else Transform(geometry, srid)
+        x = Cast(Func(point, function="ST_X"), FloatField())
+        y = Cast(Func(point, function="ST_Y"), FloatField())
+        if srid != WGS84:  # metres to the millimetre; X is the northing (ST_Y)
+            x, y = _millimetres(y), _millimetres(x)
+        annotations = {first: x, second: y}
+        columns += [first, second]
     values = queryset.annotate(**annotations).values_list(*columns)
     return columns, values.iterator(chunk_size=CHUNK)
 
 
-def csv_response(queryset, fields, filename: str, geometry: str | None = None) -> StreamingHttpResponse:
-    columns, rows = _rows(queryset, fields, geometry)
+def csv_response(
+    queryset, fields, filename: str, geometry: str | None = None, srid: int = WGS84
+) -> StreamingHttpResponse:
+    columns, rows = _rows(queryset, fields, geometry, srid)
     writer = csv.writer(_Echo())
 
     def stream():
@@ -49,8 +60,8 @@ def csv_response(queryset, fields, filename: str, geometry: str | None = None) -
     return response
 
 
-def xlsx_response(queryset, fields, filename: str, geometry: str | None = None) -> FileResponse:
-    columns, rows = _rows(queryset, fields, geometry)
+def xlsx_response(queryset, fields, filename: str, geometry: str | None = None, srid: int = WGS84) -> FileResponse:
+    columns, rows = _rows(queryset, fields, geometry, srid)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
     spreadsheets.append(sheet, columns)

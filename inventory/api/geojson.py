@@ -4,19 +4,38 @@ producing it (an ORM-and-serializer page was measured near 26× that)."""
 
 import json
 
+from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Func, TextField, Value
+
+from inventory.srs import WGS84, crs_member
 
 GEOMETRY = "_geojson"
 ORDER = "_ord"
 
 
-def feature_collection(queryset, fields, geometry: str = "location", members: dict | None = None) -> str:
+def feature_collection(
+    queryset,
+    fields,
+    geometry="location",
+    members: dict | None = None,
+    srid: int = WGS84,
+    precision: int | None = None,
+) -> str:
     """The rows of `queryset` (in its order) as a FeatureCollection, as text: `fields`
     become the properties (foreign keys as ids, named like the field), `geometry` (a
-    field path) the geometry; `members` are added at the top level (links, counts...)."""
-    geojson = Func(geometry, Value(7), function="ST_AsGeoJSON", output_field=TextField())
+    field path, or a geometry expression written as it is) the geometry; `members` are
+    added at the top level (links, counts...). In another system than WGS 84 (`srid`,
+    VN-2000) the coordinates are easting, northing in metres to the millimetre, and the
+    collection names its system in a "crs" member. `precision`: decimals, when the caller
+    chose the system itself (OGC API – Features, whose Content-Crs header names it)."""
+    if srid == WGS84:
+        # options 0: no "crs" member in a geometry, whatever system an expression writes
+        geojson = Func(geometry, Value(precision or 7), Value(0), function="ST_AsGeoJSON", output_field=TextField())
+    else:
+        geojson = Func(Transform(geometry, srid), Value(3), function="ST_AsGeoJSON", output_field=TextField())
+        members = {"crs": crs_member(srid), **(members or {})}
     rows = queryset.values(*fields, **{GEOMETRY: geojson})
     try:
         sql, params = rows.query.sql_with_params()

@@ -4,7 +4,10 @@ description for every filter (its label), and free text that may not hold NUL (w
 the API refuses). Set as the schema class of every API view (`ApiView`)."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from inventory.srs import SRS_LABELS
 
 ERROR = {
     "type": "object",
@@ -52,6 +55,24 @@ class ApiSchema(AutoSchema):
             return None
         self._describe_filters(operation)
         return operation
+
+    def get_override_parameters(self):
+        """`srs` on every spatial list: the system of the exported coordinates."""
+        parameters = list(super().get_override_parameters())
+        if getattr(self.view, "geometry", None) and getattr(self.view, "action", None) == "list":
+            parameters.append(
+                OpenApiParameter(
+                    "srs",
+                    int,
+                    enum=list(SRS_LABELS),
+                    description=(
+                        "Coordinate system of the coordinates in CSV, XLSX and GeoJSON: 4326 (WGS 84, default), "
+                        "9208 (VN-2000 TM-3 104°45′, Nghệ An) or 3405 (VN-2000 UTM 48N). In VN-2000 the CSV/XLSX "
+                        "columns are X (northing) and Y (easting) in metres; GeoJSON names its system in `crs`."
+                    ),
+                )
+            )
+        return parameters
 
     def _describe_filters(self, operation):
         filterset = getattr(self.view, "filterset_class", None)

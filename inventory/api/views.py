@@ -51,6 +51,7 @@ from inventory.permissions import can_read_history, sees_everything
 from inventory.querysets import history_visible_to
 from inventory.services import declarations as declaration_services
 from inventory.services import handling as handling_services
+from inventory.srs import SRS_LABELS, WGS84, parse_srid
 from inventory.versioning import StaleVersion, parse_version
 
 AS_OF = OpenApiParameter(
@@ -157,17 +158,31 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     def list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
+        srid = self.export_srid()  # checked in every format, used by the exports
         queryset = self.filter_queryset(self.get_queryset())
         if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
             self.paginator.check_parameters(queryset, request, self)  # not used, but checked as in every format
             queryset = self.paginator.ordered(queryset, request, self)[0]
         if fmt == "csv":
-            return exports.csv_response(queryset, self.fields, self.export_name, self.geometry)
+            return exports.csv_response(queryset, self.fields, self.export_name, self.geometry, srid)
         if fmt == "xlsx":
-            return exports.xlsx_response(queryset, self.fields, self.export_name, self.geometry)
+            return exports.xlsx_response(queryset, self.fields, self.export_name, self.geometry, srid)
         if fmt == "geojson":
             return self._geojson(queryset)
         return super().list(request, *args, **kwargs)
+
+    def export_srid(self) -> int:
+        """`?srs=`: the system of the coordinates of a CSV, XLSX or GeoJSON list (WGS 84
+        unless told; VN-2000 TM-3 104°45′ 9208 or UTM 48N 3405); anything else is a 400."""
+        values = self.request.query_params.getlist("srs")
+        if not values:
+            return WGS84
+        srid = parse_srid(values[0]) if len(values) == 1 else None
+        if srid is None:
+            raise ValidationError(
+                {"srs": _("Use one of %(srids)s.") % {"srids": ", ".join(str(s) for s in SRS_LABELS)}}
+            )
+        return srid
 
     def _geojson(self, queryset):
         """One page as a FeatureCollection: the page's keys by keyset pagination, the
@@ -184,7 +199,9 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         links = [{"rel": "self", "type": "application/geo+json", "href": self.request.build_absolute_uri()}]
         if paginator.get_next_link():
             links.append({"rel": "next", "type": "application/geo+json", "href": paginator.get_next_link()})
-        text = feature_collection(page, self.fields, self.geometry, {"numberReturned": len(keys), "links": links})
+        text = feature_collection(
+            page, self.fields, self.geometry, {"numberReturned": len(keys), "links": links}, srid=self.export_srid()
+        )
         return HttpResponse(text, content_type="application/geo+json")
 
 

@@ -79,6 +79,33 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    # The declared fields of an asset (see Premises.PUBLIC_FIELDS).
+    PUBLIC_FIELDS = (
+        "id",
+        "code",
+        "group_code",
+        "is_fixed_asset",
+        "name",
+        "asset_class",
+        "agency",
+        "premises",
+        "quantity",
+        "unit_of_measure",
+        "plate_number",
+        "seats",
+        "condition",
+        "status",
+        "original_cost",
+        "in_use_date",
+        "book_accumulated_wear",
+        "book_remaining_value",
+        "book_date",
+        "remaining_value",
+        "notes",
+        "is_demo",
+        "updated_at",
+    )
+
     objects = live_manager(AssetQuerySet)
     all_objects = AssetQuerySet.as_manager()
 

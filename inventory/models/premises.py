@@ -129,6 +129,44 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
     storm_damaged = models.BooleanField(_("storm damage"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
+    # The declared fields of a premises, in the order people read them: the API and its
+    # CSV/XLSX exports, the OGC properties and the detail page derive from this list
+    # (docs/architecture.md, "Adding a field").
+    PUBLIC_FIELDS = (
+        "id",
+        "code",
+        "name",
+        "address",
+        "admin_unit",
+        "legacy_unit",
+        "agency",
+        "status",
+        "condition",
+        "land_area",
+        *LAND_USE_FIELDS,
+        "land_certificate",
+        "land_value",
+        "footprint_area",
+        "floor_area",
+        "surplus_floor_area",
+        "floors",
+        "building_grade",
+        "year_built",
+        "floor_load",
+        "in_use_date",
+        "original_cost",
+        "book_accumulated_wear",
+        "book_remaining_value",
+        "book_date",
+        "remaining_value",
+        "is_flooded",
+        "has_landslide",
+        "storm_damaged",
+        "notes",
+        "is_demo",
+        "updated_at",
+    )
+
     objects = live_manager(PremisesQuerySet)
     all_objects = PremisesQuerySet.as_manager()
 

@@ -36,10 +36,14 @@ from inventory.models import AssetClass, DeclarationItem
 from inventory.permissions import can_declare
 from inventory.services import declarations as services
 from inventory.services import payload as P
+from inventory.srs import VN2000_SRIDS, VN2000_TM3_NGHE_AN, parse_srid, vn2000_point
 
 # Sheets of the template, and which record type each holds.
 SHEETS = {ItemTarget.PREMISES: "Cơ sở nhà, đất", ItemTarget.ASSET: "Tài sản"}
 LATITUDE, LONGITUDE = "latitude", "longitude"
+# VN-2000 as on a land certificate (X northing, Y easting, metres) and its system (9208 when blank).
+VN_SYSTEM, VN_X, VN_Y = "vn2000_system", "vn2000_x", "vn2000_y"
+COORDINATE_COLUMNS = (LATITUDE, LONGITUDE, VN_SYSTEM, VN_X, VN_Y)
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 YES, NO = "Có", "Không"
@@ -49,12 +53,14 @@ def max_upload_bytes() -> int:
     return getattr(settings, "WORKBOOK_MAX_BYTES", 10 * 1024 * 1024)
 
 
-def columns(target: str) -> list[str]:
-    """Field names in column order; a location is two columns, latitude then longitude."""
+def columns(target: str, vn2000: bool = True) -> list[str]:
+    """Field names in column order; a location is latitude and longitude, then (`vn2000`)
+    the VN-2000 system, X and Y. Workbooks of the template before the VN-2000 columns
+    (`vn2000=False`) are still read."""
     names = []
     for name in P.FIELDS[target]:
         if name == "location":
-            names += [LATITUDE, LONGITUDE]
+            names += [LATITUDE, LONGITUDE, *((VN_SYSTEM, VN_X, VN_Y) if vn2000 else ())]
         else:
             names.append(name)
     return names
@@ -81,6 +87,12 @@ def header(target: str, name: str) -> str:
             return str(_("Latitude (vĩ độ)"))
         if name == LONGITUDE:
             return str(_("Longitude (kinh độ)"))
+        if name == VN_SYSTEM:
+            return str(_("VN-2000 system (9208: TM-3 104°45′, 3405: UTM 48N)"))
+        if name == VN_X:
+            return str(_("X VN-2000 (northing, m)"))
+        if name == VN_Y:
+            return str(_("Y VN-2000 (easting, m)"))
         return str(P.model_field(target, name).verbose_name).capitalize()
 
 
@@ -134,11 +146,9 @@ def template(user) -> bytes:
             values = None
             if name in P.RELATED:
                 values = {"agency": agencies, "asset_class": classes}.get(name)
-            elif name not in (LATITUDE, LONGITUDE) and P.model_field(target, name).choices:
+            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).choices:
                 values = list(_choice_labels(target, name).values())
-            elif (
-                name not in (LATITUDE, LONGITUDE) and P.model_field(target, name).get_internal_type() == "BooleanField"
-            ):
+            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).get_internal_type() == "BooleanField":
                 values = [YES, NO]
             if values:
                 validation = DataValidation(
@@ -158,6 +168,8 @@ def _related(target: str) -> list[str]:
 
 
 def _cell_value(target: str, name: str, data: dict):
+    if name in (VN_SYSTEM, VN_X, VN_Y):
+        return None  # typed X/Y win over latitude/longitude: left empty, an edited position stays the user's
     if name in (LATITUDE, LONGITUDE):
         location = data.get("location")
         if not location:
@@ -418,6 +430,10 @@ def _cell_parser(target: str, name: str):
         return _coordinate(90)
     if name == LONGITUDE:
         return _coordinate(180)
+    if name == VN_SYSTEM:
+        return _vn2000_system
+    if name in (VN_X, VN_Y):
+        return _metres
     field_ = P.model_field(target, name)
     kind = field_.get_internal_type()
     if field_.choices and name not in P.RELATED:
@@ -514,6 +530,21 @@ def _number(value, bound: Decimal = NUMBER_BOUND, out_of_range: str | None = Non
     return number
 
 
+def _vn2000_system(value):
+    if _blank(value):
+        return None
+    srid = parse_srid(int(value) if isinstance(value, float) and value.is_integer() else value)
+    if srid not in VN2000_SRIDS:
+        raise ValueError(_("Enter 9208 (TM-3 104°45′) or 3405 (UTM 48N)."))
+    return srid
+
+
+def _metres(value):
+    if _blank(value):
+        return None
+    return _number(value, Decimal(10**8), _("The number is too large."))
+
+
 def _coordinate(bound: int):
     def parse(value):
         if _blank(value):
@@ -542,7 +573,8 @@ def _read_sheet(workbook, target: str, budget: _Budget):
     found = [str(h).strip() if h is not None else "" for h in heading]
     while found and not found[-1]:
         found.pop()
-    if found != expected:
+    vn2000 = found != [header(target, name) for name in columns(target, vn2000=False)]
+    if vn2000 and found != expected:
         missing = [h for h in expected if h not in found]
         unknown = [h for h in found if h and h not in expected]
         detail = []
@@ -556,7 +588,7 @@ def _read_sheet(workbook, target: str, budget: _Budget):
             _("The headings of sheet “%(sheet)s” are not those of the template (%(detail)s).")
             % {"sheet": title, "detail": "; ".join(detail)}
         )
-    names = columns(target)
+    names = columns(target, vn2000=vn2000)
     parsers = [(name, _cell_parser(target, name)) for name in names]
     positions = range(1, len(names) + 1)
     located = LATITUDE in names
@@ -576,6 +608,19 @@ def _read_sheet(workbook, target: str, budget: _Budget):
         if located:  # a refused coordinate has no value: the row has its error
             lat, lon = payload.pop(LATITUDE, None), payload.pop(LONGITUDE, None)
             payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
+            system, x, y = payload.pop(VN_SYSTEM, None), payload.pop(VN_X, None), payload.pop(VN_Y, None)
+            if x is not None or y is not None:  # X/Y off a land certificate win, as on the form
+                payload["location"] = None
+                try:
+                    if x is None or y is None:
+                        raise ValidationError(_("Type both X and Y, or neither."))
+                    point = vn2000_point(system or VN2000_TM3_NGHE_AN, x, y)
+                except ValidationError as exc:
+                    keys = set(getattr(exc, "error_dict", ()))
+                    column = VN_Y if (x is not None and y is None) or keys == {"vn2000_y"} else VN_X
+                    row_errors.append(RowError(title, number, header(target, column), " ".join(exc.messages)))
+                else:
+                    payload["location"] = f"SRID=4326;POINT({point.x!r} {point.y!r})"
         yield number, cells, payload, row_errors
 
 

@@ -408,6 +408,12 @@ def location_warning(premises: Premises) -> str | None:
     return None
 
 
+# A premises declares a building when one of these is given; a building then needs the
+# fields of BUILDING_REQUIRED (validate() below; the form marks them "required with a building").
+BUILDING_GIVEN_BY = ("floor_area", "footprint_area")
+BUILDING_REQUIRED = ("building_grade", "floors")
+
+
 def validate(
     instance, target: str, *, province: AdministrativeUnit | None = None, extent=None, memo: dict | None = None
 ) -> None:
@@ -421,25 +427,28 @@ def validate(
             errors.setdefault(name, [_("This field is required.")])
     if not instance.code:
         errors.setdefault("code", [_("This field is required.")])
-    if not errors:
-        # A new row of N fixed assets is checked as the records it becomes (quantity 1;
-        # they differ only in code and cost, the largest share on the last).
-        line = None
-        if target == ItemTarget.ASSET and splits_into_records(instance) > 1:
-            line = (instance.quantity, instance.original_cost)
-            instance.quantity, instance.original_cost = 1, per_unit_costs(instance)[-1]
-        try:
-            instance.clean()
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        finally:
-            if line is not None:
-                instance.quantity, instance.original_cost = line
+    # The model's own rules run even when a field above failed (they read only the values
+    # that are there; a field keeps its first error), so a form shows every error at once.
+    # A new row of N fixed assets is checked as the records it becomes (quantity 1;
+    # they differ only in code and cost, the largest share on the last).
+    line = None
+    if target == ItemTarget.ASSET and "quantity" not in errors and splits_into_records(instance) > 1:
+        line = (instance.quantity, instance.original_cost)
+        instance.quantity, instance.original_cost = 1, per_unit_costs(instance)[-1]
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, messages)
+    finally:
+        if line is not None:
+            instance.quantity, instance.original_cost = line
     if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
         _validate_location(instance, errors, province, extent)
-        if (instance.floor_area or instance.footprint_area) and not instance.building_grade:
+    if target == ItemTarget.PREMISES and any(getattr(instance, name) for name in BUILDING_GIVEN_BY):
+        if not instance.building_grade:
             errors.setdefault("building_grade", [_("A building needs its grade.")])
-        if (instance.floor_area or instance.footprint_area) and not instance.floors:
+        if not instance.floors:
             errors.setdefault("floors", [_("A building needs its number of floors.")])
     if errors:
         raise ValidationError(errors)

@@ -34,3 +34,45 @@ def changes_of(record):
     if record is None or not hasattr(type(record), "events"):
         return None
     return history.record_changes(record)
+
+
+# Columns every record has that its page does not list among the facts.
+NOT_FACTS = {"id", "is_demo", "updated_at"}
+
+
+def fact_text(record, name: str) -> str:
+    """A declared field's value as the page shows it: a choice's label, yes/no, a number
+    as officials write it, a short date; "—" when not stated."""
+    from django.db import models
+    from django.template.defaultfilters import yesno
+    from django.utils.formats import date_format
+
+    from inventory.text import number_text
+
+    field = record._meta.get_field(name)
+    value = getattr(record, name)
+    if isinstance(field, models.BooleanField):
+        return yesno(value)  # Django's own translated "yes"/"no"
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return getattr(record, f"get_{name}_display")()
+    if isinstance(field, models.DateField):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(field, models.DecimalField | models.IntegerField) and not field.is_relation:
+        return number_text(value, name)
+    return str(value)
+
+
+@register.inclusion_tag("inventory/includes/declared_facts.html")
+def declared_facts(record, shown=""):
+    """Rows for the record's declared fields (`PUBLIC_FIELDS`) that the page does not
+    already show (`shown`: their names, comma-separated)."""
+    skip = NOT_FACTS | {name.strip() for name in shown.split(",")}
+    return {
+        "rows": [
+            (name, record._meta.get_field(name).verbose_name, fact_text(record, name))
+            for name in record.PUBLIC_FIELDS
+            if name not in skip
+        ]
+    }

@@ -1,4 +1,5 @@
-"""The user's own page: who they are, and their API token (made and revoked here)."""
+"""The user's own page: who they are, their API token and their GIS password (made and
+revoked here)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,13 +7,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inventory.models import GisPassword
 from inventory.services.tokens import issue_token, revoke_token, token_of
 
 
 @login_required
 def account(request):
-    token = token_of(request.user)
-    return render(request, "inventory/account.html", {"token": token})
+    return _page(request)
+
+
+def _page(request, new_gis_password=None):
+    gis_password = GisPassword.objects.filter(user=request.user).active().first()
+    return render(
+        request,
+        "inventory/account.html",
+        {"token": token_of(request.user), "gis_password": gis_password, "new_gis_password": new_gis_password},
+    )
 
 
 @login_required
@@ -29,4 +39,23 @@ def token_create(request):
 def token_revoke(request):
     revoke_token(request.user)
     messages.success(request, _("The API token was revoked."))
+    return redirect("inventory:account")
+
+
+@login_required
+@require_POST
+def gis_password_create(request):
+    """A new GIS password, shown on this one response only (only its hash is kept); any
+    previous one stops working."""
+    secret = GisPassword.issue(request.user)
+    response = _page(request, new_gis_password=secret)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def gis_password_revoke(request):
+    GisPassword.revoke(request.user)
+    messages.success(request, _("The GIS password was revoked."))
     return redirect("inventory:account")

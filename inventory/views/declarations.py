@@ -26,6 +26,7 @@ from inventory.services import declarations as services
 from inventory.services import excel
 from inventory.services import payload as P
 from inventory.services.exports import form_04a, form_04b, form_04c
+from inventory.srs import SRS_CHOICES
 from inventory.versioning import StaleVersion, parse_version
 from inventory.views.common import (
     conflict_response,
@@ -111,6 +112,7 @@ def record_list(request, target):
             "page": paginate(request, filterset.qs),
             "declared": declared,
             "target": target,
+            "export_systems": SRS_CHOICES,
         },
     )
 

@@ -6,14 +6,14 @@ that is not published (never, withdrawn, deleted, or no longer in a publishable 
 answers 404 on every public URL, as does a photo not chosen for its listing."""
 
 import csv
-import json
 import posixpath
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from inventory.forms import InterestForm, PublishForm
 from inventory.models import Attachment, InterestRegistration, Premises, PublicListing
 from inventory.permissions import can_review
 from inventory.services import public as services
+from inventory.srs import SRS_LABELS, WGS84, coordinate_columns, crs_member, parse_srid
 from inventory.views.common import paginate, require_reviewer
 from inventory.views.files import stored_file_response
 
@@ -39,10 +40,11 @@ def _site(code: str) -> Premises:
 
 
 @require_safe
+@public.without_jit()
 def register(request):
     """The map and the list of published sites, with the filters."""
     filterset, sites = public.filtered(request.GET)
-    page = paginate(request, sites)
+    page = paginate(request, sites.only("pk"))  # the page's keys; its rows come through the allow-list
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -59,39 +61,66 @@ def register(request):
     )
 
 
+def _srid(request) -> int | None:
+    """`?srs=` of an open-data file: WGS 84 unless told, or a VN-2000 system; None for
+    anything else (the view answers 400)."""
+    values = request.GET.getlist("srs")
+    if not values:
+        return WGS84
+    return parse_srid(values[0]) if len(values) == 1 else None
+
+
+def _bad_srs() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("Unknown coordinate system: use srs=%(srids)s.") % {"srids": "|".join(str(s) for s in SRS_LABELS)},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_safe
+@public.without_jit()
 def register_csv(request):
-    """The filtered list as CSV (open data), with the CSV allow-list's columns."""
+    """The filtered list as CSV (open data), with the CSV allow-list's columns; the
+    coordinates in WGS 84 or, with `?srs=9208|3405`, as VN-2000 X (northing) / Y (easting)."""
+    srid = _srid(request)
+    if srid is None:
+        return _bad_srs()
     _filterset, sites = public.filtered(request.GET)
+    fields = public.csv_fields(srid)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="co-so-nha-dat-doi-du.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with its byte-order mark
     writer = csv.writer(response)
-    writer.writerow(public.CSV_FIELDS)
-    for row in public.public_rows(sites, public.CSV_FIELDS, request):
-        writer.writerow(["" if row[f] is None else row[f] for f in public.CSV_FIELDS])
+    writer.writerow(fields)
+    for row in public.public_rows(sites, fields, request, srid=srid):
+        writer.writerow(["" if row[f] is None else row[f] for f in fields])
     return response
 
 
 @require_safe
+@public.without_jit()
 def register_geojson(request):
-    """The filtered list as GeoJSON (open data; the map reads it too)."""
+    """The filtered list as GeoJSON (open data; the map reads it too); with
+    `?srs=9208|3405` in VN-2000 metres (easting, northing) with a "crs" member."""
+    srid = _srid(request)
+    if srid is None:
+        return _bad_srs()
     _filterset, sites = public.filtered(request.GET)
-    points = dict(sites.values_list("code", "location"))
-    features = [
-        {
-            "type": "Feature",
-            "geometry": json.loads(points[row["code"]].geojson),
-            "properties": row,
-        }
-        for row in public.public_rows(sites, public.GEOJSON_FIELDS, request)
-    ]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features},
+    x_name, y_name = coordinate_columns(srid)
+    features = []
+    for row in public.public_rows(sites, (*public.GEOJSON_FIELDS, x_name, y_name), request, srid=srid):
+        first, second = row.pop(x_name), row.pop(y_name)
+        # GeoJSON's order: longitude, latitude; easting, northing (VN-2000's X is the northing).
+        xy = [first, second] if srid == WGS84 else [second, first]
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy}, "properties": row})
+    collection = {"type": "FeatureCollection", "features": features}
+    if srid != WGS84:
+        collection = {"type": "FeatureCollection", "crs": crs_member(srid), "features": features}
+    return JsonResponse(
+        collection,
         json_dumps_params={"ensure_ascii": False, "default": str},
         content_type="application/geo+json",
     )
-    return response
 
 
 def site(request, code):
@@ -202,7 +231,12 @@ def withdraw(request, pk):
 def interests(request):
     """Registrations of interest, for Finance (private: names and contacts)."""
     require_reviewer(request.user)
-    registrations = InterestRegistration.objects.select_related("premises", "priority_use")
+    # Công điện 213/CĐ-TTg: surplus houses and land go first to its priority uses (health,
+    # education, culture, sports, commune police...): those registrations first, in the
+    # list's legal order, then the others; newest first within each.
+    registrations = InterestRegistration.objects.select_related("premises", "priority_use").order_by(
+        F("priority_use__sort_order").asc(nulls_last=True), "priority_use__code", "-created_at", "-pk"
+    )
     return render(request, "inventory/public/interests.html", {"page": paginate(request, registrations)})
 
 

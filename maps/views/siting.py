@@ -200,8 +200,8 @@ def siting_choose(request, pk):
         with transaction.atomic():
             record = propose_handling(
                 request.user,
-            premises,
-            "CONVERT_FUNCTION",
+                premises,
+                "CONVERT_FUNCTION",
                 priority_use_code="OFFICE",
                 intended_use=_("Office and historical archive repository of the Provincial Historical Archive Center"),
                 basis=_("Siting study “%(name)s” v%(version)s (#%(pk)s)")
@@ -262,7 +262,9 @@ def _import_upload(user, data):
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        return import_layer(unpack_upload(path, Path(folder)), data["kind"], data["name"], actor=user)
+        return import_layer(
+            unpack_upload(path, Path(folder)), data["kind"], data["name"], actor=user, srs=data.get("srs")
+        )
 
 
 @login_required

@@ -6,6 +6,7 @@ Screenshots of each step go to test-artifacts/browser/<test>/."""
 import pytest
 
 from inventory.models import Asset, Declaration, DeclarationItem, Premises
+from tests.browser.helpers import confirm
 from tests.browser.test_login_home import PASSWORD
 
 # django_db: the test database (the live server serves it); rows the server commits stay.
@@ -71,6 +72,7 @@ def test_declare_return_correct_approve(browser, live_url, shot):
 
     # 3. Submit.
     page.click("[data-testid=submit]")
+    confirm(page)
     page.wait_for_selector("text=Đã gửi Sở Tài chính để duyệt")
     shot(page, "submitted")
     assert Declaration.objects.get(pk=item.declaration_id).status == "submitted"
@@ -103,12 +105,14 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=submit]")
     page.click("[data-testid=submit]")
+    confirm(page)
     page.wait_for_selector("text=Đã gửi Sở Tài chính để duyệt")
     shot(page, "resubmitted")
 
     # 6. The reviewer approves; the records are in effect.
     review.goto(declaration_url)
     review.click("[data-testid=review-all]")
+    confirm(review)
     review.wait_for_selector("[data-testid=declaration-status] >> text=Đã phê duyệt")
     shot(review, "approved")
     premises = Premises.objects.get(code=item.code)

@@ -9,6 +9,7 @@ import pytest
 
 from inventory.choices import PremisesStatus
 from inventory.models import HandlingRequest, Premises, User
+from tests.browser.helpers import confirm
 from tests.browser.test_declaration_flow import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -36,6 +37,7 @@ def test_request_then_decision(browser, live_url, shot):
     page.select_option("#id_lines-0-reason", "REC-REORG")
     shot(page, "request-form")
     page.click("[data-testid=request-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=request-status]")
     shot(page, "request-filed")
     request = HandlingRequest.objects.get(purpose__contains=marker)
@@ -46,14 +48,17 @@ def test_request_then_decision(browser, live_url, shot):
     finance_context, page = login(browser, live_url, "demo-finance")
     page.goto(f"{live_url}/handling/requests/{request.pk}/")
     page.click("[data-testid=complete-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=review-form]")
     page.fill("[data-testid=review-form] #id_opinion", "Đề nghị thu hồi")
     page.click("[data-testid=review-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=decision-form]")
     page.fill("[data-testid=decision-form] #id_number", "99/QĐ-UBND")
     page.fill("[data-testid=decision-form] #id_date", "2026-11-20")
     page.fill("[data-testid=decision-form] #id_signer", "Chủ tịch UBND tỉnh")
     page.click("[data-testid=decision-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=decision]")
     shot(page, "decided")
     assert "99/QĐ-UBND" in page.locator("[data-testid=decision]").inner_text()

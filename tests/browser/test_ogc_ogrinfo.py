@@ -32,7 +32,20 @@ def test_ogrinfo_lists_the_layers_and_reads_the_features(live_url, token, django
         return subprocess.run([*base, *args], capture_output=True, text=True, timeout=180, check=True).stdout
 
     listing = run(f"OAPIF:{live_url}/ogc")
-    assert "1: premises" in listing and "2: units" in listing and "3: assets-by-premises" in listing
+    for n, key in enumerate(
+        [
+            "premises",
+            "houses",
+            "assets",
+            "handling-records",
+            "site-plans",
+            "units",
+            "assets-by-premises",
+            "public-sites",
+        ],
+        start=1,
+    ):
+        assert f"{n}: {key}" in listing
     with django_db_blocker.unblock():
         communes = AdministrativeUnit.objects.communes().count()
         vinh = Premises.objects.filter(code__startswith="DEMO-TS-").order_by("pk").first()

@@ -9,6 +9,7 @@ from django.db import connection
 
 from inventory.choices import HandlingStatus, NeedKind, NeedStatus
 from inventory.models import HandlingRecord, Need, Premises
+from tests.browser.helpers import confirm
 from tests.browser.test_declaration_flow import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -112,20 +113,25 @@ def test_a_need_goes_to_an_approved_transfer_through_the_reallocation_page(brows
     if page.locator("[data-testid=missing-document]").count():
         page.fill("[data-testid=return-form] #id_comment", "Thiếu hồ sơ")
         page.click("[data-testid=return-form] button[type=submit]")
+        confirm(page)
         page.wait_for_selector("[data-testid=resubmit-form]")
         for box in page.locator("[data-testid=resubmit-form] input[name=documents]").all():
             box.check()
         page.click("[data-testid=resubmit-form] button[type=submit]")
+        confirm(page)
     page.wait_for_selector("[data-testid=complete-form]")
     page.click("[data-testid=complete-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=review-form]")
     page.fill("[data-testid=review-form] #id_opinion", "Đề nghị điều chuyển")
     page.click("[data-testid=review-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=decision-form]")
     page.fill("[data-testid=decision-form] #id_number", "215/QĐ-UBND")
     page.fill("[data-testid=decision-form] #id_date", record.created_at.date().isoformat())
     page.fill("[data-testid=decision-form] #id_signer", "Chủ tịch UBND tỉnh Nghệ An")
     page.click("[data-testid=decision-form] button[type=submit]")
+    confirm(page)
     page.wait_for_selector("[data-testid=decision]")
     shot(page, "approved")
     record.refresh_from_db()

@@ -375,7 +375,16 @@ def test_ogc_landing_conformance_collections_items(client_as):
         in client.get("/ogc/conformance").json()["conformsTo"]
     )
     collections = client.get("/ogc/collections").json()["collections"]
-    assert [c["id"] for c in collections] == ["premises", "units", "assets-by-premises"]
+    assert [c["id"] for c in collections] == [
+        "premises",
+        "houses",
+        "assets",
+        "handling-records",
+        "site-plans",
+        "units",
+        "assets-by-premises",
+        "public-sites",
+    ]
     page = client.get("/ogc/collections/premises/items", {"limit": 50, "bbox": "104,18,106,20"})
     assert page["Content-Type"] == "application/geo+json"
     data = page.json()

@@ -44,6 +44,8 @@ EXPECTED_COLUMNS = [
     "decision_date",
     "intended_use",
     "url",
+    "longitude",
+    "latitude",
 ]
 # Personal data and internal text put into the site's records below; none may show.
 PERSONAL = [
@@ -151,6 +153,14 @@ def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data
         "site": client.get(f"/cong-khai/co-so/{site.code}/"),
         "csv": client.get("/cong-khai/danh-sach.csv"),
         "geojson": client.get("/cong-khai/danh-sach.geojson"),
+        "ogc items": client.get("/ogc/collections/public-sites/items"),
+        "ogc item": client.get(f"/ogc/collections/public-sites/items/{site.code}"),
+        "ogc items in VN-2000": client.get(
+            "/ogc/collections/public-sites/items", {"crs": "http://www.opengis.net/def/crs/EPSG/0/9208"}
+        ),
+        "ogc html": client.get("/ogc/collections/public-sites/items", {"f": "html"}),
+        "ogc item html": client.get(f"/ogc/collections/public-sites/items/{site.code}", {"f": "html"}),
+        "ogc queryables": client.get("/ogc/collections/public-sites/queryables"),
     }
     for name, response in pages.items():
         assert response.status_code == 200, name
@@ -169,9 +179,22 @@ def test_every_public_output_holds_only_allow_listed_fields_and_no_personal_data
     assert set(collection) == {"type", "features"}
     for feature in collection["features"]:
         assert set(feature) == {"type", "geometry", "properties"}
-        assert list(feature["properties"]) == EXPECTED_COLUMNS
+        assert list(feature["properties"]) == EXPECTED_COLUMNS[:-2]  # the coordinates are the geometry
     [feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
     assert feature["geometry"] == {"type": "Point", "coordinates": [105.66, 18.675]}
+    # The public OGC collection: the same allow-list, the site's code as the feature id.
+    ogc = json.loads(pages["ogc items"].content)
+    for feature in ogc["features"]:
+        assert set(feature) == {"type", "id", "geometry", "properties"}
+        assert list(feature["properties"]) == EXPECTED_COLUMNS[:-2]  # the coordinates are the geometry
+    [public_feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
+    [feature] = [f for f in ogc["features"] if f["id"] == site.code]
+    assert feature["properties"]["decision_number"] == "45/QĐ-UBND"
+    assert feature["properties"]["intended_use"] == "Y tế"
+    assert feature["properties"]["land_area"] == "2500.00"
+    assert feature["properties"] == public_feature["properties"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [105.66, 18.675]}
+    assert json.loads(pages["ogc item"].content)["properties"] == feature["properties"]
     page_text = pages["site"].content.decode()
     # The site page: its decision, plan use, stage history, counts of interest, the public photo only.
     assert "45/QĐ-UBND" in page_text
@@ -208,11 +231,17 @@ def test_the_stage_history_is_dated_and_names_no_one(world):
     text = Client().get(f"/cong-khai/co-so/{site.code}/").content.decode()
     history = text[text.index('data-testid="public-history"') :]
     history = history[: history.index("</ol>")]
-    # Created surplus, then under handling by the proposal: two dated steps.
-    assert history.count("<li>") == 2
-    assert "Dôi dư" in history and "Đang xử lý" in history
-    assert TODAY.strftime("%d/%m/%Y") in history
-    assert "Lê Văn Tạo" not in history
+    # Created surplus, then under handling by the proposal, then the handling record's own
+    # steps: proposed, approved by decision 45/QĐ-UBND of 02/11/2026. Four dated steps.
+    steps = re.findall(r"<li>(.*?)</li>", history)
+    assert len(steps) == 4, steps
+    assert "Dôi dư" in steps[0] and "Đang xử lý" in steps[1]
+    assert "Chuyển đổi công năng sử dụng" in steps[2]
+    assert "Chuyển đổi công năng sử dụng" in steps[3] and "45/QĐ-UBND" in steps[3] and "02/11/2026" in steps[3]
+    # Dated in Viet Nam's time (the day may differ from UTC's in the evening).
+    assert all(step.startswith(TODAY.strftime("%d/%m/%Y")) for step in steps)
+    for value in PERSONAL:
+        assert value not in history
 
 
 @pytest.mark.parametrize(
@@ -253,6 +282,8 @@ def test_a_site_not_published_is_404_everywhere(world):
     site, other = world["site"], world["unpublished"]
     assert client.get(f"/cong-khai/co-so/{other.code}/").status_code == 404
     assert client.get("/cong-khai/co-so/nope/").status_code == 404
+    assert client.get(f"/ogc/collections/public-sites/items/{other.code}").status_code == 404
+    assert all(f["id"] != other.code for f in client.get("/ogc/collections/public-sites/items").json()["features"])
     # A photo not chosen for the listing, or named under another site, is 404.
     assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['hidden'].pk}/").status_code == 404
     assert client.get(f"/cong-khai/co-so/{other.code}/anh/{world['shown'].pk}/").status_code == 404
@@ -263,6 +294,7 @@ def test_a_site_not_published_is_404_everywhere(world):
     assert client.get(f"/cong-khai/co-so/{site.code}/").status_code == 404
     assert client.get(f"/cong-khai/co-so/{site.code}/anh/{world['shown'].pk}/").status_code == 404
     assert all(r[0] != site.code for r in csv_rows(client.get("/cong-khai/danh-sach.csv"))[1:])
+    assert client.get(f"/ogc/collections/public-sites/items/{site.code}").status_code == 404
     assert json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"] == [] or all(
         f["properties"]["code"] != site.code
         for f in json.loads(client.get("/cong-khai/danh-sach.geojson").content)["features"]
@@ -393,3 +425,93 @@ def test_public_lists_do_not_grow_in_queries_with_the_rows(world):
     for _ in range(3):
         services.publish(world["finance"], factories.premises(status=PremisesStatus.SURPLUS))
     assert [count(u) for u in urls] == before
+
+
+# -- open data in VN-2000 (issue 17 item 1 meets item 4) -------------------------------------
+
+
+@pytest.mark.parametrize("srid", [9208, 3405])
+def test_open_data_in_vn2000_has_x_northing_y_easting_and_still_only_the_allow_list(world, srid):
+    from pyproj import Transformer
+
+    east, north = Transformer.from_crs(4326, srid, always_xy=True).transform(105.66, 18.675)
+    client, site = Client(), world["site"]
+    response = client.get(f"/cong-khai/danh-sach.csv?srs={srid}")
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert rows[0] == [*EXPECTED_COLUMNS[:-2], f"x_northing_epsg{srid}", f"y_easting_epsg{srid}"]
+    row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == site.code), strict=True))
+    assert float(row[f"x_northing_epsg{srid}"]) == pytest.approx(north, abs=0.01)
+    assert float(row[f"y_easting_epsg{srid}"]) == pytest.approx(east, abs=0.01)
+    collection = json.loads(client.get(f"/cong-khai/danh-sach.geojson?srs={srid}").content)
+    assert set(collection) == {"type", "crs", "features"}
+    assert collection["crs"]["properties"]["name"] == f"urn:ogc:def:crs:EPSG::{srid}"
+    [feature] = [f for f in collection["features"] if f["properties"]["code"] == site.code]
+    assert list(feature["properties"]) == EXPECTED_COLUMNS[:-2]
+    assert feature["geometry"]["coordinates"] == pytest.approx([east, north], abs=0.01)
+    assert world["unpublished"].code not in {f["properties"]["code"] for f in collection["features"]}
+    for text in (response.content.decode("utf-8-sig"), json.dumps(collection, ensure_ascii=False)):
+        for value in PERSONAL:
+            assert value not in text
+
+
+@pytest.mark.parametrize("srs", ["3857", "x", "", "<script>"])
+def test_open_data_in_another_system_is_a_400(world, srs):
+    for path in ("/cong-khai/danh-sach.csv", "/cong-khai/danh-sach.geojson"):
+        response = Client().get(path, {"srs": srs})
+        assert response.status_code == 400
+        assert b"<script>" not in response.content
+
+
+def test_the_register_page_links_the_vn2000_open_data_with_its_filters(world):
+    text = Client().get("/cong-khai/", {"condition": "good"}).content.decode()
+    assert "/cong-khai/danh-sach.csv?condition=good&amp;srs=9208" in text
+    assert "/cong-khai/danh-sach.geojson?condition=good&amp;srs=9208" in text
+
+
+def test_the_former_district_and_the_unit_type_filter_the_register(world):
+    from inventory.choices import UnitLevel
+    from inventory.models import AdministrativeUnit, Premises
+
+    site = world["site"]
+    former = AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_COMMUNE, parent__isnull=False).first()
+    other_district = AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_DISTRICT).exclude(pk=former.parent_id)[0]
+    Premises.objects.filter(pk=site.pk).update(legacy_unit=former)
+
+    def codes(query):
+        response = Client().get("/cong-khai/danh-sach.csv", query)
+        assert response.status_code == 200
+        return {r[0] for r in csv_rows(response)[1:]}
+
+    assert site.code in codes({"former_district": former.parent.code})
+    assert site.code not in codes({"former_district": other_district.code})
+    # The site's agency is a commune People's Committee (the factory's kind).
+    assert site.code in codes({"unit_type": "commune_committee"})
+    assert site.code not in codes({"unit_type": "public_service_unit"})
+    # A bad value shows nothing rather than everything.
+    assert codes({"unit_type": "<b>x</b>"}) == set()
+
+
+def test_finance_reads_registrations_for_cong_dien_213_priority_uses_first(world, client):
+    # "Người khác" (no priority use) registered after "Phạm Quan Tâm" (health): newest first
+    # would put it on top; the priority use puts health first.
+    client.force_login(world["finance"])
+    text = client.get("/cong-khai/quan-tam/").content.decode()
+    assert text.index("Phạm Quan Tâm") < text.index("Người khác")
+    InterestRegistration.objects.create(
+        premises=world["site"],
+        name="Cô Giáo Dục",
+        contact="gd@example.vn",
+        priority_use=PriorityUse.objects.get(code="EDUCATION"),
+    )
+    text = client.get("/cong-khai/quan-tam/").content.decode()
+    health, education = PriorityUse.objects.get(code="HEALTH"), PriorityUse.objects.get(code="EDUCATION")
+    first, second = (
+        ("Phạm Quan Tâm", "Cô Giáo Dục")
+        if health.sort_order < education.sort_order
+        else (
+            "Cô Giáo Dục",
+            "Phạm Quan Tâm",
+        )
+    )
+    assert text.index(first) < text.index(second) < text.index("Người khác")

@@ -1,0 +1,43 @@
+"""How every form of the site is laid out: the error summary at its top (every error of
+the form, each linking to its field) and the mark of a required field
+(templates/includes/form_field.html, templates/includes/error_summary.html)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def form_errors(*forms):
+    """Every error of the given forms (or formsets), in the order of their fields: a list of
+    {"anchor", "label", "message"} (anchor "" for an error of the whole form)."""
+    rows = []
+    expanded = []
+    for form in forms:
+        if hasattr(form, "forms") and hasattr(form, "non_form_errors"):  # a formset
+            if form.is_bound:
+                rows.extend({"anchor": "", "label": "", "message": m} for m in form.non_form_errors())
+            expanded.extend(form.forms)
+        else:
+            expanded.append(form)
+    for form in expanded:
+        if not hasattr(form, "is_bound") or not form.is_bound:
+            continue
+        prefix = f"{form.prefix}-" if form.prefix else ""
+        for message in form.non_field_errors():
+            rows.append({"anchor": "", "label": "", "message": message})
+        for field in form:
+            for message in field.errors:
+                rows.append({"anchor": f"field-{prefix}{field.name}", "label": field.label, "message": message})
+        for name in form.errors:
+            if name != "__all__" and name not in form.fields:  # an error on no shown field
+                for message in form.errors[name]:
+                    rows.append({"anchor": "", "label": name, "message": message})
+    return rows
+
+
+@register.filter
+def required_when(form, name):
+    """The condition under which the field `name` of `form` is required, if the form
+    declares one (`form.required_when`), else ""."""
+    return getattr(form, "required_when", {}).get(name, "")
