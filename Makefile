@@ -73,7 +73,10 @@ logins:
 
 run: setup
 	@$(MAKE) --no-print-directory logins
-	@$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
+	@# A background worker (django-tasks' db_worker) runs beside the dev server and stops with it.
+	@$(MANAGE) db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "inventory",
     "maps",
 ]
@@ -333,6 +335,14 @@ PUBLIC_INTEREST_WINDOW = int(os.environ.get("PUBLIC_INTEREST_WINDOW", "3600"))
 
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "40")
+
+# Background jobs (docs/scaling.md): django-tasks with its database backend; `manage.py
+# db_worker` runs them (`make run` starts one beside the dev server, docker/ a service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workbooks with more data rows than this are imported by a job; exports of more rows than
+# this are written by a job (the page shows its progress and then the file).
+JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS", "3000"))
+JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", "100000"))
 
 LOGGING = {
     "version": 1,
