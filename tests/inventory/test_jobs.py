@@ -303,6 +303,11 @@ def killed_and_retried(django_db_setup, django_db_blocker):
             DBTaskResult.objects.filter(task_path="inventory.tasks.run_job").delete()
             if job is not None:
                 Job.objects.filter(pk=job.pk).delete()
+            from inventory.models import Declaration
+
+            made = Declaration.objects.filter(created_by=user)
+            DeclarationItem.objects.filter(declaration__in=made).delete()
+            made.delete()
             user.delete()
 
 
