@@ -14,7 +14,7 @@ DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint stop setup system-packages venv db migrate messages reference demo bench logins backup restore
+.PHONY: help run test lint stop replica setup system-packages venv db migrate messages reference demo bench logins backup restore
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -90,7 +90,12 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 stop:
+	@bash scripts/replica.sh stop
 	@bash scripts/pg.sh stop
+
+# A streaming standby of the local cluster on its own port; set the DATABASE_REPLICA_URL it prints.
+replica: db
+	@bash scripts/replica.sh start
 
 backup: venv db
 	@$(MANAGE) backup

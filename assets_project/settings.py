@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "inventory.middleware.HistoryMiddleware",
     "csp.middleware.CSPMiddleware",
     "inventory.middleware.CurrentRequestMiddleware",
+    # Reads of the API, maps and reports on the replica when one is configured.
+    "inventory.dbrouter.ReplicaMiddleware",
     # Last: turns away locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,6 +154,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     # dj-database-url maps postgres:// to the plain backend; GeoDjango needs PostGIS.
     DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+
+# Reads of the API, maps, reports and exports on a streaming standby (inventory.dbrouter,
+# docs/scaling.md); a user who just wrote reads the primary for REPLICA_PIN_SECONDS.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["inventory.dbrouter.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "inventory.User"
