@@ -30,7 +30,7 @@ start() {
   fi
   if ! as_owner "$PGBIN/pg_ctl" -D "$DATA_DIR" status >/dev/null 2>&1; then
     as_owner "$PGBIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_DIR/replica.log" -w -t 60 \
-      -o "-p $REPLICA_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c max_connections=200" \
+      -o "-p $REPLICA_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c hot_standby_feedback=on -c max_connections=200" \
       start >/dev/null
   fi
   echo "Standby on port $REPLICA_PORT: DATABASE_REPLICA_URL=postgis://postgres@127.0.0.1:$REPLICA_PORT/${DB_NAME:-assets}"
