@@ -46,7 +46,11 @@ def status_of(job: Job) -> dict:
 @login_required
 @require_safe
 def job_list(request):
-    return render(request, "inventory/jobs/list.html", {"jobs": Job.objects.visible_to(request.user)[:100]})
+    return render(
+        request,
+        "inventory/jobs/list.html",
+        {"jobs": Job.objects.visible_to(request.user)[:100], "may_start": can_review(request.user)},
+    )
 
 
 @login_required

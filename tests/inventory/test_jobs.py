@@ -325,3 +325,54 @@ def test_an_import_killed_halfway_and_retried_writes_each_row_once(killed_and_re
     assert len(set(seen["names"])) == KILL_ROWS
     assert job.result["created"] == KILL_ROWS
     assert seen["steps"] == 1
+
+
+# -- the Finance department's runs as jobs ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_wear_run_as_a_job_books_the_year_once(client, demo_user):
+    from inventory.models import BookedWear
+
+    client.force_login(demo_user("demo-finance"))
+    assert not BookedWear.objects.filter(year=2026).exists()
+    client.post(reverse("inventory:job_start", args=["wear"]), {"year": 2026})
+    job = Job.objects.get(key="wear:2026")
+    jobs.run(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.done == job.total == 1
+    booked = BookedWear.objects.filter(year=2026).count()
+    assert booked > 0
+    assert "2026" in job.result["summary"]
+    # the same run asked again is the same, finished job: nothing booked twice
+    client.post(reverse("inventory:job_start", args=["wear"]), {"year": 2026})
+    assert Job.objects.filter(kind=JobKind.WEAR).count() == 1
+    assert BookedWear.objects.filter(year=2026).count() == booked
+    page = client.get(reverse("inventory:job_detail", args=[job.pk]))
+    assert job.result["summary"] in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_weekly_return_as_a_job_is_issued_and_a_refusal_is_shown(client, demo_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inventory import weekly
+    from inventory.models import WeeklyReturn
+
+    client.force_login(demo_user("demo-finance"))
+    last_week = weekly.week_of(timezone.localdate() - dt.timedelta(days=14))
+    client.post(reverse("inventory:job_start", args=["weekly_return"]), {"week": last_week})
+    job = Job.objects.get(kind=JobKind.WEEKLY_RETURN)
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert WeeklyReturn.objects.get(week=last_week).pk == job.result["return_id"]
+    # issuing it again (a new job for a week already issued) fails with the service's reason
+    again = Job.objects.create(kind=JobKind.WEEKLY_RETURN, key="t:again", owner=job.owner, params={"week": last_week})
+    jobs.run(again.pk)
+    again.refresh_from_db()
+    assert again.status == JobStatus.FAILED
+    assert last_week in again.error
+    assert WeeklyReturn.objects.filter(week=last_week).count() == 1
