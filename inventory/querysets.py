@@ -20,11 +20,20 @@ def _unit_of(user):
     """The administrative unit a scoped user is bound to, or None if the user sees all.
 
     Returns False for a user who may see nothing (anonymous, or unbound)."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.sees_everything:
-        return None
-    return user.admin_unit_id or False
+    from inventory.permissions import scope_unit
+
+    return scope_unit(user)
+
+
+def history_visible_to(model, rows, user):
+    """`visible_to(user)` for rows of `model`'s history (its event rows, or `as_of` rows,
+    which carry the model's columns): the same unit rule (`belongs_to`) applied to them."""
+    unit = _unit_of(user)
+    if unit is None:
+        return rows
+    if unit is False:
+        return rows.none()
+    return rows.filter(model.objects.belongs_to(unit))
 
 
 class AdministrativeUnitQuerySet(QuerySet):

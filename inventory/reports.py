@@ -32,6 +32,7 @@ from inventory.models import (
     SitePlan,
 )
 from inventory.models.handling import overdue_at
+from inventory.querysets import history_visible_to
 
 # Premises that entered the surplus pool (dôi dư) and are followed until handled.
 SURPLUS_POOL = (
@@ -143,11 +144,8 @@ REPORTS = {
 def _premises_source(user, as_of):
     if as_of is None:
         return Premises.objects.visible_to(user), HandlingRecord.objects.visible_to(user)
-    premises = as_of_rows(Premises, as_of)
-    handling = as_of_rows(HandlingRecord, as_of)
-    if not user.sees_everything:
-        premises = premises.filter(agency__admin_unit=user.admin_unit_id)
-        handling = handling.filter(premises_id__in=premises.values("id"))
+    premises = history_visible_to(Premises, as_of_rows(Premises, as_of), user)
+    handling = history_visible_to(HandlingRecord, as_of_rows(HandlingRecord, as_of), user)
     return premises, handling
 
 
@@ -181,7 +179,11 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     ):
         if record["premises_id"] in ids:
             plan[record["premises_id"]] = record
-    site_plans = SitePlan.objects.all() if as_of is None else as_of_rows(SitePlan, as_of)
+    site_plans = (
+        SitePlan.objects.visible_to(user)
+        if as_of is None
+        else history_visible_to(SitePlan, as_of_rows(SitePlan, as_of), user)
+    )
     approved = set(site_plans.filter(status=SitePlanStatus.APPROVED).values_list("premises_id", flat=True))
     forms = {f.pk: f.name for f in HandlingForm.objects.order_by("sort_order")}
     uses = {u.pk: u.name for u in PriorityUse.objects.order_by("sort_order")}
@@ -272,9 +274,7 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
     if as_of is None:
         assets = Asset.objects.visible_to(user)
     else:
-        assets = as_of_rows(Asset, as_of)
-        if not user.sees_everything:
-            assets = assets.filter(agency__admin_unit=user.admin_unit_id)
+        assets = history_visible_to(Asset, as_of_rows(Asset, as_of), user)
     rows = (
         assets.order_by()
         .values("agency__admin_unit_id", "asset_class_id")

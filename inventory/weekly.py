@@ -35,8 +35,8 @@ from inventory.choices import (
     SitePlanUse,
 )
 from inventory.models import HandlingRecord, Premises, PriorityUse, SitePlan, WeeklyReturn
+from inventory.permissions import can_review, sees_everything
 from inventory.reports import DONE, rows_before
-from inventory.services.declarations import can_review
 
 DAYS = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 7}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -197,7 +197,7 @@ def _count(figures: dict, key: str) -> int:
 def weekly_return(user, label: str) -> tuple[dict, WeeklyReturn | None]:
     """The return of an ISO week: the frozen one if issued, otherwise worked out now
     (then "issued" is false); with the week before and the change since."""
-    if not (user.is_authenticated and user.sees_everything):
+    if not sees_everything(user):
         raise PermissionDenied(_("The weekly return covers the whole province: Finance, auditors and administrators."))
     frozen = WeeklyReturn.objects.filter(week=label).select_related("issued_by").first()
     if frozen is not None:

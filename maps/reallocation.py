@@ -97,11 +97,12 @@ def _promised(supply: str, amount: str):
     return total, whole
 
 
-def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+def premises_candidates(need: Need, queryset, limit: int = 25) -> list[Candidate]:
+    """Surplus sites of `queryset` (the premises the user sees) that can hold the need."""
     needed = need.floor_area or Decimal(0)
     promised, whole_promised = _promised("premises", "floor_area")
     zero = Value(Decimal(0), output_field=AREA)
-    queryset = (queryset if queryset is not None else Premises.objects.all()).filter(
+    queryset = queryset.filter(
         status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
     )
     rows = (
@@ -131,14 +132,14 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
     return [Candidate("premises", p, p.available, p.covers, p.distance_m, p.condition) for p in rows]
 
 
-def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+def asset_candidates(need: Need, queryset, limit: int = 25) -> list[Candidate]:
     """Surplus assets of the needed class: tool lines one by one (their unpromised
     items), fixed assets by group — the records of one group (`group_code`, else the
     record alone) kept at one premises in one condition are one candidate, available as
     many as are still surplus and unpromised."""
     needed = need.quantity or 0
     promised, whole_promised = _promised("asset", "quantity")
-    queryset = (queryset if queryset is not None else Asset.objects.all()).filter(
+    queryset = queryset.filter(
         status=AssetStatus.SURPLUS,
         asset_class=need.asset_class,
         premises__isnull=False,
@@ -188,13 +189,12 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
     return [candidate for candidate, _rank, _pk in found[:limit]]
 
 
-def group_members(asset: Asset, count: int | None, queryset=None) -> list[Asset]:
+def group_members(asset: Asset, count: int | None, queryset) -> list[Asset]:
     """Up to `count` (all when None) surplus, unpromised fixed assets of the candidate
     group that `asset` stands for: same group, premises and condition, oldest first."""
     if count is not None and count <= 0:
         return []
     _promised_total, whole_promised = _promised("asset", "quantity")
-    queryset = queryset if queryset is not None else Asset.objects.all()
     group = asset.group_code or None
     members = (
         queryset.filter(
@@ -210,8 +210,8 @@ def group_members(asset: Asset, count: int | None, queryset=None) -> list[Asset]
     return list(members[:count] if count is not None else members)
 
 
-def candidates(need: Need, limit: int = 25) -> list[Candidate]:
-    """Ranked supply for a need (see the module docstring)."""
+def candidates(need: Need, user, limit: int = 25) -> list[Candidate]:
+    """Ranked supply for a need (see the module docstring), among the records `user` sees."""
     if need.kind == NeedKind.FLOOR_AREA:
-        return premises_candidates(need, limit=limit)
-    return asset_candidates(need, limit=limit)
+        return premises_candidates(need, Premises.objects.visible_to(user), limit=limit)
+    return asset_candidates(need, Asset.objects.visible_to(user), limit=limit)

@@ -7,19 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.choices import HandlingStatus, Role
+from inventory.choices import HandlingStatus
 from inventory.models import Asset, HandlingRecord, House, Premises
+from inventory.permissions import can_delete, can_restore
 from inventory.versioning import lock
 
 DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
-
-
-def can_delete(user) -> bool:
-    return user.is_authenticated and (user.role in (Role.FINANCE, Role.ADMIN) or user.is_superuser)
-
-
-def can_restore(user) -> bool:
-    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ from inventory.models import (
     SaleMethodLimit,
 )
 from inventory.models.handling import TRANSFER
-from inventory.services.declarations import can_review, declarable_agencies
+from inventory.permissions import can_file_for, can_review
 from inventory.versioning import lock
 
 CONVERT_FUNCTION = "CONVERT_FUNCTION"
@@ -73,13 +73,8 @@ def _require_review(actor):
         raise PermissionDenied(_("Only the Finance department may take this step of the handling procedure."))
 
 
-def may_file_for(actor, agency) -> bool:
-    """Finance files on any agency's behalf; a commune declarant for its unit's agencies."""
-    return can_review(actor) or declarable_agencies(actor).filter(pk=agency.pk).exists()
-
-
 def _require_filer(actor, agency):
-    if not may_file_for(actor, agency):
+    if not can_file_for(actor, agency):
         raise PermissionDenied(_("You may only file or correct handling requests for the agencies of your own unit."))
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
 from inventory.models import AdministrativeUnit, Premises
+from inventory.permissions import sees_everything
 from maps import mapdata
 from maps.filtersets import MapFilterSet
 
@@ -26,12 +27,12 @@ NOT_FILTERS = {"z", "bbox", "area"}
 
 def _filtered(request):
     """(queryset or None for 'every premises', filterset or None)."""
-    if request.user.sees_everything and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
+    if sees_everything(request.user) and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
         return None, None  # the frequent case: nothing to compile
     filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
     if not filterset.is_valid():
         return None, filterset
-    if filterset.is_unfiltered and request.user.sees_everything:
+    if filterset.is_unfiltered and sees_everything(request.user):
         return None, filterset
     return filterset.qs, filterset
 
