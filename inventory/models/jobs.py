@@ -14,13 +14,16 @@ class JobQuerySet(models.QuerySet):
         """A job is seen by the person who started it and, for a unit's work, by the other
         users of that unit, and by those who see every record (Finance, auditors,
         administrators); by nobody else (its result may name a unit's records)."""
+        from inventory.permissions import scope_unit
+
+        unit = scope_unit(user)
+        if unit is None:  # sees every unit
+            return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if user.sees_everything:
-            return self
         scope = models.Q(owner=user)
-        if getattr(user, "admin_unit_id", None):
-            scope |= models.Q(admin_unit_id=user.admin_unit_id)
+        if unit:
+            scope |= models.Q(admin_unit_id=unit)
         return self.filter(scope)
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from inventory.choices import JobKind, JobStatus
 from inventory.models import Job, JobStep
+from inventory.permissions import sees_everything
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +339,7 @@ def start_export(request, fmt: str, total: int) -> Job:
         key,
         {"path": request.path, "query": query, "format": fmt},
         total=total,
-        admin_unit=None if user.sees_everything else user.admin_unit,
+        admin_unit=None if sees_everything(user) else user.admin_unit,
     )
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from inventory import weekly
 from inventory.choices import JobKind, JobStatus
 from inventory.models import Job
+from inventory.permissions import can_review
 from inventory.services import jobs
-from inventory.services.declarations import can_review
 from inventory.views.files import stored_file_response
 
 CONTENT_TYPES = {

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review
 from maps.jobs import start_siting
 from maps.models import SitingStudy
 
