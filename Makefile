@@ -74,6 +74,7 @@ logins:
 run: setup
 	@$(MAKE) --no-print-directory logins
 	@# A background worker (django-tasks' db_worker) runs beside the dev server and stops with it.
+	@$(MANAGE) jobs --retry-stale
 	@$(MANAGE) db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
