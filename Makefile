@@ -14,7 +14,7 @@ DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-qgis qgis-packages lint stop setup system-packages venv db migrate messages reference demo bench logins backup restore
+.PHONY: help run test test-qgis qgis-packages lint stop replica setup system-packages venv db migrate messages reference demo bench logins backup restore
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -74,7 +74,11 @@ logins:
 
 run: setup
 	@$(MAKE) --no-print-directory logins
-	@$(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
+	@# A background worker (django-tasks' db_worker) runs beside the dev server and stops with it.
+	@$(MANAGE) jobs --retry-stale
+	@$(MANAGE) db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -96,7 +100,12 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 stop:
+	@bash scripts/replica.sh stop
 	@bash scripts/pg.sh stop
+
+# A streaming standby of the local cluster on its own port; set the DATABASE_REPLICA_URL it prints.
+replica: db
+	@bash scripts/replica.sh start
 
 backup: venv db
 	@$(MANAGE) backup

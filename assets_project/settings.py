@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "inventory",
     "maps",
 ]
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "inventory.middleware.HistoryMiddleware",
     "csp.middleware.CSPMiddleware",
     "inventory.middleware.CurrentRequestMiddleware",
+    # Reads of the API, maps and reports on the replica when one is configured.
+    "inventory.dbrouter.ReplicaMiddleware",
     # Last: turns away locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,6 +154,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     # dj-database-url maps postgres:// to the plain backend; GeoDjango needs PostGIS.
     DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+
+# Reads of the API, maps, reports and exports on a streaming standby (inventory.dbrouter,
+# docs/scaling.md); a user who just wrote reads the primary for REPLICA_PIN_SECONDS.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["inventory.dbrouter.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "inventory.User"
@@ -335,6 +352,14 @@ PUBLIC_INTEREST_WINDOW = int(os.environ.get("PUBLIC_INTEREST_WINDOW", "3600"))
 
 # The province this deployment serves (official 2025 code; 40 = Nghệ An).
 PROVINCE_CODE = os.environ.get("PROVINCE_CODE", "40")
+
+# Background jobs (docs/scaling.md): django-tasks with its database backend; `manage.py
+# db_worker` runs them (`make run` starts one beside the dev server, docker/ a service).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workbooks with more data rows than this are imported by a job; exports of more rows than
+# this are written by a job (the page shows its progress and then the file).
+JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS", "3000"))
+JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", "100000"))
 
 LOGGING = {
     "version": 1,

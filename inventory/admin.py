@@ -1014,3 +1014,39 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs: read-only (the services start them); a dead or failed one can be run
+    again, its committed steps skipped."""
+
+    list_display = ("id", "kind", "status", "done", "total", "owner", "admin_unit", "attempts", "created_at")
+    list_filter = ("kind", "status")
+    search_fields = ("key",)
+    list_select_related = ("owner", "admin_unit")
+    readonly_fields = [f.name for f in models.Job._meta.fields]
+    actions = ["run_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Run again (failed or dead jobs)"))
+    def run_again(self, request, queryset):
+        from inventory.services import jobs
+
+        for job in queryset:
+            jobs.retry(job)
+
+
+@admin.register(models.JobStep)
+class JobStepAdmin(admin.ModelAdmin):
+    """The committed steps of background jobs (what a job run again skips)."""
+
+    list_display = ("job", "index", "finished_at")
+    search_fields = ("job__key",)
+    list_select_related = ("job",)
+    readonly_fields = ("job", "index", "summary", "finished_at")
+
+    def has_add_permission(self, request):
+        return False

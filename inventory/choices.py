@@ -383,3 +383,22 @@ class InterestStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+
+
+class JobKind(models.TextChoices):
+    """Long work run by the background worker (docs/scaling.md, "Background jobs")."""
+
+    EXCEL_IMPORT = "excel_import", _("Excel import")
+    EXPORT = "export", _("Export")
+    SITING = "siting", _("Siting study")
+    WEAR = "wear", _("Year-end wear run")
+    WEEKLY_RETURN = "weekly_return", _("Weekly return")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

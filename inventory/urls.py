@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, history, home, location, maplocale, plans, reports
+from inventory.views import account, files, history, home, jobs, location, maplocale, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -64,6 +64,11 @@ urlpatterns = [
     path("reports/weekly/", plans.weekly_return, name="weekly_return"),
     path("reports/weekly.xlsx", plans.weekly_return_xlsx, name="weekly_return_xlsx"),
     path("reports/weekly/issue/", plans.weekly_return_issue, name="weekly_return_issue"),
+    path("jobs/", jobs.job_list, name="job_list"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/status/", jobs.job_status, name="job_status"),
+    path("jobs/<int:pk>/file/", jobs.job_file, name="job_file"),
+    path("jobs/start/<str:kind>/", jobs.job_start, name="job_start"),
     path("reports/", reports.report_index, name="report_index"),
     path("reports/<str:report>.<str:fmt>", reports.report_export, name="report_export"),
 ]

@@ -8,3 +8,6 @@ class MapsConfig(AppConfig):
     name = "maps"
     verbose_name = _("Maps")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from maps import jobs  # noqa: F401 - registers the siting study's job runner

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maps.views import access, reallocation, review, siting
+from maps.views import access, jobs, reallocation, review, siting
 
 app_name = "maps"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("siting/criteria/", siting.criteria_edit, name="criteria_edit"),
     path("siting/<int:pk>/", siting.siting_detail, name="siting_detail"),
     path("siting/<int:pk>/rerun/", siting.siting_rerun, name="siting_rerun"),
+    path("siting/<int:pk>/background/", jobs.siting_background, name="siting_background"),
     path("siting/<int:pk>/choose/", siting.siting_choose, name="siting_choose"),
     path("siting/<int:pk>/report/", siting.siting_report, name="siting_report"),
     path("siting/<int:pk>/report.pdf", siting.siting_report, {"pdf": True}, name="siting_report_pdf"),

@@ -5,9 +5,11 @@ services as the web pages, which decide who may do what."""
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -51,6 +53,7 @@ from inventory.permissions import can_read_history, sees_everything
 from inventory.querysets import history_visible_to
 from inventory.services import declarations as declaration_services
 from inventory.services import handling as handling_services
+from inventory.services import jobs
 from inventory.srs import SRS_LABELS, WGS84, parse_srid
 from inventory.versioning import StaleVersion, parse_version
 
@@ -163,6 +166,9 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         if fmt in ("csv", "xlsx"):  # every row, in the order of the pages
             self.paginator.check_parameters(queryset, request, self)  # not used, but checked as in every format
             queryset = self.paginator.ordered(queryset, request, self)[0]
+            job = self._export_job(request, queryset, fmt)
+            if job is not None:
+                return job
         if fmt == "csv":
             return exports.csv_response(queryset, self.fields, self.export_name, self.geometry, srid)
         if fmt == "xlsx":
@@ -183,6 +189,22 @@ class ListViewSet(ApiView, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 {"srs": _("Use one of %(srids)s.") % {"srids": ", ".join(str(s) for s in SRS_LABELS)}}
             )
         return srid
+
+    def _export_job(self, request, queryset, fmt):
+        """An export of more rows than JOB_EXPORT_ROWS is written by a background job: the
+        answer is 202 with the job's status URL (its page shows progress, then the file)."""
+        limit = settings.JOB_EXPORT_ROWS
+        if jobs.IN_JOB.get() is not None or queryset.order_by()[: limit + 1].count() <= limit:
+            return None
+        job = jobs.start_export(request, fmt, total=queryset.order_by().count())
+        status = reverse("inventory:job_status", args=[job.pk])
+        response = JsonResponse(
+            {"job": job.pk, "status": job.status, "status_url": request.build_absolute_uri(status),
+             "page": request.build_absolute_uri(reverse("inventory:job_detail", args=[job.pk]))},
+            status=202,
+        )
+        response["Location"] = request.build_absolute_uri(status)
+        return response
 
     def _geojson(self, queryset):
         """One page as a FeatureCollection: the page's keys by keyset pagination, the

@@ -4,6 +4,7 @@ goes through `inventory.services`."""
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from inventory.models import Agency, Asset, Declaration, DeclarationItem, Need, 
 from inventory.permissions import can_declare, can_review
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
-from inventory.services import excel
+from inventory.services import excel, jobs
 from inventory.services import payload as P
 from inventory.services.exports import form_04a, form_04b, form_04c
 from inventory.srs import SRS_CHOICES
@@ -396,6 +397,11 @@ def excel_upload(request):
     result = None
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if jobs.count_workbook_rows(upload) > settings.JOB_IMPORT_ROWS:
+            # A large workbook is read by the background worker; its page shows progress.
+            job = jobs.start_import(request.user, upload, form.cleaned_data["keep_valid_rows"])
+            return redirect("inventory:job_detail", job.pk)
         try:
             result = excel.import_workbook(
                 request.user, form.cleaned_data["file"], form.cleaned_data["keep_valid_rows"]
