@@ -1,4 +1,4 @@
-"""manage.py import_layer FILE --kind flood|landslide|hazard_site|road --name NAME"""
+"""manage.py import_layer FILE --kind flood|landslide|hazard_site|pollution_site|vibration_source|road --name NAME"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
