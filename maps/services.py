@@ -6,7 +6,7 @@ from django.db import transaction
 
 from inventory.geodata import LINES, POINTS, POLYGONS, read_features
 from inventory.history import history_context
-from maps.choices import LayerKind
+from maps.choices import FloorLoadStatus, LayerKind
 from maps.models import ArchiveRecordSource, HazardFeature, HazardLayer
 
 ALLOWED_GEOMETRIES = {
@@ -181,9 +181,23 @@ def chosen_premises(study):
     return choice.handling_record.premises if choice else None
 
 
+def archive_center():
+    """The Provincial Historical Archive Center, the receiver of the chosen building."""
+    from inventory.models import Agency
+
+    return Agency.objects.filter(name=ARCHIVE_CENTER).order_by("pk").first()
+
+
+# Law 15/2017 Art. 42.1: a change of the managing body on reorganisation (the records of
+# the abolished districts go to the Center, and the building with them).
+TRANSFER_REASON = "TRF-REORG"
+
+
 def choose_building(actor, study, premises_id):
-    """Record a ranked candidate as a proposed change of function to archive
-    repository, linked to the study; a ValidationError (translated) otherwise."""
+    """Record a ranked candidate as a proposed transfer (điều chuyển) of the building to
+    the Provincial Historical Archive Center, linked to the study — not a change of
+    function under its old holder (LEGAL.md); a change of function only when the Center
+    holds it already. A ValidationError (translated) otherwise."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
@@ -191,14 +205,30 @@ def choose_building(actor, study, premises_id):
     from maps.models import SitingChoice
 
     premises = study.candidates.filter(pk=premises_id).first() if premises_id else None
-    ranked = {r["id"] for r in study.results.get("ranked", [])}
+    ranked = {r["id"]: r for r in study.results.get("ranked", [])}
     if premises is None or premises.pk not in ranked:
         raise ValidationError(_("Only a candidate that meets every hard constraint can be chosen."))
+    if ranked[premises.pk].get("floor_load_status") == FloorLoadStatus.NEEDS_INSPECTION:
+        raise ValidationError(
+            _(
+                "%(premises)s needs a structural inspection before it can be chosen: record one, "
+                "then run the study again."
+            )
+            % {"premises": premises}
+        )
+    center = archive_center()
+    if center is None:
+        raise ValidationError(
+            _("The Provincial Historical Archive Center is not on record as an agency: add it first.")
+        )
+    own = premises.agency_id == center.pk
     with transaction.atomic():
         record = propose_handling(
             actor,
             premises,
-            "CONVERT_FUNCTION",
+            "CONVERT_FUNCTION" if own else "TRANSFER",
+            reason_code=None if own else TRANSFER_REASON,
+            receiving_agency=None if own else center,
             priority_use_code="OFFICE",
             intended_use=_("Office and historical archive repository of the Provincial Historical Archive Center"),
             basis=_("Siting study “%(name)s” v%(version)s (#%(pk)s)")

@@ -833,6 +833,30 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
+        migrations.AlterField(
+            model_name="sitingcriterion",
+            name="parameter",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="parameter",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitingcriterionevent",
+            name="parameter",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=12,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="parameter",
+            ),
+        ),
         migrations.RunSQL(dbguards.refuse_truncate(TABLES), dbguards.allow_truncate(TABLES)),
         migrations.RunPython(upgrade_criteria, migrations.RunPython.noop),
     ]

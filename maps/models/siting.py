@@ -24,7 +24,9 @@ class SitingCriterion(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=CriterionKind.choices)
-    parameter = models.DecimalField(_("parameter"), max_digits=12, decimal_places=2, null=True, blank=True)
+    parameter = models.DecimalField(
+        _("parameter"), max_digits=12, decimal_places=2, null=True, blank=True, validators=POSITIVE
+    )
     unit = models.CharField(_("unit of the parameter"), max_length=40, blank=True)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=0, validators=POSITIVE)
     source = models.TextField(_("source"))

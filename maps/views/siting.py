@@ -156,7 +156,7 @@ def siting_report(request, pk, pdf=False):
 @login_required
 @require_POST
 def siting_choose(request, pk):
-    """Record the chosen building as a proposed change of function to archive repository."""
+    """Record the chosen building as a proposed transfer to the Provincial Historical Archive Center."""
     _require_review(request.user)
     study = get_object_or_404(SitingStudy, pk=pk)
     try:
@@ -164,7 +164,11 @@ def siting_choose(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(premises)s recorded as a proposed change of function.") % {"premises": premises})
+        messages.success(
+            request,
+            _("%(premises)s recorded as a proposed transfer to the Provincial Historical Archive Center.")
+            % {"premises": premises},
+        )
     return redirect("maps:siting_detail", pk)
 
 
