@@ -103,12 +103,11 @@ def shelf_metres_from_sources() -> tuple[float, list[dict]]:
     return sum(r["shelf_metres"] for r in rows), rows
 
 
-def candidate_premises(extra=()):
-    """Surplus and partly surplus premises (live ones), plus those named."""
-    from inventory.choices import SURPLUS_PREMISES_STATUSES
+def candidate_premises(actor, extra=()):
+    """The surplus and partly surplus premises the actor sees, plus those named."""
     from inventory.models import Premises
 
-    return [*Premises.objects.filter(status__in=SURPLUS_PREMISES_STATUSES), *extra]
+    return [*Premises.objects.visible_to(actor).surplus(), *extra]
 
 
 @transaction.atomic
@@ -123,7 +122,7 @@ def create_study(actor, study, extra_candidates=()):
         study.shelf_metres = round(total, 1)
     study.centre, study.created_by = provincial_centre(), actor
     study.save()
-    study.candidates.set(candidate_premises(extra_candidates))
+    study.candidates.set(candidate_premises(actor, extra_candidates))
     run_study(study)
     if sources is not None:
         study.results["record_sources"] = sources

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from inventory.geodata import GeodataError
 from inventory.models import Premises
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review, can_see_siting
 from inventory.views.common import pdf_response, record_id
 from inventory.views.files import requester, stored_file_response
 from maps import services
@@ -34,7 +34,7 @@ __all__ = ["chosen_premises"]
 def _require_read(user):
     """Siting is a provincial matter: those who see the whole province (Finance,
     auditors, administrators)."""
-    if not (user.is_authenticated and user.sees_everything):
+    if not can_see_siting(user):
         raise PermissionDenied
 
 
