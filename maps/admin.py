@@ -31,9 +31,9 @@ class HazardFeatureAdmin(MapAdmin):
 
 @admin.register(models.SitingCriterion)
 class SitingCriterionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parameter", "unit", "weight", "is_active")
-    list_filter = ("kind", "is_active")
-    search_fields = ("code", "name", "source")
+    list_display = ("code", "name", "kind", "parameter", "unit", "weight", "verify", "is_active")
+    list_filter = ("kind", "verify", "is_active")
+    search_fields = ("code", "name", "source", "legal_basis")
     list_editable = ("parameter", "weight", "is_active")
 
 
@@ -74,3 +74,29 @@ class RoutingParameterAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "value", "unit", "needs_verification")
     list_editable = ("value", "needs_verification")
     search_fields = ("code", "name", "source")
+@admin.register(models.ArchiveRecordSource)
+class ArchiveRecordSourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "units", "metres_per_unit", "verify", "is_active")
+    list_filter = ("kind", "verify", "is_active")
+    search_fields = ("name", "basis")
+    list_select_related = ("unit",)
+    raw_id_fields = ("unit",)
+
+
+@admin.register(models.StructuralInspection)
+class StructuralInspectionAdmin(admin.ModelAdmin):
+    """Inspections are recorded on the inspections page (a PDF report is checked there);
+    the admin lists and corrects them, scoped like the premises."""
+
+    list_display = ("premises", "house", "floor_load", "inspected_on", "inspector")
+    search_fields = ("premises__code", "premises__name", "inspector", "reference")
+    raw_id_fields = ("premises", "house")
+    readonly_fields = ("document", "created_by", "created_at")
+
+    def get_queryset(self, request):
+        from inventory.models import Premises
+
+        return super().get_queryset(request).filter(premises__in=Premises.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Premises
+from inventory.forms import pdf_upload
+from inventory.models import House, Premises
 from inventory.srs import SRS_CHOICES
 from maps.choices import LayerKind
-from maps.models import SitingCriterion, SitingStudy
+from maps.models import ArchiveRecordSource, SitingCriterion, SitingStudy, StructuralInspection
 
 
 class SitingStudyForm(forms.ModelForm):
@@ -29,10 +30,21 @@ class SitingStudyForm(forms.ModelForm):
             "growth_metres_per_year",
             "growth_years",
             "shelving",
+            "processing_area",
+            "reading_area",
+            "technical_area",
             "office_area",
             "seed",
             "random_sets",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        shelf = self.fields["shelf_metres"]
+        shelf.required = False
+        shelf.help_text = _(
+            "Leave empty to use the sum of the record sources (the former districts and their merged communes)."
+        )
 
     def clean_random_sets(self):
         value = self.cleaned_data["random_sets"]
@@ -52,10 +64,66 @@ class SitingStudyForm(forms.ModelForm):
 
 CriterionFormSet = forms.modelformset_factory(
     SitingCriterion,
-    fields=["parameter", "weight", "is_active", "source"],
+    fields=["parameter", "weight", "is_active", "source", "legal_basis", "effective_from", "verify"],
     extra=0,
-    widgets={"source": forms.Textarea(attrs={"rows": 2, "cols": 50})},
+    widgets={
+        "source": forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        "legal_basis": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+        "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    },
 )
+
+RecordSourceFormSet = forms.modelformset_factory(
+    ArchiveRecordSource,
+    fields=["units", "metres_per_unit", "basis", "verify", "is_active"],
+    extra=0,
+    widgets={"basis": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+)
+
+
+class StructuralInspectionForm(forms.ModelForm):
+    """A structural inspection of a building: the premises by code (one the user may
+    see), the house if the site has several, the floor load found and the report."""
+
+    premises_code = forms.CharField(label=_("premises code"), max_length=40)
+
+    class Meta:
+        model = StructuralInspection
+        fields = ["house", "floor_load", "inspected_on", "inspector", "reference", "document", "notes"]
+        widgets = {"inspected_on": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible = Premises.objects.visible_to(user)
+        self.fields["house"].queryset = House.objects.filter(premises__in=self.visible)
+        self.fields["house"].required = False
+
+    def clean_premises_code(self):
+        code = self.cleaned_data["premises_code"].strip()
+        premises = self.visible.filter(code=code).first()
+        if premises is None:
+            raise forms.ValidationError(_("Unknown premises code: %(code)s") % {"code": code})
+        return premises
+
+    def clean_inspected_on(self):
+        from django.utils import timezone
+
+        value = self.cleaned_data["inspected_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The inspection date cannot be in the future."))
+        return value
+
+    def clean_document(self):
+        return pdf_upload(self.cleaned_data.get("document"), _("The inspection report must be a PDF."))
+
+    def clean(self):
+        data = super().clean()
+        premises, house = data.get("premises_code"), data.get("house")
+        if premises is not None and house is not None and house.premises_id != premises.pk:
+            self.add_error("house", _("This house is not on that premises."))
+        if premises is not None:
+            self.instance.premises = premises
+        return data
 
 
 class LayerUploadForm(forms.Form):

@@ -1,43 +1,69 @@
-"""Ranking candidate buildings for the archive repository (DESIGN §4).
+"""Ranking candidate buildings for the archive repository (DESIGN §4, issue 14 item 4).
 
-Facts about each candidate come from PostGIS in one query (hazard areas it lies in,
-geodesic distances to hazard sites, roads and the provincial centre). Hard constraints
-exclude; weighted criteria score 0–1 and the total is the weighted mean over the
-criteria that can be scored (a road criterion needs a road layer). The sensitivity
-check moves each weight by ±20% and draws seeded random weight sets, and counts how
-often each candidate comes first.
+Every figure is data (`SitingCriterion`: hard constraints, weighted criteria and
+parameters, each with its source, legal basis and a "verify" mark). Facts about each
+candidate come from PostGIS in one query (hazard areas it lies in, geodesic distances to
+each kind of hazard source and to roads, its latest structural inspection). Hard
+constraints exclude; weighted criteria score 0–1 and the total is the weighted mean over
+the criteria that can be scored.
+
+Floor load: a building qualifies only with a recorded structural inspection at or above
+the load its shelving needs. Without one it stays in the ranking flagged "needs
+inspection"; the building grade is a durability class and never passes or excludes it.
+
+Access: the distance from the former district centres (where the records come from),
+through `access_distances` — for now straight line × a detour factor, an estimate,
+labelled as such wherever it appears.
+
+The sensitivity check moves each weight by ±20% and draws seeded random weight sets,
+and counts how often each candidate comes first.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import random
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from inventory.choices import BuildingGrade, Condition
-from maps.choices import CriterionKind, LayerKind, Shelving
+from inventory.choices import Condition
+from maps.choices import CriterionKind, FloorLoadStatus, LayerKind, Shelving
 
-# Linear metres of shelving per m² of stack floor: the FLOOR_AREA parameter is for fixed
-# shelving; mobile shelving holds about twice as much (LEGAL.md).
-MOBILE_FACTOR = 2
-# Floor load an archive stack needs (kg/m²): about 800 with fixed shelving, 1,200 with
-# mobile shelving (LEGAL.md, "Archive repository"). Used when a building's load is known;
-# otherwise grade and year stand in for it.
-REQUIRED_LOAD = {Shelving.FIXED: 800, Shelving.MOBILE: 1200}
-STRONG_GRADES = {BuildingGrade.SPECIAL, BuildingGrade.GRADE_I, BuildingGrade.GRADE_II}
 CONDITION_SCORE = {Condition.GOOD: 1.0, Condition.FAIR: 2 / 3, Condition.POOR: 1 / 3, Condition.DAMAGED: 0.0}
 WEIGHT_STEP = 0.2
+FLOOR_LOAD_CODE = {Shelving.FIXED: "FLOOR_LOAD_FIXED", Shelving.MOBILE: "FLOOR_LOAD_MOBILE"}
+DENSITY_CODE = {Shelving.FIXED: "SHELF_DENSITY_FIXED", Shelving.MOBILE: "SHELF_DENSITY_MOBILE"}
+# Used only when a parameter row was deleted: the seeded values (maps/criteria.py).
+FALLBACK = {
+    "SHELF_DENSITY_FIXED": 4.5,
+    "SHELF_DENSITY_MOBILE": 9.0,
+    "STACK_ROOM_MAX": 200.0,
+    "DETOUR_FACTOR": 1.4,
+    "FLOOR_LOAD_FIXED": 1700.0,
+    "FLOOR_LOAD_MOBILE": 2400.0,
+}
+# How the access distance was obtained; the page and the PDF print the label.
+ACCESS_ESTIMATE = "straight_line_x_detour"
+# Results written before issue 14 (floor load by grade, distance to the provincial centre).
+METHOD_VERSION = 2
 
 
 @dataclass
 class Need:
+    """The repository's five zones: stacks (from the shelving), processing, reading,
+    technical and offices (m²)."""
+
     shelf_metres: float
     growth_metres_per_year: float = 0
     growth_years: int = 0
     shelving: str = Shelving.FIXED
     office_area: float = 0
+    processing_area: float = 0
+    reading_area: float = 0
+    technical_area: float = 0
 
     @property
     def total_shelf_metres(self) -> float:
@@ -52,6 +78,11 @@ class Criterion:
     parameter: float | None
     weight: float
     source: str = ""
+    unit: str = ""
+    legal_basis: str = ""
+    effective_from: str | None = None
+    verify: bool = True
+    layer_kind: str = ""
 
     @classmethod
     def from_model(cls, obj) -> Criterion:
@@ -62,7 +93,17 @@ class Criterion:
             float(obj.parameter) if obj.parameter is not None else None,
             float(obj.weight),
             obj.source,
+            obj.unit,
+            obj.legal_basis,
+            obj.effective_from.isoformat() if obj.effective_from else None,
+            obj.verify,
+            obj.layer_kind,
         )
+
+
+def parameter(criteria: dict[str, Criterion], code: str) -> float:
+    c = criteria.get(code)
+    return c.parameter if c is not None and c.parameter else FALLBACK[code]
 
 
 @dataclass
@@ -76,24 +117,29 @@ class Facts:
     floors: int | None
     grade: str
     year_built: int | None
-    floor_load: int | None
     condition: str
     land_area: float
     footprint: float
     storm_damaged: bool
     in_flood: bool
     in_landslide: bool
-    hazard_site_m: float | None
+    source_m: dict[str, float]
     road_m: float | None
-    centre_m: float
+    inspected_load: int | None
+    inspected_on: str | None
+    inspection_id: int | None
     lon: float
     lat: float
+    access_mean_m: float | None = None
+    access_max_m: float | None = None
 
 
 @dataclass
 class Result:
     facts: Facts
     excluded_by: list[dict] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+    floor_load_status: str = FloorLoadStatus.NEEDS_INSPECTION
     scores: dict[str, float | None] = field(default_factory=dict)
     total: float = 0.0
     rank: int | None = None
@@ -110,19 +156,85 @@ class Result:
             "total": round(self.total, 4),
             "scores": {k: None if v is None else round(v, 4) for k, v in self.scores.items()},
             "excluded_by": self.excluded_by,
+            "flags": self.flags,
+            "floor_load_status": self.floor_load_status,
+            "grade": f.grade,
+            "inspected_load": f.inspected_load,
+            "inspected_on": f.inspected_on,
             "usable_area": f.usable_area,
-            "centre_m": round(f.centre_m),
+            "access_mean_m": None if f.access_mean_m is None else round(f.access_mean_m),
+            "access_max_m": None if f.access_max_m is None else round(f.access_max_m),
         }
 
 
+def zones(need: Need, criteria: dict[str, Criterion]) -> dict[str, float]:
+    """Floor area of each of the five zones (m²) and their total: the stacks hold the
+    shelving now and after the years of growth at the density of the shelving type."""
+    stacks = need.total_shelf_metres / parameter(criteria, DENSITY_CODE[need.shelving])
+    out = {
+        "stacks": stacks,
+        "processing": need.processing_area,
+        "reading": need.reading_area,
+        "technical": need.technical_area,
+        "offices": need.office_area,
+    }
+    out["total"] = sum(out.values())
+    out["stack_rooms"] = math.ceil(stacks / parameter(criteria, "STACK_ROOM_MAX")) if stacks else 0
+    return out
+
+
 def required_area(need: Need, criteria: dict[str, Criterion]) -> float:
-    """Stack area for the shelving now and after the years of growth, plus the office."""
-    density = criteria["FLOOR_AREA"].parameter or 4.5
-    if need.shelving == Shelving.MOBILE:
-        density *= MOBILE_FACTOR
-    return need.total_shelf_metres / density + need.office_area
+    return zones(need, criteria)["total"]
 
 
+# -- access -------------------------------------------------------------------------------
+@dataclass
+class AccessDistance:
+    origin: str
+    metres: float
+    method: str = ACCESS_ESTIMATE
+    estimate: bool = True
+
+
+def access_origins():
+    """Where records come from: the centres of the former districts (huyện, thị xã,
+    thành phố) abolished on 1 July 2025."""
+    from inventory.choices import UnitLevel
+    from inventory.models import AdministrativeUnit
+
+    return list(AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_DISTRICT).order_by("code"))
+
+
+ACCESS_SQL = """
+SELECT o.code, ST_Distance(o.centroid::geography, ST_GeomFromEWKT(%(target)s)::geography)
+FROM inventory_administrativeunit o WHERE o.id = ANY(%(ids)s) ORDER BY o.code
+"""
+
+
+def access_distances(origins, target, detour: float) -> list[AccessDistance]:
+    """The travel distance from each origin (an administrative unit) to the target point.
+
+    THE one place access is measured. For now: the geodesic straight line × `detour`,
+    an estimate (method `straight_line_x_detour`), labelled so on the page and in the PDF.
+    When `maps.routing.road_distances(origins, target)` is merged, this is where it goes
+    (road distance where the network reaches both ends, this estimate otherwise)."""
+    with connection.cursor() as cursor:
+        cursor.execute(ACCESS_SQL, {"target": target.ewkt, "ids": [o.pk for o in origins]})
+        return [AccessDistance(code, float(metres) * detour) for code, metres in cursor.fetchall()]
+
+
+def add_access(facts: list[Facts], origins, detour: float) -> None:
+    from django.contrib.gis.geos import Point
+
+    if not origins:
+        return
+    for f in facts:
+        distances = [d.metres for d in access_distances(origins, Point(f.lon, f.lat, srid=4326), detour)]
+        f.access_mean_m = sum(distances) / len(distances)
+        f.access_max_m = max(distances)
+
+
+# -- facts --------------------------------------------------------------------------------
 FACTS_SQL = """
 WITH layer_features AS (
     SELECT l.kind, f.geometry FROM maps_hazardfeature f JOIN maps_hazardlayer l ON l.id = f.layer_id
@@ -130,34 +242,44 @@ WITH layer_features AS (
 SELECT p.id, p.code, p.name,
        COALESCE(CASE WHEN p.status = 'partly_surplus' THEN p.surplus_floor_area END, p.floor_area, 0)
            AS usable_area,
-       p.floors, p.building_grade AS grade, p.year_built, p.floor_load, p.condition,
+       p.floors, p.building_grade AS grade, p.year_built, p.condition,
        COALESCE(p.land_area, 0) AS land_area, COALESCE(p.footprint_area, 0) AS footprint, p.storm_damaged,
        EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(flood)s AND ST_Intersects(h.geometry, p.location))
            AS in_flood,
        EXISTS (SELECT 1 FROM layer_features h WHERE h.kind = %(landslide)s AND ST_Intersects(h.geometry, p.location))
            AS in_landslide,
-       (SELECT min(ST_Distance(h.geometry::geography, p.location::geography))
-          FROM layer_features h WHERE h.kind = %(site)s) AS hazard_site_m,
+       (SELECT jsonb_object_agg(d.kind, d.metres) FROM (
+            SELECT h.kind, min(ST_Distance(h.geometry::geography, p.location::geography)) AS metres
+              FROM layer_features h WHERE h.kind = ANY(%(source_kinds)s) GROUP BY h.kind) d) AS source_m,
        (SELECT min(ST_Distance(h.geometry::geography, p.location::geography))
           FROM layer_features h WHERE h.kind = %(road)s) AS road_m,
-       ST_Distance(p.location::geography, ST_GeomFromEWKT(%(centre)s)::geography) AS centre_m,
+       i.floor_load AS inspected_load, i.inspected_on, i.id AS inspection_id,
        ST_X(p.location) AS lon, ST_Y(p.location) AS lat
 FROM inventory_premises p
+-- The strongest of the latest inspections of each of its houses (or of the site as a
+-- whole): stacks go where an inspection says the floor bears them.
+LEFT JOIN LATERAL (
+    SELECT latest.floor_load, latest.inspected_on, latest.id FROM (
+        SELECT DISTINCT ON (s.house_id) s.id, s.floor_load, s.inspected_on
+          FROM maps_structuralinspection s WHERE s.premises_id = p.id
+         ORDER BY s.house_id, s.inspected_on DESC, s.id DESC
+    ) latest ORDER BY latest.floor_load DESC, latest.inspected_on DESC LIMIT 1
+) i ON true
 WHERE p.id = ANY(%(ids)s)
 ORDER BY p.code
 """
+SOURCE_KINDS = [LayerKind.HAZARD_SITE, LayerKind.POLLUTION, LayerKind.VIBRATION]
 
 
-def candidate_facts(premises_ids, centre) -> list[Facts]:
+def candidate_facts(premises_ids) -> list[Facts]:
     with connection.cursor() as cursor:
         cursor.execute(
             FACTS_SQL,
             {
                 "flood": LayerKind.FLOOD,
                 "landslide": LayerKind.LANDSLIDE,
-                "site": LayerKind.HAZARD_SITE,
+                "source_kinds": [str(k) for k in SOURCE_KINDS],
                 "road": LayerKind.ROAD,
-                "centre": centre.ewkt,
                 "ids": list(premises_ids),
             },
         )
@@ -167,6 +289,9 @@ def candidate_facts(premises_ids, centre) -> list[Facts]:
         for key in ("usable_area", "land_area", "footprint"):
             row[key] = float(row[key])
         row["grade"] = row["grade"] or ""
+        source_m = row["source_m"] or {}
+        row["source_m"] = json.loads(source_m) if isinstance(source_m, str) else source_m
+        row["inspected_on"] = row["inspected_on"].isoformat() if row["inspected_on"] else None
     return [Facts(**row) for row in rows]
 
 
@@ -176,7 +301,35 @@ def road_layer_loaded() -> bool:
     return HazardFeature.objects.filter(layer__kind=LayerKind.ROAD).exists()
 
 
-def _exclusions(f: Facts, need: Need, criteria: dict[str, Criterion], required: float) -> list[dict]:
+# -- constraints and scores ---------------------------------------------------------------
+def floor_load(f: Facts, need: Need, criteria: dict[str, Criterion]) -> tuple[str, dict | None]:
+    """The floor-load verdict and, unless it passes, what to say: decided by the recorded
+    inspection alone (never by the grade)."""
+    code = FLOOR_LOAD_CODE[need.shelving]
+    if code not in criteria:
+        return FloorLoadStatus.PASSES, None
+    needed = parameter(criteria, code)
+    entry = {"code": code, "name": criteria[code].name}
+    if f.inspected_load is None:
+        return FloorLoadStatus.NEEDS_INSPECTION, {
+            **entry,
+            "reason": _("needs inspection: no structural inspection recorded (%(need)s kg/m² needed)")
+            % {"need": f"{needed:,.0f}".replace(",", ".")},
+        }
+    if f.inspected_load < needed:
+        return FloorLoadStatus.FAILS, {
+            **entry,
+            "reason": _("inspected %(date)s: floor load %(have)s kg/m², %(need)s kg/m² needed")
+            % {
+                "date": f.inspected_on,
+                "have": f"{f.inspected_load:,}".replace(",", "."),
+                "need": f"{needed:,.0f}".replace(",", "."),
+            },
+        }
+    return FloorLoadStatus.PASSES, None
+
+
+def _exclusions(f: Facts, criteria: dict[str, Criterion], required: float) -> list[dict]:
     out = []
 
     def exclude(code, reason):
@@ -192,34 +345,15 @@ def _exclusions(f: Facts, need: Need, criteria: dict[str, Criterion], required: 
             "FLOOR_AREA",
             _("%(have)s m² usable, %(need)s m² needed") % {"have": round(f.usable_area), "need": round(required)},
         )
-    min_year = criteria["FLOOR_LOAD"].parameter if "FLOOR_LOAD" in criteria else None
-    required_load = REQUIRED_LOAD[need.shelving]
-    strong_by_proxy = f.grade in STRONG_GRADES or (
-        f.grade == BuildingGrade.GRADE_III
-        and f.year_built is not None
-        and min_year is not None
-        and f.year_built >= min_year
-    )
-    if f.condition == Condition.DAMAGED:
-        exclude("FLOOR_LOAD", _("damaged building"))
-    elif f.floor_load is not None and f.floor_load < required_load:
-        exclude(
-            "FLOOR_LOAD",
-            _("floor load %(have)s kg/m², %(need)s kg/m² needed") % {"have": f.floor_load, "need": required_load},
-        )
-    elif f.floor_load is None and not strong_by_proxy:
-        exclude(
-            "FLOOR_LOAD",
-            _("grade %(grade)s, built %(year)s: cannot be assumed to bear archive loads")
-            % {"grade": f.grade or "?", "year": f.year_built or "?"},
-        )
-    site_limit = criteria["HAZARD_SITE"].parameter if "HAZARD_SITE" in criteria else None
-    if site_limit is not None and f.hazard_site_m is not None and f.hazard_site_m < site_limit:
-        exclude(
-            "HAZARD_SITE",
-            _("%(d)s m from a hazard site, %(min)s m required")
-            % {"d": round(f.hazard_site_m), "min": round(site_limit)},
-        )
+    for c in criteria.values():
+        if c.kind != CriterionKind.HARD or not c.layer_kind or c.parameter is None:
+            continue
+        metres = f.source_m.get(c.layer_kind)
+        if metres is not None and metres < c.parameter:
+            exclude(
+                c.code,
+                _("%(d)s m from such a source, %(min)s m required") % {"d": round(metres), "min": round(c.parameter)},
+            )
     return out
 
 
@@ -229,7 +363,7 @@ def _scores(f: Facts, criteria: dict[str, Criterion], required: float, roads: bo
         return c.parameter if c is not None and c.parameter else default
 
     scores = {
-        "CENTRE_DISTANCE": max(0.0, 1 - f.centre_m / param("CENTRE_DISTANCE", 50_000)),
+        "ACCESS": (max(0.0, 1 - f.access_mean_m / param("ACCESS", 150_000)) if f.access_mean_m is not None else None),
         "SPARE_AREA": min(1.0, max(0.0, (f.usable_area - required) / required)) if required else 1.0,
         "CONDITION": CONDITION_SCORE.get(f.condition, 0.0),
         "EXPANSION_LAND": min(1.0, max(0.0, f.land_area - f.footprint) / param("EXPANSION_LAND", 2000)),
@@ -249,18 +383,23 @@ def rank(
     weights: dict[str, float] | None = None,
     roads: bool | None = None,
 ) -> list[Result]:
-    """Excluded candidates (with every constraint that excluded each) and the ranked
-    rest, best first; ties go to the lower code."""
+    """The ranked candidates, best first (ties to the lower code), then the excluded ones
+    with every constraint that excluded each. A candidate without a structural
+    inspection is ranked and flagged "needs inspection"."""
     criteria = {c.code: c for c in criteria_list}
     weights = weights or {c.code: c.weight for c in criteria_list if c.kind == CriterionKind.WEIGHTED}
     roads = road_layer_loaded() if roads is None else roads
     required = required_area(need, criteria)
+    weighted = {k: v for k, v in criteria.items() if v.kind == CriterionKind.WEIGHTED}
     results = []
     for f in facts:
-        result = Result(facts=f, excluded_by=_exclusions(f, need, criteria, required))
-        result.scores = _scores(
-            f, {k: v for k, v in criteria.items() if v.kind == CriterionKind.WEIGHTED}, required, roads
-        )
+        result = Result(facts=f, excluded_by=_exclusions(f, criteria, required))
+        result.floor_load_status, note = floor_load(f, need, criteria)
+        if result.floor_load_status == FloorLoadStatus.FAILS:
+            result.excluded_by.append(note)
+        elif note:
+            result.flags.append(note)
+        result.scores = _scores(f, weighted, required, roads)
         scored = {code: s for code, s in result.scores.items() if s is not None and weights.get(code, 0) > 0}
         total_weight = sum(weights[code] for code in scored)
         result.total = sum(weights[code] * s for code, s in scored.items()) / total_weight if total_weight else 0.0
@@ -311,31 +450,52 @@ def sensitivity(facts, criteria_list, need, seed: int, sets: int, roads: bool | 
     }
 
 
-def run_study(study) -> dict:
-    """Rank a study's candidates with the active criteria as they are now, and store the
-    criteria used and the results on the study."""
-    from maps.models import SitingCriterion
-
-    criteria_list = [Criterion.from_model(c) for c in SitingCriterion.objects.filter(is_active=True)]
-    need = Need(
+def study_need(study) -> Need:
+    return Need(
         float(study.shelf_metres),
         float(study.growth_metres_per_year),
         study.growth_years,
         study.shelving,
         float(study.office_area),
+        float(study.processing_area),
+        float(study.reading_area),
+        float(study.technical_area),
     )
-    facts = candidate_facts(study.candidates.values_list("pk", flat=True), study.centre)
+
+
+def run_study(study) -> dict:
+    """Rank a study's candidates with the criteria in use as they are now, and store the
+    criteria used and the results on the study."""
+    from maps.models import SitingCriterion
+
+    criteria_list = [Criterion.from_model(c) for c in SitingCriterion.objects.filter(is_active=True)]
+    criteria = {c.code: c for c in criteria_list}
+    need = study_need(study)
+    facts = candidate_facts(study.candidates.values_list("pk", flat=True))
+    origins = access_origins()
+    detour = parameter(criteria, "DETOUR_FACTOR")
+    add_access(facts, origins, detour)
     roads = road_layer_loaded()
     ranked = rank(facts, criteria_list, need, roads=roads)
+    area = zones(need, criteria)
     study.criteria = [c.__dict__ for c in criteria_list]
     study.results = {
-        "required_area": round(required_area(need, {c.code: c for c in criteria_list}), 1),
-        # Distances to the centre are straight lines (no road network routing); the road
-        # layer, when loaded, scores the distance to a main road.
-        "centre_distance": "straight_line",
+        "method_version": METHOD_VERSION,
+        "required_area": round(area["total"], 1),
+        "zones": {k: round(v, 1) for k, v in area.items()},
+        "floor_load_required": parameter(criteria, FLOOR_LOAD_CODE[need.shelving]),
+        "access": {
+            "method": ACCESS_ESTIMATE,
+            "estimate": True,
+            "detour_factor": detour,
+            "origins": [o.name for o in origins],
+        },
         "road_layer": roads,
         "ranked": [r.as_dict() for r in ranked if r.rank is not None],
         "excluded": [r.as_dict() for r in ranked if r.rank is None],
+        "needs_inspection": sum(
+            1 for r in ranked if r.rank is not None and r.floor_load_status == FloorLoadStatus.NEEDS_INSPECTION
+        ),
         "sensitivity": sensitivity(facts, criteria_list, need, study.seed, study.random_sets, roads=roads),
     }
     study.save(update_fields=["criteria", "results"])
@@ -343,13 +503,16 @@ def run_study(study) -> dict:
 
 
 __all__ = [
+    "AccessDistance",
     "Criterion",
     "Facts",
     "Need",
     "Result",
+    "access_distances",
     "candidate_facts",
     "rank",
     "required_area",
     "run_study",
     "sensitivity",
+    "zones",
 ]

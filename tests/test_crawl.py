@@ -63,8 +63,9 @@ from inventory.services import deletion, handling, wear
 from inventory.services import plans as site_plans
 from inventory.services import public as public_register
 from inventory.services.revaluation import apply_revaluation
-from maps.models import HazardLayer, SitingStudy
+from maps.models import HazardLayer, SitingStudy, StructuralInspection
 from maps.reallocation import candidates
+from maps.services import record_inspection, record_sources
 from maps.siting import run_study
 from tests import factories
 
@@ -331,6 +332,18 @@ def revalue(unit: UnitWorld, finance: User):
     )
 
 
+def inspect(unit: UnitWorld, finance: User):
+    """A structural inspection of the unit's surplus premises, with its report (PDF)."""
+    inspection = StructuralInspection(
+        premises_id=unit.ids["premises"]["partly surplus"],
+        floor_load=2000,
+        inspected_on=TODAY,
+        inspector=f"Kiểm định {unit.label}",
+    )
+    inspection.document = SimpleUploadedFile("kiem-dinh.pdf", b"%PDF-1.4\n%%EOF\n")
+    return record_inspection(finance, inspection)
+
+
 @dataclass
 class World:
     units: dict[str, UnitWorld]
@@ -355,6 +368,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         wear.book_wear(timezone.localdate().year - 1, actor=finance)
         for unit in units.values():  # a revaluation after damage, with its appraisal document
             unit.add("revaluation", "after storm", revalue(unit, finance))
+            unit.add("inspection", "with report", inspect(unit, finance))
+        list(record_sources())  # the archive record sources, made on first use (admin pages)
         admin = factories.user(role=Role.ADMIN, is_staff=True)
         users = {
             "declarant A": units["A"].declarant,
@@ -467,6 +482,7 @@ PK_KIND = {
     **dict.fromkeys(["inventory:asset_edit", "inventory:asset_history"], "asset"),
     **dict.fromkeys(["inventory:need_edit", "inventory:need_history"], "need"),
     "inventory:revaluation_document": "revaluation",
+    "maps:inspection_document": "inspection",
     **dict.fromkeys(
         ["inventory:attachment_file", "inventory:attachment_thumbnail", "public:photo", "public:photo_thumbnail"],
         "attachment",
@@ -561,6 +577,7 @@ MODEL_KIND = {
     Agency: "agency",
     Attachment: "attachment",
     Revaluation: "revaluation",
+    StructuralInspection: "inspection",
     User: "user",
 }
 # Admin URLs whose view does not say its model.

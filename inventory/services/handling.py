@@ -492,13 +492,22 @@ def propose(actor, proposal: Proposal, *, premises: Premises | None = None, asse
 
 
 def propose_handling(
-    actor, premises, form_code, *, intended_use, basis="", priority_use_code=None, receiving_agency=None
+    actor,
+    premises,
+    form_code,
+    *,
+    intended_use,
+    basis="",
+    priority_use_code=None,
+    receiving_agency=None,
+    reason_code=None,
 ):
     """A whole premises proposed for a form of handling (used by the siting study)."""
     return propose(
         actor,
         Proposal(
             form_code=form_code,
+            reason_code=reason_code,
             intended_use=intended_use,
             basis=basis,
             priority_use_code=priority_use_code,

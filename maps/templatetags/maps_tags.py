@@ -19,6 +19,17 @@ def div1000(value):
 
 
 @register.filter
+def isodate(value):
+    """An ISO date string (as stored in a study's criteria) as a date, for `|date`."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
 def layer_sources(layers):
     """[{name, kind, url}] of hazard layers, for a map script to read with json_script (the
     names stay data: the script sets them as text)."""

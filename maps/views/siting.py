@@ -1,30 +1,34 @@
 """Map pages: the archive repository siting study and the hazard layers."""
 
 import json
-import tempfile
-from pathlib import Path
+import posixpath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from inventory.choices import HandlingStatus
-from inventory.geodata import GeodataError, unpack_upload
-from inventory.models import AdministrativeUnit, Premises
+from inventory.geodata import GeodataError
+from inventory.models import Premises
 from inventory.permissions import can_review, can_see_siting
-from inventory.services.handling import propose_handling
 from inventory.views.common import pdf_response, record_id
-from maps.forms import CriterionFormSet, LayerUploadForm, SitingStudyForm
-from maps.models import HazardLayer, SitingChoice, SitingCriterion, SitingStudy
-from maps.services import import_layer
-from maps.siting import run_study
+from inventory.views.files import requester, stored_file_response
+from maps import services
+from maps.forms import (
+    CriterionFormSet,
+    LayerUploadForm,
+    RecordSourceFormSet,
+    SitingStudyForm,
+    StructuralInspectionForm,
+)
+from maps.models import HazardLayer, SitingCriterion, SitingStudy, StructuralInspection
+from maps.services import chosen_premises
+from maps.staticmap import candidates_map_svg
 
-CENTRE_UNIT = "Phường Thành Vinh"
+__all__ = ["chosen_premises"]
 
 
 def _require_read(user):
@@ -39,12 +43,8 @@ def _require_review(user):
         raise PermissionDenied
 
 
-def _centre():
-    unit = AdministrativeUnit.objects.filter(name=CENTRE_UNIT).first() or AdministrativeUnit.objects.provinces().first()
-    return unit.centroid
-
-
 def _list_page(request, form, status=200):
+    total, _rows = services.shelf_metres_from_sources()
     return render(
         request,
         "maps/siting_list.html",
@@ -54,6 +54,7 @@ def _list_page(request, form, status=200):
             "criteria": SitingCriterion.objects.all(),
             "layers": HazardLayer.objects.all(),
             "may_review": can_review(request.user),
+            "sources_total": total,
         },
         status=status,
     )
@@ -67,9 +68,11 @@ def siting_list(request):
         SitingStudyForm(
             initial={
                 "name": _("Repository of the Provincial Historical Archive Center"),
-                "shelf_metres": 6000,
                 "growth_metres_per_year": 100,
                 "growth_years": 20,
+                "processing_area": 150,
+                "reading_area": 100,
+                "technical_area": 100,
                 "office_area": 400,
                 "seed": 1,
                 "random_sets": 200,
@@ -85,14 +88,7 @@ def siting_create(request):
     form = SitingStudyForm(request.POST)
     if not form.is_valid():
         return _list_page(request, form, status=400)
-    with transaction.atomic():
-        study = form.save(commit=False)
-        study.centre, study.created_by = _centre(), request.user
-        study.save()
-        study.candidates.set(
-            [*Premises.objects.visible_to(request.user).surplus(), *form.cleaned_data["extra_candidates"]]
-        )
-        run_study(study)
+    study = services.create_study(request.user, form.save(commit=False), form.cleaned_data["extra_candidates"])
     return redirect("maps:siting_detail", study.pk)
 
 
@@ -101,24 +97,7 @@ def siting_create(request):
 def siting_rerun(request, pk):
     """A new version of a study with the criteria as they are now."""
     _require_review(request.user)
-    previous = get_object_or_404(SitingStudy, pk=pk)
-    with transaction.atomic():
-        study = SitingStudy.objects.create(
-            name=previous.name,
-            version=previous.version + 1,
-            previous=previous,
-            shelf_metres=previous.shelf_metres,
-            growth_metres_per_year=previous.growth_metres_per_year,
-            growth_years=previous.growth_years,
-            shelving=previous.shelving,
-            office_area=previous.office_area,
-            centre=previous.centre,
-            seed=previous.seed,
-            random_sets=previous.random_sets,
-            created_by=request.user,
-        )
-        study.candidates.set(previous.candidates.all())
-        run_study(study)
+    study = services.rerun_study(request.user, get_object_or_404(SitingStudy, pk=pk))
     return redirect("maps:siting_detail", study.pk)
 
 
@@ -142,20 +121,9 @@ def _context(study):
         "criteria": criteria,
         "weighted": weighted,
         "hard": [c for c in study.criteria if c["kind"] == "hard"],
+        "parameters": [c for c in study.criteria if c["kind"] == "parameter"],
         "comparison": _comparison(study),
     }
-
-
-def chosen_premises(study):
-    """The building chosen from this study: the premises of its latest handling record
-    that was not cancelled (linked by `SitingChoice`, not by searching the grounds)."""
-    choice = (
-        study.choices.exclude(handling_record__status=HandlingStatus.CANCELLED)
-        .select_related("handling_record__premises")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return choice.handling_record.premises if choice else None
 
 
 @login_required
@@ -179,7 +147,7 @@ def siting_report(request, pk, pdf=False):
     """The report for the decision file: inputs, method, results and sources."""
     _require_read(request.user)
     study = get_object_or_404(SitingStudy, pk=pk)
-    context = {**_context(study), "printable": True}
+    context = {**_context(study), "printable": True, "map_svg": candidates_map_svg(study)}
     if not pdf:
         return render(request, "maps/siting_report.html", context)
     return pdf_response(request, "maps/siting_report.html", context, f"nghien-cuu-dia-diem-kho-{study.pk}.pdf")
@@ -188,45 +156,76 @@ def siting_report(request, pk, pdf=False):
 @login_required
 @require_POST
 def siting_choose(request, pk):
-    """Record the chosen building as a proposed change of function to archive repository."""
+    """Record the chosen building as a proposed transfer to the Provincial Historical Archive Center."""
     _require_review(request.user)
     study = get_object_or_404(SitingStudy, pk=pk)
-    premises = study.candidates.filter(pk=record_id(request.POST.get("premises"))).first()
-    ranked = {r["id"] for r in study.results.get("ranked", [])}
-    if premises is None or premises.pk not in ranked:
-        messages.error(request, _("Only a candidate that meets every hard constraint can be chosen."))
-        return redirect("maps:siting_detail", pk)
     try:
-        with transaction.atomic():
-            record = propose_handling(
-                request.user,
-                premises,
-                "CONVERT_FUNCTION",
-                priority_use_code="OFFICE",
-                intended_use=_("Office and historical archive repository of the Provincial Historical Archive Center"),
-                basis=_("Siting study “%(name)s” v%(version)s (#%(pk)s)")
-                % {"name": study.name, "version": study.version, "pk": study.pk},
-            )
-            SitingChoice.objects.create(study=study, handling_record=record)
+        premises = services.choose_building(request.user, study, record_id(request.POST.get("premises")))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(premises)s recorded as a proposed change of function.") % {"premises": premises})
+        messages.success(
+            request,
+            _("%(premises)s recorded as a proposed transfer to the Provincial Historical Archive Center.")
+            % {"premises": premises},
+        )
     return redirect("maps:siting_detail", pk)
 
 
 @login_required
 def criteria_edit(request):
+    """The criteria and parameters, and the record sources, each with its source; a
+    reviewer edits them, the others read them."""
     _require_read(request.user)
     may_edit = can_review(request.user)
-    formset = CriterionFormSet(request.POST or None, queryset=SitingCriterion.objects.all())
+    services.record_sources()  # made on first use
+    data = request.POST if request.method == "POST" else None
+    formset = CriterionFormSet(data, queryset=SitingCriterion.objects.all(), prefix="form")
+    sources = RecordSourceFormSet(data, queryset=services.ArchiveRecordSource.objects.all(), prefix="sources")
     if request.method == "POST":
         _require_review(request.user)
-        if formset.is_valid():
-            formset.save()
+        if formset.is_valid() and sources.is_valid():
+            services.save_criteria(request.user, formset, sources)
             messages.success(request, _("Criteria saved; run the study again to use them."))
             return redirect("maps:criteria_edit")
-    return render(request, "maps/criteria.html", {"formset": formset, "may_edit": may_edit})
+    return render(request, "maps/criteria.html", {"formset": formset, "sources": sources, "may_edit": may_edit})
+
+
+@login_required
+def inspection_list(request):
+    """Structural inspections of the buildings the user may see; a reviewer records one."""
+    _require_read(request.user)
+    form = StructuralInspectionForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST":
+        _require_review(request.user)
+        if form.is_valid():
+            inspection = services.record_inspection(request.user, form.save(commit=False))
+            messages.success(request, _("Inspection of %(premises)s recorded.") % {"premises": inspection.premises})
+            return redirect("maps:inspection_list")
+    inspections = StructuralInspection.objects.filter(
+        premises__in=Premises.objects.visible_to(request.user)
+    ).select_related("premises", "house", "created_by")
+    return render(
+        request,
+        "maps/inspections.html",
+        {"form": form, "inspections": inspections[:500], "may_review": can_review(request.user)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+def inspection_document(request, pk):
+    """The inspection report (PDF), to those who may see the premises; 404 otherwise."""
+    visible = Premises.objects.visible_to(requester(request))
+    inspection = get_object_or_404(
+        StructuralInspection.objects.filter(premises__in=visible).exclude(document=""), pk=pk
+    )
+    return stored_file_response(
+        inspection.document.name,
+        filename=posixpath.splitext(posixpath.basename(inspection.document.name))[0] + ".pdf",
+        content_type="application/pdf",
+        as_attachment=True,
+    )
 
 
 @login_required
@@ -237,7 +236,10 @@ def layer_list(request):
         _require_review(request.user)
         if form.is_valid():
             try:
-                layer = _import_upload(request.user, form.cleaned_data)
+                data = form.cleaned_data
+                layer = services.import_upload(
+                    request.user, data["file"], data["kind"], data["name"], srs=data.get("srs")
+                )
             except GeodataError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -251,20 +253,6 @@ def layer_list(request):
         "maps/layers.html",
         {"form": form, "layers": HazardLayer.objects.all(), "may_review": can_review(request.user)},
     )
-
-
-def _import_upload(user, data):
-    """Write the upload to a temporary folder (a zipped Shapefile is unpacked, within
-    bounds) and import it."""
-    upload = data["file"]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        return import_layer(
-            unpack_upload(path, Path(folder)), data["kind"], data["name"], actor=user, srs=data.get("srs")
-        )
 
 
 @login_required

@@ -20,6 +20,9 @@ STUDY = {
     "growth_metres_per_year": "100",
     "growth_years": "20",
     "shelving": "fixed",
+    "processing_area": "150",
+    "reading_area": "100",
+    "technical_area": "100",
     "office_area": "400",
     "seed": "1",
     "random_sets": "30",
@@ -36,7 +39,9 @@ def study(client_as):
 
 def test_a_study_on_the_demo_data(study):
     results = study.results
-    assert results["required_area"] == pytest.approx((6000 + 100 * 20) / 4.5 + 400, abs=0.1)
+    # Five zones: stacks (6,000 + 100 × 20) m ÷ 4.5 m/m², processing 150, reading 100, technical 100, offices 400.
+    assert results["required_area"] == pytest.approx((6000 + 100 * 20) / 4.5 + 150 + 100 + 100 + 400, abs=0.1)
+    assert results["zones"]["stack_rooms"] == 9  # 1,777.8 m² in rooms of at most 200 m²
     assert results["ranked"] and results["excluded"]
     assert [r["rank"] for r in results["ranked"]] == list(range(1, len(results["ranked"]) + 1))
     totals = [r["total"] for r in results["ranked"]]
@@ -84,13 +89,34 @@ def test_a_new_version_keeps_the_previous_for_comparison(client_as, study):
     assert page.context["comparison"][0]["previous_rank"] == 1
 
 
-def test_the_choice_is_recorded_as_a_change_of_function(client_as, study):
+def test_the_choice_is_recorded_as_a_transfer_to_the_archive_center(client_as, study):
+    """LEGAL.md: the choice ends in a transfer of the building to the Provincial
+    Historical Archive Center, not a change of function under its old holder."""
+    from maps.models import StructuralInspection
+
     client = client_as("demo-finance")
     first = study.results["ranked"][0]
+    assert first["floor_load_status"] == "needs_inspection"  # the demo has no inspection
+    response = client.post(reverse("maps:siting_choose", args=[study.pk]), {"premises": first["id"]}, follow=True)
+    assert "kiểm định" in " ".join(str(m) for m in response.context["messages"])
+    assert not HandlingRecord.objects.filter(premises_id=first["id"]).exists()
+    StructuralInspection.objects.create(
+        premises_id=first["id"],
+        floor_load=1800,
+        inspected_on="2026-02-01",
+        inspector="Kiểm định",
+        created_by=study.created_by,
+    )
+    client.post(reverse("maps:siting_rerun", args=[study.pk]))
+    study = SitingStudy.objects.latest("pk")
+    chosen = next(r for r in study.results["ranked"] if r["id"] == first["id"])
+    assert chosen["floor_load_status"] == "passes"  # 1,800 ≥ 1,700
     response = client.post(reverse("maps:siting_choose", args=[study.pk]), {"premises": first["id"]})
     assert response.status_code == 302
     record = HandlingRecord.objects.get(premises_id=first["id"])
-    assert record.form.code == "CONVERT_FUNCTION" and record.status == "proposed"
+    assert record.form.code == "TRANSFER" and record.status == "proposed"
+    assert record.receiving_agency.name == "Trung tâm Lưu trữ lịch sử tỉnh"
+    assert record.reason.code == "TRF-REORG"
     assert f"#{study.pk}" in record.basis and record.previous_premises_status in ("surplus", "partly_surplus")
     assert record.premises.status == "under_handling"
     excluded = study.results["excluded"][0]
@@ -98,46 +124,130 @@ def test_the_choice_is_recorded_as_a_change_of_function(client_as, study):
     assert not HandlingRecord.objects.filter(premises_id=excluded["id"]).exists()
 
 
-def test_the_pdf_report_contains_the_ranked_names(client_as, study, tmp_path):
+def pdf_pages(content, tmp_path) -> list[str]:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return ["".join(page.split()) for page in text.split("\f")]  # cells wrap: compare without spaces
+
+
+def test_the_pdf_opens_with_the_map_then_the_summary_and_ends_with_the_annex(client_as, study, tmp_path):
     response = client_as("demo-auditor").get(reverse("maps:siting_report_pdf", args=[study.pk]))
     assert response["Content-Type"] == "application/pdf"
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    compact = "".join(text.split())  # table cells wrap: compare without spaces and line breaks
-    for ranked in study.results["ranked"][:3]:
-        assert "".join(ranked["name"].split()) in compact, ranked["name"]
-        assert ranked["code"] in compact
-    assert "Kholưutrữ" in compact
+    pages = [p for p in pdf_pages(response.content, tmp_path) if p]
+    first, summary, annex = pages[0], pages[1], pages[-1]
+    assert "Kholưutrữ" in first and "Huyện" not in first  # the map page: title, map, legend
+    assert "Kholưutrữ" in "".join(pages)
+    for ranked in study.results["ranked"][:3]:  # the summary names the first ranks
+        assert "".join(ranked["name"].split()) in summary, ranked["name"]
+        assert ranked["code"] in summary
+    assert "1.700kg/m²" in summary  # the floor-load rule, by inspection
+    assert "×1,4" in summary or "×1.4" in summary  # access: an estimate, with its factor
+    last_excluded = study.results["excluded"][-1]
+    assert last_excluded["code"] in annex  # the excluded list ends the report
+    assert not any(r["code"] in summary for r in study.results["excluded"])
+
+
+def test_the_map_is_drawn_from_the_database(study):
+    from maps.staticmap import candidates_svg
+
+    svg = candidates_svg(study)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    ranked, excluded = study.results["ranked"], study.results["excluded"]
+    # Each candidate once (its code as a tooltip), the 20 former district centres, the demo flood area.
+    for r in ranked + excluded:
+        assert f"<title>{r['code']}</title>" in svg
+    assert svg.count('<path d="M') >= 20
+    assert 'fill="#9ecae1"' in svg  # the demo flood layer
+    numbers = [f">{r['rank']}</text>" for r in ranked[:10]]
+    assert all(n in svg for n in numbers)
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # nothing fetched
+
+
+def formset_data(formset, prefix, fields, change=None):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+        f"{prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+    }
+    for i, form in enumerate(formset.forms):
+        data[f"{prefix}-{i}-id"] = form.instance.pk
+        for name in fields:
+            value = getattr(form.instance, name)
+            if isinstance(value, bool):
+                value = "on" if value else ""
+            data[f"{prefix}-{i}-{name}"] = "" if value is None else str(value)
+        if change:
+            change(form.instance, i, data)
+    return data
+
+
+CRITERION_FIELDS = ["parameter", "weight", "is_active", "source", "legal_basis", "effective_from", "verify"]
+SOURCE_FIELDS = ["units", "metres_per_unit", "basis", "verify", "is_active"]
+
+
+def criteria_post(client, change=None, source_change=None):
+    page = client.get(reverse("maps:criteria_edit"))
+    data = formset_data(page.context["formset"], "form", CRITERION_FIELDS, change)
+    data |= formset_data(page.context["sources"], "sources", SOURCE_FIELDS, source_change)
+    return data
 
 
 def test_criteria_are_edited_by_reviewers_and_change_the_next_run(client_as, study):
     from maps.models import SitingCriterion
 
     client = client_as("demo-finance")
-    page = client.get(reverse("maps:criteria_edit"))
-    formset = page.context["formset"]
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-    }
-    for i, form in enumerate(formset.forms):
-        c = form.instance
-        data |= {
-            f"form-{i}-id": c.pk,
-            f"form-{i}-parameter": c.parameter or "",
-            f"form-{i}-weight": c.weight,
-            f"form-{i}-is_active": "on" if c.is_active else "",
-            f"form-{i}-source": c.source,
-        }
-        if c.code == "FLOOR_AREA":
-            data[f"form-{i}-parameter"] = "100"  # absurdly dense shelving: every candidate is big enough
+
+    def denser(criterion, i, data):
+        if criterion.code == "SHELF_DENSITY_FIXED":
+            data[f"form-{i}-parameter"] = "100"  # absurdly dense shelving: the stacks shrink
+
+    data = criteria_post(client, denser)
     assert client.post(reverse("maps:criteria_edit"), data).status_code == 302
-    assert SitingCriterion.objects.get(code="FLOOR_AREA").parameter == 100
+    assert SitingCriterion.objects.get(code="SHELF_DENSITY_FIXED").parameter == 100
     client.post(reverse("maps:siting_rerun", args=[study.pk]))
     newer = SitingStudy.objects.latest("pk")
-    assert newer.results["required_area"] < study.results["required_area"]
+    assert newer.results["required_area"] == pytest.approx(8000 / 100 + 750, abs=0.1)
     assert client_as("demo-auditor").post(reverse("maps:criteria_edit"), data).status_code == 403
+
+
+@pytest.mark.parametrize("bad", ["1e400", "nan", "-5", "12345678901234", "=1+1", "<b>1</b>"])
+def test_hostile_parameters_are_refused_and_change_nothing(client_as, bad):
+    from maps.models import SitingCriterion
+
+    client = client_as("demo-finance")
+
+    def hostile(criterion, i, data):
+        if criterion.code == "FLOOR_LOAD_FIXED":
+            data[f"form-{i}-parameter"] = bad
+
+    response = client.post(reverse("maps:criteria_edit"), criteria_post(client, hostile))
+    assert response.status_code == 200 and response.context["formset"].errors
+    assert SitingCriterion.objects.get(code="FLOOR_LOAD_FIXED").parameter == 1700
+
+
+def test_the_shelving_need_is_the_sum_of_the_record_sources(client_as):
+    """Left empty, the shelving is summed from the sources: 20 former districts at 200 m
+    each, and their former communes at 10 m each (the seeded estimates); one edited."""
+    from inventory.models import AdministrativeUnit
+    from maps.models import ArchiveRecordSource
+
+    client = client_as("demo-finance")
+    communes = AdministrativeUnit.objects.filter(level="legacy_commune", parent__level="legacy_district").count()
+    client.get(reverse("maps:criteria_edit"))  # the sources are made on first use
+    assert ArchiveRecordSource.objects.count() == 40
+
+    def more(source, i, data):
+        if source.kind == "district" and source.unit.name == "Huyện Kỳ Sơn":
+            data[f"sources-{i}-metres_per_unit"] = "500"
+
+    assert client.post(reverse("maps:criteria_edit"), criteria_post(client, source_change=more)).status_code == 302
+    response = client.post(reverse("maps:siting_create"), {**STUDY, "shelf_metres": ""})
+    assert response.status_code == 302
+    study = SitingStudy.objects.latest("pk")
+    expected = 19 * 200 + 500 + communes * 10
+    assert float(study.shelf_metres) == pytest.approx(expected)
+    assert len(study.results["record_sources"]) == 40
+    assert study.results["required_area"] == pytest.approx((expected + 2000) / 4.5 + 750, abs=0.1)
 
 
 def geojson_upload(features, name="lop.geojson"):

@@ -1,4 +1,5 @@
-"""manage.py import_layer FILE --kind flood|landslide|hazard_site|road --name NAME [--srs 9208|3405|4326]"""
+"""manage.py import_layer FILE --kind flood|landslide|hazard_site|pollution_site|vibration_source|road
+--name NAME [--srs 9208|3405|4326]"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
