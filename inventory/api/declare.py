@@ -29,7 +29,7 @@ from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
 from inventory.services import idempotency
 from inventory.services import payload as P
-from inventory.versioning import StaleVersion, describe, parse_version
+from inventory.versioning import StaleVersion, parse_version
 
 HEADERS = [
     OpenApiParameter(
@@ -137,20 +137,7 @@ class DeclareView(APIView):
                 )
                 stored = [attachment_service.attach_to_item(request.user, saved, p) for p in photos] if saved else []
         except StaleVersion as exc:
-            conflict = describe(exc, form.payload, {n: str(f.label) for n, f in form.fields.items()})
-            response = Response(
-                {
-                    "detail": str(exc),
-                    "current_version": exc.record.version,
-                    "conflict": [
-                        {"field": str(label), "then": then, "now": now, "yours": yours}
-                        for label, then, now, yours, *_flags in conflict.rows
-                    ],
-                },
-                status=status.HTTP_412_PRECONDITION_FAILED,
-            )
-            response["ETag"] = f'"{exc.record.version}"'
-            return response
+            return _conflict(exc, target, form)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except DjangoValidationError as exc:
@@ -172,3 +159,27 @@ class DeclareView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+def _conflict(exc: StaleVersion, target: str, form) -> Response:
+    """412: the record as it is now beside the refused change, field by field where they
+    differ (values as a payload writes them, so 720 and 720.00 are the same); nothing
+    was saved. The web's conflict page (`conflict.html`) shows the same from history."""
+    record = exc.record
+    now = P.to_payload(record, target) if isinstance(record, P.MODELS[target]) else {}
+    yours = form.payload or {}
+    rows = [
+        {"field": str(form.fields[name].label) if name in form.fields else name, "now": now.get(name), "yours": value}
+        for name, value in yours.items()
+        if name in now and _text(now.get(name)) != _text(value)
+    ]
+    response = Response(
+        {"detail": str(exc), "current_version": record.version, "conflict": rows},
+        status=status.HTTP_412_PRECONDITION_FAILED,
+    )
+    response["ETag"] = f'"{record.version}"'
+    return response
+
+
+def _text(value) -> str:
+    return "" if value in (None, "") else str(value)

@@ -20,7 +20,8 @@
   const API = config.dataset.api;
   const DB_NAME = "nghean-offline";
   const STORE = "drafts";
-  const PAGES = "nghean-pages";
+  const PAGES = "nghean-pages"; // the service worker's caches (inventory/offline/service-worker.js)
+  const ASSETS = "nghean-assets";
   const RETRY_MS = 3000;
 
   // -- IndexedDB ------------------------------------------------------------------------
@@ -155,7 +156,8 @@
       } catch (error) {
         lastProblem = error.status ? T("login") : T("offline");
         if (error.status) csrf = null;
-        break; // the network failed: try again later, in the same order
+        retrySoon();
+        break; // the network failed: try again shortly, in the same order
       }
       draft.attempts += 1;
       let answer = null;
@@ -278,16 +280,32 @@
   async function warmPages() {
     // Keep the outbox and the empty forms (with the reference lists they carry) for a
     // visit without a signal.
+    // and the scripts and styles those pages load (Leaflet, the map widget ...).
     if (!("caches" in window) || !navigator.onLine) return;
-    const cache = await caches.open(PAGES);
+    const pages = await caches.open(PAGES);
+    const assets = await caches.open(ASSETS);
+    const wanted = new Set();
     for (const url of config.dataset.warm.split(" ").filter(Boolean)) {
       try {
         const response = await fetch(url, { credentials: "same-origin" });
-        if (response.ok && !response.redirected) await cache.put(url, response);
+        if (!response.ok || response.redirected) continue;
+        const html = await response.clone().text();
+        await pages.put(url, response);
+        for (const match of html.matchAll(/(?:src|href)="(\/(?:static\/|map-locale\.js)[^"]*)"/g)) wanted.add(match[1]);
       } catch (error) {
         return;
       }
     }
+    for (const url of wanted) {
+      if (await assets.match(url, { ignoreVary: true })) continue;
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (response.ok) await assets.put(url, response);
+      } catch (error) {
+        return;
+      }
+    }
+    document.documentElement.dataset.offlineReady = "1"; // everything a form needs is kept
   }
 
   async function askPersistence() {
@@ -295,6 +313,13 @@
     if (!navigator.storage || !navigator.storage.persist) return;
     const persisted = (await navigator.storage.persisted()) || (await navigator.storage.persist());
     if (node) node.textContent = persisted ? T("persisted") : T("notPersisted");
+  }
+
+  let soon = null;
+  function retrySoon() {
+    // A dropped request on a weak signal: try again after a second, not a whole interval.
+    clearTimeout(soon);
+    soon = setTimeout(() => navigator.onLine && flush(), 1000);
   }
 
   let timer = null;

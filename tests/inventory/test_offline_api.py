@@ -126,8 +126,11 @@ def test_new_premises_with_photos_before_review(commune, client, demo_user):
     client.force_login(demo_user("demo-finance"))
     assert client.get(url).status_code == 200
     page = client.get(f"/declarations/{item.declaration_id}/")
-    assert page.content.decode().count('data-testid="item-photo"') == 2
-    assert b"data-pin-map" in page.content
+    html = page.content.decode()
+    section = html[html.index(f'data-item="{item.code}"') :].split("</section>", 1)[0]
+    assert section.count('data-testid="item-photo"') == 2
+    assert all(f"/files/attachments/{p.pk}/thumbnail/" in section for p in photos)
+    assert "data-pin-map" in section
 
     # Approved: the photos belong to the new premises.
     declaration = services.submit(commune.user, item.declaration)
