@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inventory.api.views import ApiView
 from inventory.choices import OPEN_DECLARATION_STATUSES, ItemTarget
 from inventory.forms import FORMS
 from inventory.models import DeclarationItem
@@ -30,6 +31,7 @@ from inventory.services import declarations as services
 from inventory.services import idempotency
 from inventory.services import payload as P
 from inventory.versioning import StaleVersion, parse_version
+from inventory.views.common import record_id
 
 HEADERS = [
     OpenApiParameter(
@@ -49,6 +51,22 @@ HEADERS = [
 ]
 
 
+TARGET = OpenApiParameter(
+    "target",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=list(ItemTarget.values),
+    description="What is declared: premises, asset or need; anything else is a 404.",
+)
+
+
+POST_SCHEMA = {
+    "parameters": [*HEADERS, TARGET],
+    "request": {"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+    "responses": dict.fromkeys((200, 201, 400, 412, 422, 428), OpenApiTypes.OBJECT),
+}
+
+
 def open_item(target: str, record):
     """The record's declared change still open (draft or returned), if any."""
     return DeclarationItem.objects.filter(
@@ -59,30 +77,24 @@ def open_item(target: str, record):
     ).first()
 
 
-class DeclareView(APIView):
+class CsrfTokenView(ApiView, APIView):
+    """The session's CSRF token, for the outbox's writes: a page kept offline may carry
+    a token from before the user signed in again."""
+
+    @extend_schema(
+        summary="The session's CSRF token for the outbox's writes",
+        responses={200: {"type": "object", "properties": {"csrf_token": {"type": "string"}}}},
+    )
+    def get(self, request):
+        return Response({"csrf_token": get_token(request)}, headers={"Cache-Control": "no-store"})
+
+
+class DeclareView(ApiView, APIView):
     """Declare a new record or a change, with photos, once."""
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(
-        summary="The session's CSRF token for the outbox's writes",
-        responses={200: OpenApiTypes.OBJECT},
-    )
-    def get(self, request, target=None, pk=None):
-        return Response({"csrf_token": get_token(request)}, headers={"Cache-Control": "no-store"})
-
-    @extend_schema(
-        summary="Declare a new record or a change (the web form's fields; `photos` files)",
-        parameters=HEADERS,
-        request={"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
-        responses={
-            200: OpenApiTypes.OBJECT,
-            201: OpenApiTypes.OBJECT,
-            400: OpenApiTypes.OBJECT,
-            412: OpenApiTypes.OBJECT,
-            422: OpenApiTypes.OBJECT,
-        },
-    )
+    @extend_schema(summary="Declare a new record (the web form's fields; `photos` files)", **POST_SCHEMA)
     def post(self, request, target=None, pk=None):
         if target not in ItemTarget.values:
             raise NotFound
@@ -90,7 +102,9 @@ class DeclareView(APIView):
             raise PermissionDenied
         record = None
         if pk is not None:
-            record = get_object_or_404(P.MODELS[target].objects.visible_to(request.user), pk=pk)
+            if record_id(pk) is None:
+                raise NotFound
+            record = get_object_or_404(P.MODELS[target].objects.visible_to(request.user), pk=record_id(pk))
         return idempotency.once(request, lambda: self._declare(request, target, record))
 
     def _declare(self, request, target, record) -> Response:
@@ -159,6 +173,16 @@ class DeclareView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class DeclareChangeView(DeclareView):
+    """Declare a change to a record, on the version it was made on (If-Match)."""
+
+    @extend_schema(
+        operation_id="v1_declare_change", summary="Declare a change to a record (If-Match: its version)", **POST_SCHEMA
+    )
+    def post(self, request, target=None, pk=None):
+        return super().post(request, target, pk)
 
 
 def _conflict(exc: StaleVersion, target: str, form) -> Response:

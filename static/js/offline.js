@@ -103,8 +103,14 @@
           sessionStorage.setItem("offline-saved", "1");
           window.location.href = config.dataset.outbox;
         });
-      } else if (form.matches && form.matches("form[action$='/accounts/logout/']") && waitingCount > 0) {
-        if (!window.confirm(T("logout"))) event.preventDefault();
+      } else if (form.matches && form.matches("form[action$='/accounts/logout/']") && !form._cleared) {
+        // Unsent drafts: ask first. Then forget the kept pages (they show this user's
+        // records); the drafts stay, sent only for this user when they sign in again.
+        event.preventDefault();
+        if (waitingCount > 0 && !window.confirm(T("logout"))) return;
+        form._cleared = true;
+        const cleared = "caches" in window ? caches.delete(PAGES) : Promise.resolve();
+        cleared.finally(() => form.submit());
       }
     },
     true
@@ -277,7 +283,16 @@
   }
 
   // -- start ---------------------------------------------------------------------------------
+  const WARM_EVERY_MS = 6 * 3600 * 1000;
+
   async function warmPages() {
+    // On the outbox page, or when the kept copies are older than a few hours: not on
+    // every page a weak signal loads.
+    const last = Number(localStorage.getItem("nghean-warmed") || 0);
+    if (!document.querySelector("[data-outbox]") && Date.now() - last < WARM_EVERY_MS) {
+      document.documentElement.dataset.offlineReady = "1";
+      return;
+    }
     // Keep the outbox and the empty forms (with the reference lists they carry) for a
     // visit without a signal.
     // and the scripts and styles those pages load (Leaflet, the map widget ...).
@@ -305,6 +320,7 @@
         return;
       }
     }
+    localStorage.setItem("nghean-warmed", String(Date.now()));
     document.documentElement.dataset.offlineReady = "1"; // everything a form needs is kept
   }
 

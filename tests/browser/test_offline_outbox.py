@@ -141,6 +141,14 @@ def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot):
     assert not DeclarationItem.objects.filter(payload__name__icontains=tag).exists()
     shot(page, "all-waiting")
 
+    # Logging out with unsent drafts asks first; declining keeps the user signed in.
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.locator("form[action$='/accounts/logout/'] button").dispatch_event("click")  # see save()
+    page.wait_for_timeout(500)
+    assert dialogs and "chưa được gửi" in dialogs[0]
+    assert page.url.endswith("/declarations/outbox/")
+
     # 2. The browser is closed and opened again on the same profile, still without a signal.
     context.close()
     context = phone()
