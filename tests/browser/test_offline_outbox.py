@@ -77,10 +77,32 @@ def counts(page) -> dict:
     )
 
 
-def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot):
+@pytest.fixture
+def tag():
+    """A mark in the names of what a test declares; afterwards its items are removed (as
+    a withdrawal would; their photos stay, reachable by no one), so that the other
+    browser tests find the demo commune's open declaration as they left it."""
+    mark = f"{time.time_ns() % 10**9}"
+    yield mark
+    server = connections.create_connection("default")
+    try:
+        with server.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM inventory_declarationitem "
+                "WHERE payload->>'name' LIKE %s OR payload->>'purpose' LIKE %s",
+                [f"%{mark}%", f"%{mark}%"],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if ids:
+                cursor.execute("UPDATE inventory_attachment SET item_id = NULL WHERE item_id = ANY(%s)", [ids])
+                cursor.execute("DELETE FROM inventory_declarationitem WHERE id = ANY(%s)", [ids])
+    finally:
+        server.close()
+
+
+def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot, tag):
     user = User.objects.get(username="demo-commune")
     centre = user.admin_unit.centroid
-    tag = f"{time.time_ns() % 10**9}"
     context = phone()
     page = context.pages[0] if context.pages else context.new_page()
     sign_in(page, live_url)
