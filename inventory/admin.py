@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inventory import models, services
-from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, Role, SitePlanStatus
+from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, SitePlanStatus
 from inventory.forms import LonLatGeometryField, pdf_upload
 from inventory.models.houses import HOUSE_TOTALS
 from inventory.models.premises import LAND_USE_FIELDS
+from inventory.permissions import can_administer
 from inventory.services import deletion, revaluation
 from inventory.services import public as public_services
 from inventory.text import number_text
@@ -75,8 +76,7 @@ HOUSE_TOTAL_FIELDS = tuple(column.removesuffix("_id") for column, _house, _how i
 
 def administrators_only(request) -> bool:
     """The admin site is for administrators (role Administrator, or superusers)."""
-    user = request.user
-    return user.is_active and user.is_staff and (user.role == Role.ADMIN or user.is_superuser)
+    return can_administer(request.user)
 
 
 class GroupedNumbersMixin:

@@ -8,6 +8,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class StatusGroup(tuple):
+    """A named group of status values (like InvenTree's status groups), declared once
+    beside its choices: usable wherever a tuple of values is (`status__in=`, `in`), and
+    as SQL (`.sql`: `('surplus', 'partly_surplus')`) for the queries written by hand."""
+
+    def __new__(cls, *values):
+        return super().__new__(cls, values)
+
+    @classmethod
+    def _make(cls, iterable):
+        """Built from an iterable, as a named tuple is (Django rebuilds `__in` values by
+        calling `type(value)(*values)` on a class that has `_make`)."""
+        return cls(*iterable)
+
+    @property
+    def sql(self) -> str:
+        return "(" + ", ".join(f"'{value}'" for value in self) + ")"
+
+
 class UnitLevel(models.TextChoices):
     """Level of an administrative unit, before and after 1 July 2025."""
 
@@ -96,7 +115,11 @@ PREMISES_STATUS_COLOURS = {
 }
 
 # Statuses that count as surplus (dôi dư) in totals and reports.
-SURPLUS_PREMISES_STATUSES = (PremisesStatus.PARTLY_SURPLUS, PremisesStatus.SURPLUS)
+SURPLUS_PREMISES_STATUSES = StatusGroup(PremisesStatus.PARTLY_SURPLUS, PremisesStatus.SURPLUS)
+# Premises that entered the surplus pool (dôi dư) and are followed until handled (reports).
+SURPLUS_POOL_STATUSES = StatusGroup(
+    PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS, PremisesStatus.UNDER_HANDLING, PremisesStatus.HANDLED
+)
 
 
 class AssetStatus(models.TextChoices):
@@ -151,6 +174,10 @@ class NeedStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Needs still waiting for supply: open, or reserved by a proposal not yet carried out.
+NEED_PENDING_STATUSES = StatusGroup(NeedStatus.OPEN, NeedStatus.RESERVED)
+
+
 class DeclarationKind(models.TextChoices):
     """Kind of declaration (kê khai): first-time or supplementary (within 30 days of a change)."""
 
@@ -168,7 +195,7 @@ class DeclarationStatus(models.TextChoices):
 
 
 # A declaration still open for the declarant's changes: one per agency at a time.
-OPEN_DECLARATION_STATUSES = (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+OPEN_DECLARATION_STATUSES = StatusGroup(DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
 
 
 class ItemStatus(models.TextChoices):
@@ -208,9 +235,11 @@ class HandlingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The line statuses with the decision behind them, and those done (handed over or closed).
-HANDLING_DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
-HANDLING_DONE = (HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+# The line statuses still open (waiting for a decision or a hand-over: they reserve what
+# they handle), those with the decision behind them, and those done (handed over or closed).
+HANDLING_OPEN = StatusGroup(HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
+HANDLING_DECIDED = StatusGroup(HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
+HANDLING_DONE = StatusGroup(HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
 
 
 class RequestStatus(models.TextChoices):
@@ -294,7 +323,9 @@ HANDLING_TRANSITIONS = {
 
 # Premises that need a site plan (phương án sắp xếp lại, xử lý nhà, đất): every surplus,
 # partly surplus or under-handling site until it is handled (Công điện 213/CĐ-TTg).
-PLAN_PREMISES_STATUSES = (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS, PremisesStatus.UNDER_HANDLING)
+PLAN_PREMISES_STATUSES = StatusGroup(
+    PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS, PremisesStatus.UNDER_HANDLING
+)
 
 
 class SitePlanStatus(models.TextChoices):

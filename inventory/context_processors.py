@@ -1,6 +1,6 @@
 """What every page needs to know about the user: role flags and unread notifications."""
 
-from inventory.services.declarations import can_declare, can_review
+from inventory.permissions import can_administer, can_declare, can_review, can_see_siting
 
 
 def roles(request):
@@ -10,6 +10,8 @@ def roles(request):
     return {
         "can_declare": can_declare(user),
         "can_review": can_review(user),
+        "can_see_siting": can_see_siting(user),
+        "can_administer": can_administer(user),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
 

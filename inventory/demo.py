@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from inventory import fixed_assets, valuation
 from inventory.bulk import copy_rows
 from inventory.choices import (
+    SURPLUS_PREMISES_STATUSES,
     AgencyKind,
     AssetCategory,
     AssetStatus,
@@ -589,7 +590,7 @@ class _Generator:
         now = self.now.isoformat()
         for premises in self.premises_rows:
             district = premises.floors and premises.floors >= 3 and premises.name.startswith("Trụ sở Huyện ủy")
-            surplus_site = premises.status in (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS)
+            surplus_site = premises.status in SURPLUS_PREMISES_STATUSES
             for code, names, unit, (qmin, qmax), (cmin, cmax), (per_district, per_commune) in self.ASSET_KINDS:
                 asset_class = self.classes[code]
                 expected = per_district if district else per_commune

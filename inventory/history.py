@@ -109,14 +109,6 @@ def action_labels() -> dict:
     }
 
 
-def may_read_history(user, model) -> bool:
-    """Who reads whose history: the province-wide roles every kind; declarants the
-    history of their premises, assets and needs (the records they declare)."""
-    from inventory.models import Asset, Need, Premises
-
-    return user.sees_everything or model in (Premises, Asset, Need)
-
-
 @dataclass
 class FieldChange:
     """One field of a record, before and after an event, in words."""

@@ -3,7 +3,7 @@ may see: every view, export, tile and API endpoint goes through it."""
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models import QuerySet
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Abs, Cast
 
 from inventory.choices import (
@@ -11,6 +11,7 @@ from inventory.choices import (
     SURPLUS_PREMISES_STATUSES,
     AssetCategory,
     AssetStatus,
+    PremisesStatus,
     SitePlanStatus,
     UnitLevel,
 )
@@ -20,11 +21,20 @@ def _unit_of(user):
     """The administrative unit a scoped user is bound to, or None if the user sees all.
 
     Returns False for a user who may see nothing (anonymous, or unbound)."""
-    if not user or not user.is_authenticated:
-        return False
-    if user.sees_everything:
-        return None
-    return user.admin_unit_id or False
+    from inventory.permissions import scope_unit
+
+    return scope_unit(user)
+
+
+def history_visible_to(model, rows, user):
+    """`visible_to(user)` for rows of `model`'s history (its event rows, or `as_of` rows,
+    which carry the model's columns): the same unit rule (`belongs_to`) applied to them."""
+    unit = _unit_of(user)
+    if unit is None:
+        return rows
+    if unit is False:
+        return rows.none()
+    return rows.filter(model.objects.belongs_to(unit))
 
 
 class AdministrativeUnitQuerySet(QuerySet):
@@ -101,6 +111,35 @@ class BookValueQuerySet(QuerySet):
 
     def book_differs(self, differs: bool = True):
         return book_differs(self, differs)
+
+
+# -- the surplus floor area of a premises: one rule, in Python, the ORM and SQL ----------
+def surplus_floor_area(status, floor_area, surplus_floor_area):
+    """The floor area a premises has to spare (m²): all of it when surplus, the declared
+    surplus part when partly surplus, None otherwise (or when not stated)."""
+    if status == PremisesStatus.SURPLUS:
+        return floor_area
+    if status == PremisesStatus.PARTLY_SURPLUS:
+        return surplus_floor_area
+    return None
+
+
+def surplus_floor_area_expression():
+    """`surplus_floor_area` as an ORM expression over a premises row."""
+    return Case(
+        When(status=PremisesStatus.SURPLUS, then=F("floor_area")),
+        When(status=PremisesStatus.PARTLY_SURPLUS, then=F("surplus_floor_area")),
+        default=None,
+    )
+
+
+def surplus_floor_area_sql(row: str = "") -> str:
+    """`surplus_floor_area` as SQL over a row with `status`, `floor_area` and
+    `surplus_floor_area` columns (a premises, or a rollup row), e.g. `row="p."`."""
+    return (
+        f"CASE {row}status WHEN '{PremisesStatus.SURPLUS}' THEN {row}floor_area"
+        f" WHEN '{PremisesStatus.PARTLY_SURPLUS}' THEN {row}surplus_floor_area END"
+    )
 
 
 class PremisesQuerySet(BookValueQuerySet, ScopedQuerySet):

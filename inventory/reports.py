@@ -20,7 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inventory.choices import PLAN_PREMISES_STATUSES, HandlingStatus, PremisesStatus, SitePlanStatus, UnitLevel
+from inventory.choices import (
+    HANDLING_DONE,
+    PLAN_PREMISES_STATUSES,
+    SURPLUS_POOL_STATUSES,
+    HandlingStatus,
+    PremisesStatus,
+    SitePlanStatus,
+    UnitLevel,
+)
 from inventory.models import (
     AdministrativeUnit,
     Asset,
@@ -32,15 +40,8 @@ from inventory.models import (
     SitePlan,
 )
 from inventory.models.handling import overdue_at
+from inventory.querysets import history_visible_to
 
-# Premises that entered the surplus pool (dôi dư) and are followed until handled.
-SURPLUS_POOL = (
-    PremisesStatus.SURPLUS,
-    PremisesStatus.PARTLY_SURPLUS,
-    PremisesStatus.UNDER_HANDLING,
-    PremisesStatus.HANDLED,
-)
-DONE = (HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
 PREMISES_COLUMNS = (
     "id",
     "status",
@@ -143,11 +144,8 @@ REPORTS = {
 def _premises_source(user, as_of):
     if as_of is None:
         return Premises.objects.visible_to(user), HandlingRecord.objects.visible_to(user)
-    premises = as_of_rows(Premises, as_of)
-    handling = as_of_rows(HandlingRecord, as_of)
-    if not user.sees_everything:
-        premises = premises.filter(agency__admin_unit=user.admin_unit_id)
-        handling = handling.filter(premises_id__in=premises.values("id"))
+    premises = history_visible_to(Premises, as_of_rows(Premises, as_of), user)
+    handling = history_visible_to(HandlingRecord, as_of_rows(HandlingRecord, as_of), user)
     return premises, handling
 
 
@@ -169,7 +167,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     priority use, by new commune and by former district; handled vs pending; overdue."""
     today = as_of or timezone.localdate()
     premises_qs, handling_qs = _premises_source(user, as_of)
-    premises = list(premises_qs.filter(status__in=SURPLUS_POOL).values(*PREMISES_COLUMNS))
+    premises = list(premises_qs.filter(status__in=SURPLUS_POOL_STATUSES).values(*PREMISES_COLUMNS))
     ids = {p["id"] for p in premises}
     # The current plan of each premises: its latest record that was not cancelled.
     plan = {}
@@ -181,7 +179,11 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     ):
         if record["premises_id"] in ids:
             plan[record["premises_id"]] = record
-    site_plans = SitePlan.objects.all() if as_of is None else as_of_rows(SitePlan, as_of)
+    site_plans = (
+        SitePlan.objects.visible_to(user)
+        if as_of is None
+        else history_visible_to(SitePlan, as_of_rows(SitePlan, as_of), user)
+    )
     approved = set(site_plans.filter(status=SitePlanStatus.APPROVED).values_list("premises_id", flat=True))
     forms = {f.pk: f.name for f in HandlingForm.objects.order_by("sort_order")}
     uses = {u.pk: u.name for u in PriorityUse.objects.order_by("sort_order")}
@@ -197,7 +199,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         partly = p["status"] == PremisesStatus.PARTLY_SURPLUS
         floor = (p["surplus_floor_area"] if partly else p["floor_area"]) or Decimal(0)
         land = Decimal(0) if partly else (p["land_area"] or Decimal(0))
-        done = p["status"] == PremisesStatus.HANDLED or (record is not None and record["status"] in DONE)
+        done = p["status"] == PremisesStatus.HANDLED or (record is not None and record["status"] in HANDLING_DONE)
         overdue = record is not None and is_overdue(
             record["status"],
             record["decision_due"],
@@ -272,9 +274,7 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
     if as_of is None:
         assets = Asset.objects.visible_to(user)
     else:
-        assets = as_of_rows(Asset, as_of)
-        if not user.sees_everything:
-            assets = assets.filter(agency__admin_unit=user.admin_unit_id)
+        assets = history_visible_to(Asset, as_of_rows(Asset, as_of), user)
     rows = (
         assets.order_by()
         .values("agency__admin_unit_id", "asset_class_id")

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inventory.choices import (
+    HANDLING_DONE,
     PLAN_PREMISES_STATUSES,
     RETURN_USE_OF_PRIORITY_USE,
     PremisesStatus,
@@ -35,8 +36,8 @@ from inventory.choices import (
     SitePlanUse,
 )
 from inventory.models import HandlingRecord, Premises, PriorityUse, SitePlan, WeeklyReturn
-from inventory.reports import DONE, rows_before
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review, sees_everything
+from inventory.reports import rows_before
 
 DAYS = {"MON": 1, "TUE": 2, "WED": 3, "THU": 4, "FRI": 5, "SAT": 6, "SUN": 7}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -115,7 +116,7 @@ def _figures(label: str) -> dict:
     done: dict[int, list[dict]] = {}
     for record in (
         rows_before(HandlingRecord, moment)
-        .filter(premises_id__isnull=False, status__in=DONE)
+        .filter(premises_id__isnull=False, status__in=HANDLING_DONE)
         .values("premises_id", "floor_area", "priority_use_id", "created_at", "id")
         .order_by("created_at", "id")
     ):
@@ -197,7 +198,7 @@ def _count(figures: dict, key: str) -> int:
 def weekly_return(user, label: str) -> tuple[dict, WeeklyReturn | None]:
     """The return of an ISO week: the frozen one if issued, otherwise worked out now
     (then "issued" is false); with the week before and the change since."""
-    if not (user.is_authenticated and user.sees_everything):
+    if not sees_everything(user):
         raise PermissionDenied(_("The weekly return covers the whole province: Finance, auditors and administrators."))
     frozen = WeeklyReturn.objects.filter(week=label).select_related("issued_by").first()
     if frozen is not None:

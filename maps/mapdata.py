@@ -19,13 +19,19 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from inventory.choices import PremisesStatus
+from inventory.choices import SURPLUS_PREMISES_STATUSES, PremisesStatus
 from inventory.geodata import lonlat_problem
+from inventory.querysets import surplus_floor_area_sql
 
 UNIT_ZOOM_MAX = 10  # at or below this zoom: one feature per new commune
 CELL_PX = 64  # grid cell of the clusters, in screen pixels
 MAX_ZOOM = 20
-SURPLUS = (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS)
+
+
+# The surplus rules as SQL, from their one definition (inventory.choices, inventory.querysets).
+SURPLUS_SQL = SURPLUS_PREMISES_STATUSES.sql
+SURPLUS_AREA_OF_ROW = surplus_floor_area_sql("p.")
+SURPLUS_AREA_OF_ROLLUP = surplus_floor_area_sql()
 
 
 def cell_degrees(zoom: int) -> float:
@@ -35,22 +41,20 @@ def cell_degrees(zoom: int) -> float:
 
 # Statistics of a group of premises rows `p` (see `ROW_COLUMNS`), as SQL;
 # the same names come from the unit rollups in `_UNIT_ROLLUP_STATS`.
-_PREMISES_STATS = """
+_PREMISES_STATS = f"""
     count(*) AS n,
     coalesce(sum(p.floor_area), 0) AS floor_area,
-    count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')) AS surplus_n,
-    coalesce(sum(CASE p.status WHEN 'surplus' THEN p.floor_area WHEN 'partly_surplus'
-                 THEN p.surplus_floor_area END), 0) AS surplus_area,
-    coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0) AS surplus_value,
+    count(*) FILTER (WHERE p.status IN {SURPLUS_SQL}) AS surplus_n,
+    coalesce(sum({SURPLUS_AREA_OF_ROW}), 0) AS surplus_area,
+    coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN {SURPLUS_SQL}), 0) AS surplus_value,
     coalesce(sum(p.asset_value), 0) AS asset_value
 """
-_UNIT_ROLLUP_STATS = """
+_UNIT_ROLLUP_STATS = f"""
     sum(premises_count) AS n,
     sum(floor_area) AS floor_area,
-    coalesce(sum(premises_count) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) AS surplus_n,
-    coalesce(sum(floor_area) FILTER (WHERE status = 'surplus'), 0)
-      + coalesce(sum(surplus_floor_area) FILTER (WHERE status = 'partly_surplus'), 0) AS surplus_area,
-    coalesce(sum(premises_value) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0) AS surplus_value,
+    coalesce(sum(premises_count) FILTER (WHERE status IN {SURPLUS_SQL}), 0) AS surplus_n,
+    coalesce(sum({SURPLUS_AREA_OF_ROLLUP}), 0) AS surplus_area,
+    coalesce(sum(premises_value) FILTER (WHERE status IN {SURPLUS_SQL}), 0) AS surplus_value,
     sum(asset_value) AS asset_value
 """
 _STATS_JSON = (
@@ -202,10 +206,9 @@ TOTAL_KEYS = (
 # The totals of rows `p` (from `rows_sql`), in TOTAL_KEYS order, then the count by status.
 _TOTALS_OF_ROWS = f"""
     SELECT count(*), coalesce(sum(p.floor_area), 0),
-           count(*) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')),
-           coalesce(sum(p.floor_area) FILTER (WHERE p.status = 'surplus'), 0)
-             + coalesce(sum(p.surplus_floor_area) FILTER (WHERE p.status = 'partly_surplus'), 0),
-           coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN ('surplus', 'partly_surplus')), 0),
+           count(*) FILTER (WHERE p.status IN {SURPLUS_SQL}),
+           coalesce(sum({SURPLUS_AREA_OF_ROW}), 0),
+           coalesce(sum(p.remaining_value) FILTER (WHERE p.status IN {SURPLUS_SQL}), 0),
            coalesce(sum(p.asset_items), 0), coalesce(sum(p.asset_value), 0),
            coalesce(sum(p.surplus_asset_items), 0), coalesce(sum(p.surplus_asset_value), 0),
            {", ".join(f"count(*) FILTER (WHERE p.status = '{key}')" for key in STATUS_KEYS)}
@@ -213,10 +216,9 @@ _TOTALS_OF_ROWS = f"""
 """
 _TOTALS_OF_ROLLUP = f"""
     SELECT coalesce(sum(premises_count), 0), coalesce(sum(floor_area), 0),
-           coalesce(sum(premises_count) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0),
-           coalesce(sum(floor_area) FILTER (WHERE status = 'surplus'), 0)
-             + coalesce(sum(surplus_floor_area) FILTER (WHERE status = 'partly_surplus'), 0),
-           coalesce(sum(premises_value) FILTER (WHERE status IN ('surplus', 'partly_surplus')), 0),
+           coalesce(sum(premises_count) FILTER (WHERE status IN {SURPLUS_SQL}), 0),
+           coalesce(sum({SURPLUS_AREA_OF_ROLLUP}), 0),
+           coalesce(sum(premises_value) FILTER (WHERE status IN {SURPLUS_SQL}), 0),
            coalesce(sum(asset_items), 0), coalesce(sum(asset_value), 0),
            coalesce(sum(surplus_asset_items), 0), coalesce(sum(surplus_asset_value), 0),
            {", ".join(f"coalesce(sum(premises_count) FILTER (WHERE status = '{key}'), 0)" for key in STATUS_KEYS)}

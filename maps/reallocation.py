@@ -38,11 +38,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
-from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, PremisesStatus
+from inventory.choices import (
+    HANDLING_OPEN,
+    SURPLUS_PREMISES_STATUSES,
+    AssetStatus,
+    Condition,
+    NeedKind,
+    PremisesStatus,
+)
 from inventory.models import Asset, HandlingRecord, Need, Premises
+from inventory.querysets import surplus_floor_area_expression
 
 CONDITION_RANK = {Condition.GOOD: 0, Condition.FAIR: 1, Condition.POOR: 2}
-OPEN = (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
 AREA = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -90,27 +97,22 @@ def _promised(supply: str, amount: str):
     """For each row of supply (`premises` or `asset`): the amount (`floor_area` or
     `quantity`) that open handling records have promised, as a subquery; and the ids of
     the supply promised as a whole (records without an amount)."""
-    open_records = HandlingRecord.objects.filter(status__in=OPEN)
+    open_records = HandlingRecord.objects.filter(status__in=HANDLING_OPEN)
     total = open_records.filter(**{supply: OuterRef("pk")}).values(supply).annotate(total=Sum(amount)).values("total")
     # (not NULL: a NOT IN over a list holding NULL would exclude every row)
     whole = open_records.filter(**{f"{amount}__isnull": True, f"{supply}__isnull": False}).values(supply)
     return total, whole
 
 
-def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+def premises_candidates(need: Need, queryset, limit: int = 25) -> list[Candidate]:
+    """Surplus sites of `queryset` (the premises the user sees) that can hold the need."""
     needed = need.floor_area or Decimal(0)
     promised, whole_promised = _promised("premises", "floor_area")
     zero = Value(Decimal(0), output_field=AREA)
-    queryset = (queryset if queryset is not None else Premises.objects.all()).filter(
-        status__in=(PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS), condition__in=list(CONDITION_RANK)
-    )
+    queryset = queryset.filter(status__in=SURPLUS_PREMISES_STATUSES, condition__in=list(CONDITION_RANK))
     rows = (
         queryset.annotate(
-            surplus=Case(
-                When(status=PremisesStatus.SURPLUS, then=Coalesce("floor_area", zero)),
-                default=Coalesce("surplus_floor_area", zero),
-                output_field=AREA,
-            ),
+            surplus=Coalesce(surplus_floor_area_expression(), zero, output_field=AREA),
         )
         .annotate(
             available=ExpressionWrapper(
@@ -131,14 +133,14 @@ def premises_candidates(need: Need, queryset=None, limit: int = 25) -> list[Cand
     return [Candidate("premises", p, p.available, p.covers, p.distance_m, p.condition) for p in rows]
 
 
-def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candidate]:
+def asset_candidates(need: Need, queryset, limit: int = 25) -> list[Candidate]:
     """Surplus assets of the needed class: tool lines one by one (their unpromised
     items), fixed assets by group — the records of one group (`group_code`, else the
     record alone) kept at one premises in one condition are one candidate, available as
     many as are still surplus and unpromised."""
     needed = need.quantity or 0
     promised, whole_promised = _promised("asset", "quantity")
-    queryset = (queryset if queryset is not None else Asset.objects.all()).filter(
+    queryset = queryset.filter(
         status=AssetStatus.SURPLUS,
         asset_class=need.asset_class,
         premises__isnull=False,
@@ -188,13 +190,12 @@ def asset_candidates(need: Need, queryset=None, limit: int = 25) -> list[Candida
     return [candidate for candidate, _rank, _pk in found[:limit]]
 
 
-def group_members(asset: Asset, count: int | None, queryset=None) -> list[Asset]:
+def group_members(asset: Asset, count: int | None, queryset) -> list[Asset]:
     """Up to `count` (all when None) surplus, unpromised fixed assets of the candidate
     group that `asset` stands for: same group, premises and condition, oldest first."""
     if count is not None and count <= 0:
         return []
     _promised_total, whole_promised = _promised("asset", "quantity")
-    queryset = queryset if queryset is not None else Asset.objects.all()
     group = asset.group_code or None
     members = (
         queryset.filter(
@@ -210,8 +211,8 @@ def group_members(asset: Asset, count: int | None, queryset=None) -> list[Asset]
     return list(members[:count] if count is not None else members)
 
 
-def candidates(need: Need, limit: int = 25) -> list[Candidate]:
-    """Ranked supply for a need (see the module docstring)."""
+def candidates(need: Need, user, limit: int = 25) -> list[Candidate]:
+    """Ranked supply for a need (see the module docstring), among the records `user` sees."""
     if need.kind == NeedKind.FLOOR_AREA:
-        return premises_candidates(need, limit=limit)
-    return asset_candidates(need, limit=limit)
+        return premises_candidates(need, Premises.objects.visible_to(user), limit=limit)
+    return asset_candidates(need, Asset.objects.visible_to(user), limit=limit)

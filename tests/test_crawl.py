@@ -144,7 +144,7 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     Need.objects.filter(pk=need_cancelled.pk).update(status=NeedStatus.CANCELLED)
 
     # Handling, each step through the service; the supply for a need found by reallocation.
-    found = {(c.kind, c.record.pk) for c in candidates(need_area)}
+    found = {(c.kind, c.record.pk) for c in candidates(need_area, finance)}
     assert ("premises", surplus.pk) in found, "the reallocation ranking offers the unit's own surplus building"
     proposed = handling.propose_transfer(finance, need_area, premises=surplus)
     approved = handling.propose(
@@ -152,7 +152,7 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     )
     decided = {"decision_number": "12/QĐ-UBND", "decision_date": TODAY, "decider": "Chủ tịch UBND tỉnh"}
     handling.approve(finance, factories.ready_for_decision(approved, finance), **decided)
-    assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items)}
+    assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items, finance)}
     carried = handling.propose_transfer(finance, need_items, asset=line, quantity=3)
     handling.approve(finance, factories.ready_for_decision(carried, finance), **decided)
     handling.carry_out(finance, carried, handover_number="BB-01", handover_date=TODAY)

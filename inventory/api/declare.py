@@ -26,6 +26,7 @@ from inventory.api.views import ApiView
 from inventory.choices import OPEN_DECLARATION_STATUSES, ItemTarget
 from inventory.forms import FORMS
 from inventory.models import DeclarationItem
+from inventory.permissions import can_declare
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
 from inventory.services import idempotency
@@ -98,7 +99,7 @@ class DeclareView(ApiView, APIView):
     def post(self, request, target=None, pk=None):
         if target not in ItemTarget.values:
             raise NotFound
-        if not services.can_declare(request.user):
+        if not can_declare(request.user):
             raise PermissionDenied
         record = None
         if pk is not None:

@@ -47,6 +47,8 @@ from inventory.models import (
     SitePlan,
     User,
 )
+from inventory.permissions import can_read_history, sees_everything
+from inventory.querysets import history_visible_to
 from inventory.services import declarations as declaration_services
 from inventory.services import handling as handling_services
 from inventory.versioning import StaleVersion, parse_version
@@ -210,13 +212,7 @@ class AsOfMixin:
         as_of = self.as_of()
         if as_of is None:
             return super().base_queryset()
-        rows = reports.as_of_rows(self.model, as_of)
-        user = self.request.user
-        if user.sees_everything:
-            return rows
-        if not user.admin_unit_id:
-            return rows.none()
-        return rows.filter(self.model.objects.belongs_to(user.admin_unit_id))
+        return history_visible_to(self.model, reports.as_of_rows(self.model, as_of), self.request.user)
 
     def filter_queryset(self, queryset):
         """The same filters on history rows (the event tables carry the same columns)."""
@@ -681,9 +677,9 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         model = TRACKED[p["model"]]
         user = self.request.user
         events = model.events.rel.related_model.objects.select_related("pgh_context")
-        if not history.may_read_history(user, model):
+        if not can_read_history(user, model):
             raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
-        if not user.sees_everything:
+        if not sees_everything(user):  # the records' own scope, as they stand now
             events = events.filter(pgh_obj_id__in=model.objects.visible_to(user).values("pk"))
         if "object" in p:
             events = events.filter(pgh_obj_id=p["object"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import (
     HANDLING_DONE,
+    HANDLING_OPEN,
     TRANSFER_RECEIVER_BASIS,
     TRANSFER_RECEIVER_KINDS,
     HandlingScope,
@@ -45,7 +46,7 @@ class HandlingQuerySet(ScopedQuerySet):
         )
 
     def open(self):
-        return self.filter(status__in=(HandlingStatus.PROPOSED, HandlingStatus.APPROVED))
+        return self.filter(status__in=HANDLING_OPEN)
 
     def overdue(self, today: dt.date | None = None):
         """Lines past a deadline of the step they wait for: the decision (from a complete
@@ -389,7 +390,7 @@ class HandlingRecord(VersionedModel, TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (HandlingStatus.PROPOSED, HandlingStatus.APPROVED)
+        return self.status in HANDLING_OPEN
 
     @property
     def is_partial(self) -> bool:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 __all__ = ["PremisesRollup", "UnitRollup"]
 
 SURPLUS_ASSET = "'surplus'"
-SURPLUS_PREMISES = "('surplus', 'partly_surplus')"
 TOTAL = {"max_digits": 22, "decimal_places": 2, "default": 0, "db_default": 0}
 
 

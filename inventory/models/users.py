@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import Role
 from inventory.models.base import track_history
+from inventory.permissions import needs_unit
 
 __all__ = ["User"]
 
@@ -42,9 +43,11 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         """Finance reviewers, auditors and administrators see every unit."""
-        return self.is_superuser or self.role in (Role.FINANCE, Role.AUDITOR, Role.ADMIN)
+        from inventory.permissions import sees_everything
+
+        return sees_everything(self)
 
     def clean(self):
         super().clean()
-        if self.role == Role.DECLARANT and not self.admin_unit_id and not self.is_superuser:
+        if needs_unit(self) and not self.admin_unit_id:
             raise ValidationError({"admin_unit": _("A commune declarant must be bound to an administrative unit.")})

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from inventory.choices import AttachmentKind
 from inventory.models import Attachment, DeclarationItem, Premises
-from inventory.services.declarations import can_declare
+from inventory.permissions import can_declare
 
 THUMBNAIL_SIZE = (320, 320)
 PDF_MAGIC = b"%PDF-"

@@ -18,10 +18,10 @@ from inventory.choices import (
     ItemAction,
     ItemStatus,
     ItemTarget,
-    Role,
 )
 from inventory.models import Agency, Declaration, DeclarationItem, Notification, User
 from inventory.models.declarations import OPEN_OR_PENDING
+from inventory.permissions import can_declare, can_review, reviewers
 from inventory.services import payload as P
 from inventory.versioning import StaleVersion, lock
 
@@ -36,14 +36,6 @@ TARGET_ORDER = Case(
 
 
 # -- who may do what ------------------------------------------------------------------
-
-
-def can_declare(user) -> bool:
-    return bool(user.is_authenticated and user.role == Role.DECLARANT and user.admin_unit_id)
-
-
-def can_review(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN)))
 
 
 def declarable_agencies(user):
@@ -266,7 +258,7 @@ def submit(actor, declaration: Declaration, expected_version=None) -> Declaratio
     declaration.save()
     if declaration.status == DeclarationStatus.SUBMITTED:
         notify(
-            User.objects.filter(role=Role.FINANCE, is_active=True),
+            reviewers(),
             _("%(agency)s submitted declaration no. %(pk)s for review.")
             % {"agency": declaration.agency, "pk": declaration.pk},
             reverse("inventory:declaration_detail", args=[declaration.pk]),

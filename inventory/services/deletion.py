@@ -7,19 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inventory.choices import HandlingStatus, Role
+from inventory.choices import HANDLING_DECIDED
 from inventory.models import Asset, HandlingRecord, House, Premises
+from inventory.permissions import can_delete, can_restore
 from inventory.versioning import lock
-
-DECIDED = (HandlingStatus.APPROVED, HandlingStatus.CARRIED_OUT, HandlingStatus.CLOSED)
-
-
-def can_delete(user) -> bool:
-    return user.is_authenticated and (user.role in (Role.FINANCE, Role.ADMIN) or user.is_superuser)
-
-
-def can_restore(user) -> bool:
-    return user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser)
 
 
 @transaction.atomic
@@ -38,7 +29,7 @@ def soft_delete(actor, record, reason: str, expected_version: int | None = None)
         decided = {"premises_id": record.premises_id}
     else:
         decided = {"premises" if isinstance(record, Premises) else "asset": record}
-    if HandlingRecord.objects.filter(**decided, status__in=DECIDED).exists():
+    if HandlingRecord.objects.filter(**decided, status__in=HANDLING_DECIDED).exists():
         raise ValidationError(
             _("%(record)s is referred to by a handling decision and cannot be deleted.") % {"record": record}
         )

@@ -33,6 +33,7 @@ from inventory import spreadsheets
 from inventory.bulk import copy_records
 from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
+from inventory.permissions import can_declare
 from inventory.services import declarations as services
 from inventory.services import payload as P
 
@@ -589,7 +590,7 @@ def _column_of(target: str, name: str) -> str:
 @transaction.atomic
 def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResult:
     """Read the template back into the open declaration of the user's agency."""
-    if not services.can_declare(actor):
+    if not can_declare(actor):
         raise PermissionDenied(_("Only commune declarants upload declarations."))
     workbook = _open(upload)
     result = ImportResult()

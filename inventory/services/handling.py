@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from inventory.choices import (
     HANDLING_TRANSITIONS,
     REQUEST_TRANSITIONS,
+    SURPLUS_PREMISES_STATUSES,
     AssetCategory,
     AssetStatus,
     DeadlineStep,
@@ -58,13 +59,13 @@ from inventory.models import (
     SaleMethodLimit,
 )
 from inventory.models.handling import TRANSFER
-from inventory.services.declarations import can_review, declarable_agencies
+from inventory.permissions import can_file_for, can_review
+from inventory.querysets import surplus_floor_area
 from inventory.versioning import lock
 
 CONVERT_FUNCTION = "CONVERT_FUNCTION"
 SELL = "SELL"
 LIQUIDATE = "LIQUIDATE"
-SURPLUS_PREMISES = (PremisesStatus.SURPLUS, PremisesStatus.PARTLY_SURPLUS)
 
 
 # -- who may do what ---------------------------------------------------------------------
@@ -73,13 +74,8 @@ def _require_review(actor):
         raise PermissionDenied(_("Only the Finance department may take this step of the handling procedure."))
 
 
-def may_file_for(actor, agency) -> bool:
-    """Finance files on any agency's behalf; a commune declarant for its unit's agencies."""
-    return can_review(actor) or declarable_agencies(actor).filter(pk=agency.pk).exists()
-
-
 def _require_filer(actor, agency):
-    if not may_file_for(actor, agency):
+    if not can_file_for(actor, agency):
         raise PermissionDenied(_("You may only file or correct handling requests for the agencies of your own unit."))
 
 
@@ -152,12 +148,9 @@ def available_area(premises: Premises) -> Decimal:
     part of a partly surplus one; none while the whole premises is under handling."""
     if premises.handling_records.open().filter(floor_area__isnull=True).exists():
         return Decimal(0)
-    if premises.status == PremisesStatus.SURPLUS:
-        total = premises.floor_area or Decimal(0)
-    elif premises.status == PremisesStatus.PARTLY_SURPLUS:
-        total = premises.surplus_floor_area or Decimal(0)
-    else:
+    if premises.status not in SURPLUS_PREMISES_STATUSES:
         return Decimal(0)
+    total = surplus_floor_area(premises.status, premises.floor_area, premises.surplus_floor_area) or Decimal(0)
     return max(Decimal(0), total - reserved_area(premises))
 
 
@@ -680,7 +673,7 @@ def _hand_over_premises(record):
         premises.save()
         return
     # A part of the building now serves the receiving agency: less of it is surplus.
-    surplus = premises.floor_area if premises.status == PremisesStatus.SURPLUS else premises.surplus_floor_area
+    surplus = surplus_floor_area(premises.status, premises.floor_area, premises.surplus_floor_area)
     left = max(Decimal(0), (surplus or Decimal(0)) - record.floor_area)
     if left > 0:
         premises.status = PremisesStatus.PARTLY_SURPLUS

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from inventory.choices import PLAN_PREMISES_STATUSES, SitePlanStatus
 from inventory.models import Agency, Premises, SitePlan
-from inventory.services.declarations import can_declare, can_review
+from inventory.permissions import can_declare, can_plan, can_review
 from inventory.versioning import lock
 
 # What a plan's author fills in; the rest (status, approval) belongs to the steps.
@@ -23,13 +23,6 @@ PLAN_FIELDS = (
     "start_date",
     "end_date",
 )
-
-
-def may_plan(user, premises: Premises) -> bool:
-    """Finance plans for any site; a commune declarant for the sites of its own unit."""
-    if can_review(user):
-        return True
-    return can_declare(user) and premises.agency.admin_unit_id == user.admin_unit_id
 
 
 def plannable_premises(user):
@@ -58,7 +51,7 @@ def save_plan(actor, premises: Premises, data: dict, plan: SitePlan | None = Non
     if plan is not None:
         plan = lock(SitePlan, plan.pk, expected_version)
         premises = plan.premises
-    if not may_plan(actor, premises):
+    if not can_plan(actor, premises):
         raise PermissionDenied(_("You may only plan the sites of your own unit."))
     if plan is None and premises.status not in PLAN_PREMISES_STATUSES:
         raise ValidationError(

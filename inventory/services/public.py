@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import PUBLISHABLE_PREMISES_STATUSES
 from inventory.models import Attachment, InterestRegistration, PublicListing
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review
 
 
 @transaction.atomic

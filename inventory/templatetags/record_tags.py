@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from inventory import history
-from inventory.services.declarations import can_declare
+from inventory.permissions import can_declare, can_read_history
 from inventory.views.history import KINDS
 
 register = template.Library()
@@ -21,7 +21,7 @@ def record_tabs(context, record, kind, active="details"):
     return {
         "details_url": reverse(page, args=[record.pk]) if has_page else None,
         "history_url": reverse(f"inventory:{kind}_history", args=[record.pk]),
-        "show_history": history.may_read_history(user, model),
+        "show_history": can_read_history(user, model),
         "active": active,
     }
 

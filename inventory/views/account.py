@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
+
+from inventory.services.tokens import issue_token, revoke_token, token_of
 
 
 @login_required
 def account(request):
-    token = Token.objects.filter(user=request.user).first()
+    token = token_of(request.user)
     return render(request, "inventory/account.html", {"token": token})
 
 
@@ -18,8 +19,7 @@ def account(request):
 @require_POST
 def token_create(request):
     """A new token; any previous one stops working."""
-    Token.objects.filter(user=request.user).delete()
-    Token.objects.create(user=request.user)
+    issue_token(request.user)
     messages.success(request, _("A new API token was made; the previous one no longer works."))
     return redirect("inventory:account")
 
@@ -27,6 +27,6 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request):
-    Token.objects.filter(user=request.user).delete()
+    revoke_token(request.user)
     messages.success(request, _("The API token was revoked."))
     return redirect("inventory:account")

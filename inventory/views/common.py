@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from inventory.services.declarations import can_declare, can_review
+from inventory.permissions import can_declare, can_review
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 25
@@ -40,7 +40,15 @@ def require_reviewer(user) -> None:
         raise PermissionDenied
 
 
+PAGE_SIZES = (5, 10, 25, 50, 100)
+
+
 def paginate(request, queryset, size=PAGE_SIZE):
+    """A page of `queryset`: `?page=` (Django's paginator), `?per_page=` one of
+    `PAGE_SIZES` (anything else: `size`)."""
+    asked = request.GET.get("per_page", "")
+    if asked.isascii() and asked.isdigit() and int(asked) in PAGE_SIZES:
+        size = int(asked)
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 

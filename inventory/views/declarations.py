@@ -23,6 +23,7 @@ from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, Item
 from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
 from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
 from inventory.models import Agency, Asset, Declaration, DeclarationItem, Need, Premises
+from inventory.permissions import can_declare, can_review
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
 from inventory.services import excel
@@ -62,7 +63,7 @@ def declaration_list(request):
     declarations = Declaration.objects.visible_to(request.user).select_related("agency", "agency__admin_unit")
     filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
     open_declarations = []
-    if services.can_declare(request.user):
+    if can_declare(request.user):
         open_declarations = declarations.filter(status__in=OPEN_DECLARATION_STATUSES)
     return render(
         request,
@@ -131,7 +132,7 @@ def premises_detail(request, pk):
             "items": premises.declaration_items.select_related("declaration").order_by("-pk")[:20],
             "handling": premises.handling_records.select_related("form", "receiving_agency").order_by("-pk"),
             "attachment_form": AttachmentForm(),
-            "may_edit": services.can_declare(request.user),
+            "may_edit": can_declare(request.user),
             **publish_context(request.user, premises),
         },
     )
@@ -163,10 +164,10 @@ def declaration_detail(request, pk):
             "rows": rows,
             "review_form": ReviewForm(),
             "basemap_url": settings.BASEMAP_URL,
-            "may_submit": services.can_declare(request.user)
+            "may_submit": can_declare(request.user)
             and declaration.editable
             and any(r["item"].status in services.OPEN_ITEM_STATUSES for r in rows),
-            "may_review": services.can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
+            "may_review": can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
         },
     )
 

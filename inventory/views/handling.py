@@ -26,9 +26,10 @@ from inventory.forms import (
 )
 from inventory.history import record_changes, with_actors
 from inventory.models import Agency, Asset, Decision, HandlingRecord, HandlingRequest, Premises
+from inventory.permissions import can_file_for, can_review
 from inventory.services import exports, handling_documents
 from inventory.services import handling as services
-from inventory.services.declarations import can_review, declarable_agencies
+from inventory.services.declarations import declarable_agencies
 from inventory.versioning import StaleVersion, parse_version
 from inventory.views.common import conflict_response, paginate, pdf_response, require_reviewer, scoped, xlsx_response
 
@@ -292,7 +293,7 @@ def _request_detail(request, handling_request, status=200, **forms):
         "missing": services.missing_documents(handling_request),
         "decision": Decision.objects.filter(request=handling_request).select_related("authority").first(),
         "may_review": can_review(request.user),
-        "may_file": services.may_file_for(request.user, handling_request.agency),
+        "may_file": can_file_for(request.user, handling_request.agency),
         "return_form": forms.get("return_form") or RequestReturnForm(**opened),
         "resubmit_form": forms.get("resubmit_form") or RequestResubmitForm(**opened),
         "review_form": forms.get("review_form") or RequestReviewForm(**opened),

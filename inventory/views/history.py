@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from inventory import history, reports
 from inventory.models import Asset, Declaration, HandlingRecord, Need, Premises
+from inventory.permissions import can_read_history
 from inventory.views.common import scoped
 
 # kind in the URL -> (model, URL name of the record's own page)
@@ -24,7 +25,7 @@ KINDS = {
 def record_history(request, kind, pk):
     model, page = KINDS[kind]
     record = scoped(model, request.user, pk=pk)  # another unit's record: 404, as its page
-    if not history.may_read_history(request.user, model):
+    if not can_read_history(request.user, model):
         raise PermissionDenied
     as_of_text = request.GET.get("as_of", "").strip()
     as_of, as_of_error, as_of_values = None, None, None

@@ -17,8 +17,8 @@ from inventory.choices import SitePlanStatus
 from inventory.forms import SitePlanApproveForm, SitePlanForm
 from inventory.history import with_actors
 from inventory.models import Premises, SitePlan, WeeklyReturn
+from inventory.permissions import can_plan, can_review, sees_everything
 from inventory.services import plans as services
-from inventory.services.declarations import can_review
 from inventory.versioning import StaleVersion
 from inventory.views.common import conflict_response, paginate, record_id, scoped, xlsx_response
 from inventory.weekly_export import weekly_workbook
@@ -89,7 +89,7 @@ def _save(request, form, premises, plan):
 def siteplan_create(request):
     """A new draft plan for a site (?premises=<id>) the user may plan."""
     premises = get_object_or_404(services.plannable_premises(request.user), pk=record_id(request.GET.get("premises")))
-    if not services.may_plan(request.user, premises):
+    if not can_plan(request.user, premises):
         raise PermissionDenied
     form = SitePlanForm(request.POST or None, user=request.user, premises=premises)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def siteplan_edit(request, pk):
     plan = scoped(SitePlan, request.user, pk=pk)
     form = SitePlanForm(request.POST or None, instance=plan, user=request.user, initial={"version": plan.version})
     if request.method == "POST":
-        if not services.may_plan(request.user, plan.premises):
+        if not can_plan(request.user, plan.premises):
             raise PermissionDenied
         if form.is_valid():
             return _save(request, form, plan.premises, plan)
@@ -152,7 +152,7 @@ def _week(request):
 
 
 def _require_province(user):
-    if not user.sees_everything:
+    if not sees_everything(user):
         raise PermissionDenied
 
 

@@ -23,8 +23,8 @@ from inventory import public
 from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, AttachmentKind
 from inventory.forms import InterestForm, PublishForm
 from inventory.models import Attachment, InterestRegistration, Premises, PublicListing
+from inventory.permissions import can_review
 from inventory.services import public as services
-from inventory.services.declarations import can_review
 from inventory.views.common import paginate, require_reviewer
 from inventory.views.files import stored_file_response
 

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import NeedStatus
+from inventory.choices import NEED_PENDING_STATUSES, NeedStatus
 from inventory.models import Asset, Need, Premises
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review
 from inventory.services.handling import propose_transfer, propose_transfer_of_assets
 from inventory.views.common import record_id
 from maps.reallocation import candidates, group_members, origin_of
@@ -28,7 +28,7 @@ def need_list(request):
     _require_review(request.user)
     needs = (
         Need.objects.visible_to(request.user)
-        .filter(status__in=(NeedStatus.OPEN, NeedStatus.RESERVED))
+        .filter(status__in=NEED_PENDING_STATUSES)
         .select_related("agency", "asset_class", "priority_use")
         .order_by("-urgency", "code")
     )
@@ -39,7 +39,7 @@ def need_list(request):
 def need_candidates(request, pk):
     _require_review(request.user)
     need = get_object_or_404(Need.objects.visible_to(request.user).select_related("agency__admin_unit"), pk=pk)
-    found = candidates(need) if need.status == NeedStatus.OPEN else []
+    found = candidates(need, request.user) if need.status == NeedStatus.OPEN else []
     origin = origin_of(need)
     markers = [
         {

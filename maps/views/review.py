@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
 from inventory.models import AdministrativeUnit, Premises
+from inventory.permissions import sees_everything
 from maps import mapdata
 from maps.filtersets import MapFilterSet
 
@@ -26,12 +27,12 @@ NOT_FILTERS = {"z", "bbox", "area"}
 
 def _filtered(request):
     """(queryset or None for 'every premises', filterset or None)."""
-    if request.user.sees_everything and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
+    if sees_everything(request.user) and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
         return None, None  # the frequent case: nothing to compile
     filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
     if not filterset.is_valid():
         return None, filterset
-    if filterset.is_unfiltered and request.user.sees_everything:
+    if filterset.is_unfiltered and sees_everything(request.user):
         return None, filterset
     return filterset.qs, filterset
 
@@ -72,11 +73,12 @@ def map_data(request):
     try:
         zoom = int(request.GET.get("z", ""))
     except ValueError:
-        return _bad_request(_("Give the zoom level (z) as a whole number."))
+        message = _("Give the zoom level (z) as a whole number.")
+        return _bad_request(message, {"z": [{"message": message}]})
     try:
         bbox = mapdata.parse_bbox(request.GET.get("bbox", ""))
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return _bad_request(str(exc), {"bbox": [{"message": str(exc)}]})
     queryset, filterset = _filtered(request)
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
@@ -92,13 +94,14 @@ def map_totals(request):
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
     area = bbox = None
+    parameter = "area" if request.GET.get("area") else "bbox"
     try:
-        if request.GET.get("area"):
+        if parameter == "area":
             area = mapdata.parse_area(request.GET["area"])
         elif request.GET.get("bbox"):
             bbox = mapdata.parse_bbox(request.GET["bbox"])
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return _bad_request(str(exc), {parameter: [{"message": str(exc)}]})
     return JsonResponse(mapdata.totals(queryset, bbox=bbox, area=area))
 
 

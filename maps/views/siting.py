@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import SURPLUS_PREMISES_STATUSES, HandlingStatus
+from inventory.choices import HandlingStatus
 from inventory.geodata import GeodataError, unpack_upload
 from inventory.models import AdministrativeUnit, Premises
-from inventory.services.declarations import can_review
+from inventory.permissions import can_review, can_see_siting
 from inventory.services.handling import propose_handling
 from inventory.views.common import pdf_response, record_id
 from maps.forms import CriterionFormSet, LayerUploadForm, SitingStudyForm
@@ -30,7 +30,7 @@ CENTRE_UNIT = "Phường Thành Vinh"
 def _require_read(user):
     """Siting is a provincial matter: those who see the whole province (Finance,
     auditors, administrators)."""
-    if not (user.is_authenticated and user.sees_everything):
+    if not can_see_siting(user):
         raise PermissionDenied
 
 
@@ -90,7 +90,7 @@ def siting_create(request):
         study.centre, study.created_by = _centre(), request.user
         study.save()
         study.candidates.set(
-            [*Premises.objects.filter(status__in=SURPLUS_PREMISES_STATUSES), *form.cleaned_data["extra_candidates"]]
+            [*Premises.objects.visible_to(request.user).surplus(), *form.cleaned_data["extra_candidates"]]
         )
         run_study(study)
     return redirect("maps:siting_detail", study.pk)

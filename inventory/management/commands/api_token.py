@@ -3,9 +3,9 @@ print it, or revoke it."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from inventory.models import User
+from inventory.services.tokens import issue_token, revoke_token
 
 
 class Command(BaseCommand):
@@ -19,8 +19,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(_("No active user %(name)s.") % {"name": username})
-        removed = Token.objects.filter(user=user).delete()[0]
         if revoke:
-            self.stdout.write(_("token revoked") if removed else _("the user had no token"))
+            self.stdout.write(_("token revoked") if revoke_token(user) else _("the user had no token"))
             return
-        self.stdout.write(Token.objects.create(user=user).key)
+        self.stdout.write(issue_token(user).key)
