@@ -248,7 +248,7 @@
           el("span", { class: "status", text: " " + T(d.state) + " " }),
           el("small", { class: "muted", text: d.savedAt.replace("T", " ").slice(0, 16) })
         );
-        if (d.photos && d.photos.length) item.appendChild(el("small", { text: " · 📷 " + d.photos.length }));
+        if (d.photos && d.photos.length) item.appendChild(el("small", { text: " · " + T("photos") + ": " + d.photos.length }));
         if (d.state === "sent" && d.result && d.result.url) {
           item.appendChild(el("a", { href: d.result.url, class: "button", text: T("open") }));
         }

@@ -83,10 +83,30 @@ def test_a_key_belongs_to_its_user(commune, client, demo_user):
 
 
 def test_without_a_key_each_post_declares(commune):
+    # The key is what makes a replay harmless: without one, the same need sent twice is two.
     data = f.need_form_data(commune.user.agency, purpose="Không khóa")
     assert post(commune, "/api/v1/declare/need/", data).status_code == 201
-    # The same need again: the declaration takes it as a second item (needs have no code clash).
-    assert DeclarationItem.objects.filter(payload__purpose="Không khóa").count() == 1
+    assert post(commune, "/api/v1/declare/need/", data).status_code == 201
+    assert DeclarationItem.objects.filter(payload__purpose="Không khóa").count() == 2
+    assert not IdempotentRequest.objects.filter(user=commune.user).exists()
+
+
+def test_the_web_form_takes_photos_too(commune):
+    data = {**f.premises_form_data(commune.user.agency, name="Nhà kho xã cũ"), "photos": [png("red"), png("blue")]}
+    response = commune.post("/declarations/premises/new/", data)
+    assert response.status_code == 302
+    item = DeclarationItem.objects.get(payload__name="Nhà kho xã cũ")
+    assert Attachment.objects.filter(item=item, kind="photo").count() == 2
+
+
+def test_a_photo_that_is_not_one_refuses_the_whole_draft(commune):
+    bad = io.BytesIO(b"not a photo at all")
+    bad.name = "anh.jpg"
+    data = {**f.premises_form_data(commune.user.agency, name="Ảnh hỏng"), "photos": [png("red"), bad]}
+    answer = post(commune, "/api/v1/declare/premises/", data, key="bad-photo-0001")
+    assert answer.status_code == 400
+    assert not DeclarationItem.objects.filter(payload__name="Ảnh hỏng").exists()
+    assert not Attachment.objects.filter(item__payload__name="Ảnh hỏng").exists()
 
 
 @pytest.mark.parametrize("key", ["short", "x" * 101, "bad key with spaces", "<script>"])
