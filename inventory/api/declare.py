@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory.api.views import ApiView
+from inventory.api.views import ApiView, _example, _request_example
 from inventory.choices import OPEN_DECLARATION_STATUSES, ItemTarget
 from inventory.forms import FORMS
 from inventory.models import DeclarationItem
@@ -62,6 +62,23 @@ TARGET = OpenApiParameter(
 
 
 POST_SCHEMA = {
+    "examples": [
+        _request_example(
+            "A need",
+            {"agency": "DEMO-DV-00001", "kind": "floor_area", "floor_area": "200", "purpose": "Kho lưu trữ"},
+        ),
+        _example(
+            "Declared",
+            {
+                "item": 812,
+                "item_version": 1,
+                "code": "NC-26734-0000123",
+                "declaration": 57,
+                "url": "/declarations/57/",
+                "photos": [301, 302],
+            },
+        ),
+    ],
     "parameters": [*HEADERS, TARGET],
     "request": {"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
     "responses": dict.fromkeys((200, 201, 400, 412, 422, 428), OpenApiTypes.OBJECT),
@@ -85,6 +102,7 @@ class CsrfTokenView(ApiView, APIView):
     @extend_schema(
         summary="The session's CSRF token for the outbox's writes",
         responses={200: {"type": "object", "properties": {"csrf_token": {"type": "string"}}}},
+        examples=[_example("Token", {"csrf_token": "…"})],
     )
     def get(self, request):
         return Response({"csrf_token": get_token(request)}, headers={"Cache-Control": "no-store"})
