@@ -6,6 +6,8 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from inventory import dbguards
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -152,5 +154,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="idempotentrequest",
             constraint=models.UniqueConstraint(fields=("user", "key"), name="one_answer_per_idempotency_key"),
+        ),
+        # Processed keys are the evidence of what a replay got: no TRUNCATE (dbguards).
+        migrations.RunSQL(
+            dbguards.refuse_truncate(["inventory_idempotentrequest"]),
+            dbguards.allow_truncate(["inventory_idempotentrequest"]),
         ),
     ]
