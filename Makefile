@@ -14,7 +14,7 @@ DEMO_SEED ?= 1
 DEMO_SCALE ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-qgis qgis-packages lint stop replica setup system-packages venv db migrate messages reference demo bench logins backup restore
+.PHONY: help run test test-qgis qgis-packages lint stop replica setup system-packages venv db migrate messages reference demo vendor bench logins backup restore
 
 help:
 	@echo "make run    set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -60,7 +60,11 @@ demo: reference
 .env:
 	@bash scripts/write-env.sh $@
 
-setup: .env messages demo
+# Workbox (the offline service worker) from npm, pinned and checked by package-lock.json.
+vendor: system-packages
+	@bash scripts/vendor.sh
+
+setup: .env messages demo vendor
 
 logins:
 	@echo

@@ -631,12 +631,31 @@ class NotificationAdmin(admin.ModelAdmin):
 @admin.register(models.Attachment)
 class AttachmentAdmin(StoredFilesMixin, admin.ModelAdmin):
     file_links = {"file": "inventory:attachment_file", "thumbnail": "inventory:attachment_thumbnail"}
-    list_display = ("premises", "kind", "title", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_display = ("premises", "item", "kind", "title", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind", "content_type")
-    search_fields = ("premises__code", "premises__name", "title")
-    list_select_related = ("premises", "uploaded_by")
+    search_fields = ("premises__code", "premises__name", "item__code", "title")
+    list_select_related = ("premises", "item", "uploaded_by")
     autocomplete_fields = ("premises",)
-    readonly_fields = ("content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = ("item", "content_type", "size", "uploaded_by", "uploaded_at")
+
+
+@admin.register(models.IdempotentRequest)
+class IdempotentRequestAdmin(admin.ModelAdmin):
+    """Writes answered once (the phone's outbox): read-only, the evidence of what a replay got."""
+
+    list_display = ("user", "key", "status_code", "created_at")
+    list_filter = ("status_code",)
+    search_fields = ("user__username", "key")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.HandlingRecord)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inventory.choices import ItemTarget
-from inventory.views import account, files, history, home, jobs, location, maplocale, plans, reports
+from inventory.views import account, files, history, home, jobs, location, maplocale, offline, plans, reports
 from inventory.views import declarations as d
 from inventory.views import handling as h
 
@@ -10,7 +10,9 @@ app_name = "inventory"
 urlpatterns = [
     path("", home.home, name="home"),
     path("map-locale.js", maplocale.map_locale_script, name="map_locale"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("declarations/", d.declaration_list, name="declaration_list"),
+    path("declarations/outbox/", offline.outbox, name="outbox"),
     path("declarations/review/", d.review_queue, name="review_queue"),
     path("declarations/<int:pk>/", d.declaration_detail, name="declaration_detail"),
     path("declarations/<int:pk>/history/", history.record_history, {"kind": "declaration"}, name="declaration_history"),

@@ -28,6 +28,10 @@ PACKAGES=(
   poppler-utils                           # pdftotext: tests read the PDF reports back
 )
 
+# Node.js and npm vendor Workbox at set-up (scripts/vendor.sh); a machine that already has
+# them (from any source) keeps its own.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from inventory.api import plans, views
+from inventory.api import declare, plans, views
 
 router = DefaultRouter()
 router.register("admin-units", views.AdministrativeUnitViewSet, basename="admin-unit")
@@ -19,6 +19,9 @@ router.register("history", views.HistoryViewSet, basename="history")
 app_name = "api"
 
 urlpatterns = [
+    path("declare/", declare.CsrfTokenView.as_view(), name="declare-token"),
+    path("declare/<str:target>/", declare.DeclareView.as_view(), name="declare"),
+    path("declare/<str:target>/<str:pk>/", declare.DeclareChangeView.as_view(), name="declare-change"),
     path("reports/weekly/", plans.WeeklyReturnView.as_view(), name="report-weekly"),
     path("reports/<str:name>/", views.ReportView.as_view(), name="report"),
     *router.urls,

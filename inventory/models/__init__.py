@@ -6,6 +6,7 @@ from inventory.models.attachments import *  # noqa: F403
 from inventory.models.declarations import *  # noqa: F403
 from inventory.models.handling import *  # noqa: F403
 from inventory.models.houses import *  # noqa: F403
+from inventory.models.idempotency import *  # noqa: F403
 from inventory.models.jobs import *  # noqa: F403
 from inventory.models.needs import *  # noqa: F403
 from inventory.models.plans import *  # noqa: F403

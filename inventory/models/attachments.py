@@ -1,4 +1,4 @@
-"""Photos and documents attached to premises."""
+"""Photos and documents attached to premises, or to a declared record before it takes effect."""
 
 import posixpath
 
@@ -15,6 +15,8 @@ __all__ = ["Attachment"]
 def attachment_path(instance, filename):
     """The folder says what the file is; the storage (`inventory.storage`) adds a random
     token folder, so that the full name cannot be guessed."""
+    if instance.premises_id is None and instance.item_id is not None:
+        return f"declared/{instance.item_id}/{instance.kind}/{filename}"
     return f"premises/{instance.premises_id}/{instance.kind}/{filename}"
 
 
@@ -23,10 +25,28 @@ def attachment_path(instance, filename):
 class Attachment(models.Model):
     """A photo (re-encoded, with a thumbnail) or a document (PDF) of a premises. The
     type is checked from the content, not the name; removal keeps the history row.
-    Files are served only by `inventory.views.files`, to those who may see the premises."""
+    Files are served only by `inventory.views.files`, to those who may see the premises.
+
+    A photo taken while declaring (a new premises or asset, before review) belongs to the
+    declaration item (`item`); when the item takes effect on a premises, the photo joins
+    the premises too. Until then it is seen by those who may see the item."""
 
     premises = models.ForeignKey(
-        "inventory.Premises", verbose_name=_("premises"), on_delete=models.PROTECT, related_name="attachments"
+        "inventory.Premises",
+        verbose_name=_("premises"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    item = models.ForeignKey(
+        "inventory.DeclarationItem",
+        verbose_name=_("declaration item"),
+        # A withdrawn item is deleted (history keeps it); its photos stay, reachable by no one.
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from inventory.choices import AttachmentKind
-from inventory.models import Attachment, Premises
+from inventory.models import Attachment, DeclarationItem, Premises
 from inventory.permissions import can_declare
 
 THUMBNAIL_SIZE = (320, 320)
@@ -75,6 +75,27 @@ def attach(actor, premises: Premises, upload, title: str = "") -> Attachment:
     """Store a photo (JPEG/PNG/WebP, re-encoded as JPEG with a thumbnail) or a PDF."""
     if not can_declare(actor) or not Premises.objects.visible_to(actor).filter(pk=premises.pk).exists():
         raise PermissionDenied(_("You may only add files to your own unit's premises."))
+    return _store(actor, upload, title, premises=premises)
+
+
+MAX_ITEM_PHOTOS = 10
+
+
+@transaction.atomic
+def attach_to_item(actor, item: DeclarationItem, upload, title: str = "") -> Attachment:
+    """A photo (or PDF) of a declared record, kept with the declaration item while it is
+    drafted or waits for review, so the reviewer sees the building before approving it;
+    it joins the premises when the item takes effect (`declarations._apply`)."""
+    if not can_declare(actor) or not DeclarationItem.objects.visible_to(actor).filter(pk=item.pk).exists():
+        raise PermissionDenied(_("You may only add files to your own unit's premises."))
+    if not item.declaration.editable or item.status not in ("draft", "returned"):
+        raise ValidationError(_("This item can no longer be changed."))
+    if item.attachments.count() >= MAX_ITEM_PHOTOS:
+        raise ValidationError(_("At most %(n)s files per declared record.") % {"n": MAX_ITEM_PHOTOS})
+    return _store(actor, upload, title, item=item)
+
+
+def _store(actor, upload, title, **owner) -> Attachment:
     if upload.size > upload_limit():
         raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": upload_limit() // (1024 * 1024)})
     head = upload.read(8)
@@ -88,7 +109,7 @@ def attach(actor, premises: Premises, upload, title: str = "") -> Attachment:
         content, thumbnail = reencode_photo(upload, stem)
         kind, content_type = AttachmentKind.PHOTO, "image/jpeg"
     attachment = Attachment(
-        premises=premises, kind=kind, title=title, content_type=content_type, size=content.size, uploaded_by=actor
+        **owner, kind=kind, title=title, content_type=content_type, size=content.size, uploaded_by=actor
     )
     attachment.file.save(content.name, content, save=False)
     if thumbnail is not None:

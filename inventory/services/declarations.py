@@ -305,6 +305,8 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
     setattr(item, item.target, instance)
     if item.target == ItemTarget.PREMISES:
         lookups.pending_premises.pop(instance.code, None)
+        # Photos taken while declaring join the premises once it takes effect.
+        item.attachments.filter(premises__isnull=True).update(premises=instance)
     return instance
 
 

@@ -2,6 +2,7 @@
 department reviews it. Every object is fetched through the user's scope; every action
 goes through `inventory.services`."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -141,8 +143,10 @@ def premises_detail(request, pk):
 @login_required
 def declaration_detail(request, pk):
     declaration = scoped(Declaration, request.user, pk=pk)
-    items = declaration.items.select_related("premises", "asset", "need", "reviewed_by").order_by(
-        services.TARGET_ORDER, "pk"
+    items = (
+        declaration.items.select_related("premises", "asset", "need", "reviewed_by")
+        .prefetch_related("attachments")
+        .order_by(services.TARGET_ORDER, "pk")
     )
     rows = []
     for item in items:
@@ -153,7 +157,7 @@ def declaration_detail(request, pk):
         )
         if item.status in (ItemStatus.APPROVED, ItemStatus.APPLIED):
             before = None if item.action == ItemAction.CREATE else before
-        rows.append({"item": item, "diff": P.diff(item.target, before, item.payload)})
+        rows.append({"item": item, "diff": P.diff(item.target, before, item.payload), "pin": _pin(item.payload)})
     return render(
         request,
         "inventory/declarations/declaration_detail.html",
@@ -161,12 +165,24 @@ def declaration_detail(request, pk):
             "declaration": declaration,
             "rows": rows,
             "review_form": ReviewForm(),
+            "basemap_url": settings.BASEMAP_URL,
             "may_submit": can_declare(request.user)
             and declaration.editable
             and any(r["item"].status in services.OPEN_ITEM_STATUSES for r in rows),
             "may_review": can_review(request.user) and declaration.status == DeclarationStatus.SUBMITTED,
         },
     )
+
+
+def _pin(payload: dict):
+    """(latitude, longitude) of a declared location (EWKT from `payload.serialize`), for
+    the small map beside the diff; None when there is none."""
+    found = re.search(r"POINT\s*\(\s*(\S+)\s+([^\s)]+)", str(payload.get("location") or ""))
+    try:
+        lon, lat = float(found[1]), float(found[2])
+    except (TypeError, ValueError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
 # -- declaring --------------------------------------------------------------------------
@@ -197,14 +213,17 @@ def _form_page(request, target, record=None, item=None):
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
             try:
-                saved = services.propose(
-                    request.user,
-                    target,
-                    form.payload,
-                    record=record,
-                    expected_version=form.opened_version,
-                    expected_item_version=form.opened_item_version,
-                )
+                with transaction.atomic():
+                    saved = services.propose(
+                        request.user,
+                        target,
+                        form.payload,
+                        record=record,
+                        expected_version=form.opened_version,
+                        expected_item_version=form.opened_item_version,
+                    )
+                    for photo in request.FILES.getlist("photos") if saved is not None else ():
+                        attachment_service.attach_to_item(request.user, saved, photo)
             except StaleVersion as exc:
                 return conflict_response(request, exc, form.payload, _labels(form), retry_url=request.get_full_path())
             except ValidationError as exc:

@@ -24,7 +24,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from inventory.choices import AttachmentKind
-from inventory.models import Asset, Attachment, HandlingRecord, Premises, Revaluation
+from inventory.models import Asset, Attachment, DeclarationItem, HandlingRecord, Premises, Revaluation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Only the user's own browser may keep a copy, and only for a while.
@@ -68,8 +68,13 @@ def stored_file_response(name: str, *, filename: str, content_type: str, as_atta
 
 
 def _attachment(request, pk) -> Attachment:
-    premises = Premises.objects.visible_to(requester(request))  # live premises only
-    return get_object_or_404(Attachment.objects.filter(premises__in=premises), pk=pk)
+    """An attachment of a premises the user may see (live premises only), or a photo
+    taken while declaring, of a declaration item the user may see, not yet on a premises."""
+    user = requester(request)
+    visible = Q(premises__in=Premises.objects.visible_to(user)) | Q(
+        premises__isnull=True, item__in=DeclarationItem.objects.visible_to(user)
+    )
+    return get_object_or_404(Attachment.objects.filter(visible), pk=pk)
 
 
 @require_safe

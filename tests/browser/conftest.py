@@ -59,17 +59,55 @@ def _end_other_sessions():
 
 
 @pytest.fixture(scope="session")
-def browser(live_url):
-    """Chromium; it depends on the live server so that it closes first, ending the
-    keep-alive connections whose request threads hold database sessions."""
+def playwright(live_url):
+    """The one Playwright of the run (a second one cannot start inside its loop); it
+    depends on the live server so that browsers close first, ending the keep-alive
+    connections whose request threads hold database sessions."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Chromium, shared by the tests."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(playwright, tmp_path):
+    """A phone (390×844, touch) with a persistent profile: `phone()` opens Chromium on the
+    profile folder, `phone()` again after closing it reopens the same profile (cookies,
+    IndexedDB, service worker and its caches kept). Every context is closed at the end."""
+    profile = tmp_path / "phone-profile"
+    opened = []
+
+    def launch():
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            locale="vi-VN",
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.set_default_timeout(15_000)
+        opened.append(context)
+        return context
+
+    yield launch
+    for context in opened:
+        context.close()  # a no-op for one the test closed
 
 
 @pytest.fixture
