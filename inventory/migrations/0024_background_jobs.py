@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from inventory import dbguards
+
 
 class Migration(migrations.Migration):
 
@@ -51,5 +53,10 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('job', 'index'), name='jobstep_once')],
             },
+        ),
+        # A job's steps are the evidence that each chunk was written once: no TRUNCATE (dbguards).
+        migrations.RunSQL(
+            dbguards.refuse_truncate(["inventory_job", "inventory_jobstep"]),
+            dbguards.allow_truncate(["inventory_job", "inventory_jobstep"]),
         ),
     ]

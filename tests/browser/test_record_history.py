@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from inventory.choices import AgencyKind, PremisesStatus, Role
 from inventory.models import Agency, House, Premises, User
@@ -102,9 +103,9 @@ def test_history_tab_shows_two_edits_by_two_people_in_vietnamese(browser, live_u
         assert english not in table
     assert "Phiên bản" not in table  # the version counter is not a change people make
 
-    # As of today: the record as it stands now.
+    # As of today (Viet Nam's day, which is UTC's next day in the evening): the record as it stands now.
     page.fill("#as_of", "")
-    page.goto(f"{page.url.split('?')[0]}?as_of={premises.created_at.date().isoformat()}")
+    page.goto(f"{page.url.split('?')[0]}?as_of={timezone.localdate(premises.created_at).isoformat()}")
     values = page.inner_text("[data-testid=as-of-values]")
     assert "Trụ sở xã thử nghiệm (đổi tên)" in values
     assert "Đang xử lý" in values

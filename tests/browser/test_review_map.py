@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from inventory.choices import HandlingStatus, NeedKind, NeedStatus
 from inventory.models import HandlingRecord, Need, Premises
@@ -128,7 +129,7 @@ def test_a_need_goes_to_an_approved_transfer_through_the_reallocation_page(brows
     confirm(page)
     page.wait_for_selector("[data-testid=decision-form]")
     page.fill("[data-testid=decision-form] #id_number", "215/QĐ-UBND")
-    page.fill("[data-testid=decision-form] #id_date", record.created_at.date().isoformat())
+    page.fill("[data-testid=decision-form] #id_date", timezone.localdate(record.created_at).isoformat())
     page.fill("[data-testid=decision-form] #id_signer", "Chủ tịch UBND tỉnh Nghệ An")
     page.click("[data-testid=decision-form] button[type=submit]")
     confirm(page)
