@@ -1069,3 +1069,18 @@ class JobStepAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.GisPassword)
+class GisPasswordAdmin(admin.ModelAdmin):
+    """GIS passwords (HTTP Basic on /ogc/ only): made and shown once on the user's account
+    page; here an administrator sees who holds one and can revoke it (only a hash is kept)."""
+
+    list_display = ("user", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    readonly_fields = ("user", "digest", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -12,7 +12,8 @@ the load its shelving needs. Without one it stays in the ranking flagged "needs
 inspection"; the building grade is a durability class and never passes or excludes it.
 
 Access: the distance from the former district centres (where the records come from),
-through `access_distances` — for now straight line × a detour factor, an estimate,
+through `access_distances`: the road distance over the road network (`maps.routing`)
+where it joins both ends; otherwise the straight line × the detour factor, an estimate,
 labelled as such wherever it appears.
 
 The sensitivity check moves each weight by ±20% and draws seeded random weight sets,
@@ -47,6 +48,7 @@ FALLBACK = {
 }
 # How the access distance was obtained; the page and the PDF print the label.
 ACCESS_ESTIMATE = "straight_line_x_detour"
+ACCESS_ROAD = "road_network"
 # Results written before issue 14 (floor load by grade, distance to the provincial centre).
 METHOD_VERSION = 2
 
@@ -132,6 +134,7 @@ class Facts:
     lat: float
     access_mean_m: float | None = None
     access_max_m: float | None = None
+    access_estimates: int = 0  # how many of the distances are estimates (no road joins them)
 
 
 @dataclass
@@ -164,6 +167,7 @@ class Result:
             "usable_area": f.usable_area,
             "access_mean_m": None if f.access_mean_m is None else round(f.access_mean_m),
             "access_max_m": None if f.access_max_m is None else round(f.access_max_m),
+            "access_estimates": f.access_estimates,
         }
 
 
@@ -205,33 +209,42 @@ def access_origins():
     return list(AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_DISTRICT).order_by("code"))
 
 
-ACCESS_SQL = """
-SELECT o.code, ST_Distance(o.centroid::geography, ST_GeomFromEWKT(%(target)s)::geography)
-FROM inventory_administrativeunit o WHERE o.id = ANY(%(ids)s) ORDER BY o.code
-"""
+def access_distances_many(origins, targets, detour: float) -> list[list[AccessDistance]]:
+    """The travel distance from each origin (an administrative unit's centre) to each
+    target point: THE one place siting measures access. The road distance where the road
+    network (`maps.routing`) joins both ends; otherwise the straight line × `detour`, an
+    estimate, labelled so on the page and in the PDF. All targets in one routing call."""
+    from maps.routing import road_distances_many
+
+    points = [o.centroid for o in origins]
+    answers = road_distances_many([(points, target) for target in targets]) if points else [[] for _t in targets]
+    return [
+        [
+            AccessDistance(o.code, d.straight_m * detour, ACCESS_ESTIMATE, True)
+            if d.is_estimate
+            else AccessDistance(o.code, d.metres, ACCESS_ROAD, False)
+            for o, d in zip(origins, row, strict=True)
+        ]
+        for row in answers
+    ]
 
 
 def access_distances(origins, target, detour: float) -> list[AccessDistance]:
-    """The travel distance from each origin (an administrative unit) to the target point.
-
-    THE one place access is measured. For now: the geodesic straight line × `detour`,
-    an estimate (method `straight_line_x_detour`), labelled so on the page and in the PDF.
-    When `maps.routing.road_distances(origins, target)` is merged, this is where it goes
-    (road distance where the network reaches both ends, this estimate otherwise)."""
-    with connection.cursor() as cursor:
-        cursor.execute(ACCESS_SQL, {"target": target.ewkt, "ids": [o.pk for o in origins]})
-        return [AccessDistance(code, float(metres) * detour) for code, metres in cursor.fetchall()]
+    """`access_distances_many` for one target."""
+    return access_distances_many(origins, [target], detour)[0]
 
 
 def add_access(facts: list[Facts], origins, detour: float) -> None:
     from django.contrib.gis.geos import Point
 
-    if not origins:
+    if not origins or not facts:
         return
-    for f in facts:
-        distances = [d.metres for d in access_distances(origins, Point(f.lon, f.lat, srid=4326), detour)]
-        f.access_mean_m = sum(distances) / len(distances)
-        f.access_max_m = max(distances)
+    targets = [Point(f.lon, f.lat, srid=4326) for f in facts]
+    for f, distances in zip(facts, access_distances_many(origins, targets, detour), strict=True):
+        metres = [d.metres for d in distances]
+        f.access_mean_m = sum(metres) / len(metres)
+        f.access_max_m = max(metres)
+        f.access_estimates = sum(1 for d in distances if d.estimate)
 
 
 # -- facts --------------------------------------------------------------------------------
@@ -485,8 +498,8 @@ def run_study(study) -> dict:
         "zones": {k: round(v, 1) for k, v in area.items()},
         "floor_load_required": parameter(criteria, FLOOR_LOAD_CODE[need.shelving]),
         "access": {
-            "method": ACCESS_ESTIMATE,
-            "estimate": True,
+            "method": ACCESS_ESTIMATE if all(f.access_estimates == len(origins) for f in facts) else ACCESS_ROAD,
+            "estimate": any(f.access_estimates for f in facts) or not facts,
             "detour_factor": detour,
             "origins": [o.name for o in origins],
         },

@@ -26,6 +26,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.regex_helper import normalize
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
@@ -34,6 +35,8 @@ from inventory.choices import (
     DeclarationStatus,
     ItemStatus,
     ItemTarget,
+    JobKind,
+    JobStatus,
     NeedKind,
     NeedStatus,
     PremisesStatus,
@@ -48,8 +51,12 @@ from inventory.models import (
     Decision,
     Declaration,
     DeclarationItem,
+    GisPassword,
     HandlingRecord,
     HandlingRequest,
+    IdempotentRequest,
+    Job,
+    JobStep,
     Need,
     Premises,
     PriorityUse,
@@ -357,6 +364,21 @@ class World:
         return None
 
 
+def background_job(unit: UnitWorld) -> Job:
+    """An export finished by the worker for the unit's declarant, with one step done."""
+    job = Job.objects.create(
+        kind=JobKind.EXPORT,
+        key=f"crawl-export-{unit.label}",
+        owner=unit.declarant,
+        admin_unit=unit.unit,
+        status=JobStatus.DONE,
+        done=1,
+        total=1,
+    )
+    JobStep.objects.create(job=job, index=0)
+    return job
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The scenario, built once for the module inside a transaction rolled back at its end."""
@@ -369,6 +391,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         for unit in units.values():  # a revaluation after damage, with its appraisal document
             unit.add("revaluation", "after storm", revalue(unit, finance))
             unit.add("inspection", "with report", inspect(unit, finance))
+            unit.add("job", "done", background_job(unit))
         list(record_sources())  # the archive record sources, made on first use (admin pages)
         admin = factories.user(role=Role.ADMIN, is_staff=True)
         users = {
@@ -379,6 +402,18 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "admin": admin,
         }
         Token.objects.create(user=units["A"].declarant)
+        GisPassword.issue(units["A"].declarant)
+        # A replayed declaration's answer and a task of the queue (admin pages).
+        IdempotentRequest.objects.create(
+            user=units["A"].declarant, key="crawl-1", fingerprint="0" * 64, status_code=201, response={}
+        )
+        DBTaskResult.objects.create(
+            task_path="inventory.tasks.run_job",
+            args_kwargs={"args": [], "kwargs": {}},
+            backend_name="default",
+            run_after=timezone.now(),
+            exception_class_path="",
+        )
         weekly.issue(finance, weekly.previous_week(weekly.current_week()))  # a frozen return (admin pages)
         Group.objects.create(name="Kiểm tra")
         _access_records()
@@ -540,12 +575,19 @@ PK_KIND = {
             "maps:siting_detail",
             "maps:siting_rerun",
             "maps:siting_choose",
+            "maps:siting_background",
+            "inventory:job_start",
+            "api:declare",
+            "api:declare-change",
             "maps:siting_report",
             "maps:siting_report_pdf",
         ],
         "study",
     ),
     "maps:layer_geojson": "layer",
+    "maps:siting_background": "study",
+    "api:declare-change": "premises",
+    **dict.fromkeys(["inventory:job_detail", "inventory:job_status", "inventory:job_file"], "job"),
     "api:admin-unit-detail": "unit",
     "api:agency-detail": "agency",
     "api:premises-detail": "premises",
@@ -578,6 +620,7 @@ MODEL_KIND = {
     Attachment: "attachment",
     Revaluation: "revaluation",
     StructuralInspection: "inspection",
+    Job: "job",
     User: "user",
 }
 # Admin URLs whose view does not say its model.
@@ -594,6 +637,8 @@ PLAIN_VALUES = {
     "name": ["surplus", "assets", "nope"],
     "app_label": ["inventory", "maps", "auth"],
     "url": ["nope/"],
+    "target": ["premises", "asset", "need", "nope"],
+    "kind": ["wear", "weekly_return", "nope"],
 }
 LIST_FORMATS = ["json", "api", "csv", "xlsx", "geojson"]
 
@@ -715,6 +760,7 @@ PUBLIC = {
     "api-docs": "the API documentation page (Swagger UI over the OpenAPI description)",
     "inventory:map_locale": "the words of the map tools (Leaflet's zoom and drawing buttons): no record",
     "favicon": "the site's icon: a redirect to a static file",
+    "inventory:service_worker": "the offline service worker's script (issue 13): code, no record",
     # OGC API – Features (issue 17): its entry pages are open so a GIS client finds the public
     # register's collection; they hold no record and list only the collections the caller may
     # read; every other collection answers 401 to an anonymous caller (crawled above).

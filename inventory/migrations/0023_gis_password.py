@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from inventory import dbguards
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -40,5 +42,10 @@ class Migration(migrations.Migration):
                 "verbose_name": "GIS password",
                 "verbose_name_plural": "GIS passwords",
             },
+        ),
+        # Who could read the OGC API with which credential is kept: no TRUNCATE (dbguards).
+        migrations.RunSQL(
+            dbguards.refuse_truncate(["inventory_gispassword"]),
+            dbguards.allow_truncate(["inventory_gispassword"]),
         ),
     ]

@@ -36,6 +36,7 @@ def test_list_add_and_change_pages_load(client_as, model, django_assert_max_num_
         "IdempotentRequest",
         "Job",  # background jobs are started by the services
         "JobStep",
+        "GisPassword",  # made on the user's account page, shown once
     )
     assert add == (403 if no_add else 200)
     obj = model.objects.order_by("pk").first()

@@ -240,13 +240,23 @@ def _worker(*extra) -> subprocess.Popen:
     )
 
 
-def _until(condition, timeout: float, what: str):
+def _until(condition, timeout: float, what: str, every: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def _another_session_writing() -> bool:
+    """Another session of this database is inside a transaction that has written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL)"
+        )
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +281,9 @@ def killed_and_retried(django_db_setup, django_db_blocker):
             worker = _worker()
             try:
                 _until(lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING, 90, "the worker to start")
-                time.sleep(1.0)
+                # Killed once the worker's transaction has written (it holds a transaction id),
+                # polled closely: on an idle machine the whole import takes under a second.
+                _until(_another_session_writing, 90, "the worker to begin writing", every=0.005)
                 seen["step_before_kill"] = JobStep.objects.filter(job=job).exists()
                 worker.send_signal(signal.SIGKILL)  # no chance to clean up: as a power cut would
                 worker.wait(timeout=10)

@@ -14,7 +14,8 @@ from pyproj import Geod
 
 from inventory.models import AdministrativeUnit
 from maps.choices import LayerKind
-from maps.models import HazardLayer, SitingCriterion, SitingStudy, StructuralInspection
+from maps.demo import create_demo_roads
+from maps.models import HazardLayer, RoadEdge, SitingCriterion, SitingStudy, StructuralInspection
 from maps.services import import_layer
 from maps.siting import (
     Criterion,
@@ -93,7 +94,11 @@ def case(tmp_path):
     E  3,000 m², grade IV, inside the flood area           → excluded: FLOOD
     P  3,000 m², 300 m from a pollution source            → excluded: POLLUTION_SOURCE (500 m)
     V  3,000 m², 400 m from a vibration source            → ranked: VIBRATION_SOURCE needs 300 m only
+
+    Access by the straight line × 1.4 (an estimate): the demo road network is taken away
+    here (in the test's transaction); the road case is its own test.
     """
+    RoadEdge.objects.all().delete()
 
     def make(code, metres, east=0.0, **kwargs):
         defaults = {
@@ -245,6 +250,25 @@ def test_access_is_straight_line_times_the_detour_factor_labelled_estimate(case)
     distances = access_distances(origins, c["A"].location, 1.4)
     assert len(distances) == 20 and all(d.estimate and d.method == "straight_line_x_detour" for d in distances)
     assert sum(d.metres for d in distances) / 20 == pytest.approx(expected_access(c["A"].location), abs=1)
+
+
+def test_access_goes_by_road_where_the_network_joins_the_ends(case):
+    """With the (synthetic) demo road network back: a road is never shorter than the
+    straight line, the network reaches most former district centres, and only the
+    centres it does not reach are estimates (straight line × 1.4)."""
+    c, _criteria, _need, facts = case
+    create_demo_roads()
+    origins = list(AdministrativeUnit.objects.filter(level="legacy_district"))
+    distances = access_distances(origins, c["A"].location, 1.4)
+    straight = expected_access(c["A"].location) / 1.4 * 20  # the sum of the 20 straight lines
+    assert sum(d.metres for d in distances) >= straight - 1
+    by_road = [d for d in distances if not d.estimate]
+    assert len(by_road) >= 10 and all(d.method == "road_network" for d in by_road)
+    assert all(d.method == "straight_line_x_detour" for d in distances if d.estimate)
+    add_access(facts, origins, 1.4)
+    a = next(f for f in facts if f.code == "SIT-A")
+    assert a.access_estimates == len(distances) - len(by_road)
+    assert a.access_mean_m == pytest.approx(sum(d.metres for d in distances) / 20, abs=1)
 
 
 def test_ranking_and_scores_worked_out_by_hand(case):
