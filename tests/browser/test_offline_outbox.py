@@ -31,7 +31,7 @@ def sign_in(page, live_url, username="demo-commune"):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=current-user]")
+    page.wait_for_selector("[data-testid=current-user]", state="attached")  # in the folded menu on a phone
 
 
 def ready_for_offline(page, live_url):
