@@ -14,7 +14,7 @@ surplus, under handling, handled, in turn) and published, made once and reused.
    against the hand-written SQL of the same rows (fetched, not formatted).
 
 The views and the baselines run with PostgreSQL's JIT off: with it on, compiling the
-register's query took about 2.7 s of 3.1 s (the reason for `public.without_jit`).
+register's query took about 2.7 s of 3.1 s (the reason for `querysets.without_jit`).
 
 Each request and its baseline run in turn, REPEAT times; the figure is the median of the
 paired ratios. Reported (no target).
@@ -131,7 +131,7 @@ def main():
     def sql(statement, fetch="all"):
         def run():
             with connection.cursor() as cursor:
-                cursor.execute("SET jit = off")  # as the views run (see public.without_jit)
+                cursor.execute("SET jit = off")  # as the views run (see querysets.without_jit)
                 cursor.execute(statement)
                 return cursor.fetchall() if fetch == "all" else cursor.fetchone()
 

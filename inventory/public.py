@@ -6,13 +6,11 @@ columns and copied key by key, never from a model serialiser or a model instance
 new column of a model (a note, a person, a phone) never reaches the public by itself.
 """
 
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import django_filters as filters
 from django import forms
 from django.contrib.gis.db.models.functions import Transform
-from django.db import connection
 from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.forms.utils import flatatt
 from django.urls import reverse
@@ -107,20 +105,6 @@ def _latest_handling():
 
 def _approved_plan():
     return SitePlan.objects.filter(premises=OuterRef("pk"), status=SitePlanStatus.APPROVED)
-
-
-@contextmanager
-def without_jit():
-    """Run the register's queries with PostgreSQL's JIT off: the cost estimate of its six
-    correlated subqueries over 10^4 sites passes `jit_above_cost`, and compiling then took
-    about 2.7 s of a query that runs in 0.35 s without it (bench/bench_public.py)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET jit")
 
 
 def published_sites():
@@ -370,5 +354,4 @@ __all__ = [
     "published_site_or_none",
     "published_sites",
     "stage_history",
-    "without_jit",
 ]

@@ -24,6 +24,7 @@ from inventory.choices import PUBLISHABLE_PREMISES_STATUSES, AttachmentKind
 from inventory.forms import InterestForm, PublishForm
 from inventory.models import Attachment, InterestRegistration, Premises, PublicListing
 from inventory.permissions import can_review
+from inventory.querysets import without_jit
 from inventory.services import public as services
 from inventory.srs import SRS_LABELS, WGS84, coordinate_columns, crs_member, parse_srid
 from inventory.views.common import paginate, require_reviewer
@@ -40,7 +41,7 @@ def _site(code: str) -> Premises:
 
 
 @require_safe
-@public.without_jit()
+@without_jit()
 def register(request):
     """The map and the list of published sites, with the filters."""
     filterset, sites = public.filtered(request.GET)
@@ -78,7 +79,7 @@ def _bad_srs() -> HttpResponse:
 
 
 @require_safe
-@public.without_jit()
+@without_jit()
 def register_csv(request):
     """The filtered list as CSV (open data), with the CSV allow-list's columns; the
     coordinates in WGS 84 or, with `?srs=9208|3405`, as VN-2000 X (northing) / Y (easting)."""
@@ -98,7 +99,7 @@ def register_csv(request):
 
 
 @require_safe
-@public.without_jit()
+@without_jit()
 def register_geojson(request):
     """The filtered list as GeoJSON (open data; the map reads it too); with
     `?srs=9208|3405` in VN-2000 metres (easting, northing) with a "crs" member."""
