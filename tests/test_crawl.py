@@ -51,7 +51,6 @@ from inventory.models import (
     Decision,
     Declaration,
     DeclarationItem,
-    GisPassword,
     HandlingRecord,
     HandlingRequest,
     IdempotentRequest,
@@ -66,7 +65,7 @@ from inventory.models import (
 )
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as declaring
-from inventory.services import deletion, handling, wear
+from inventory.services import deletion, handling, tokens, wear
 from inventory.services import plans as site_plans
 from inventory.services import public as public_register
 from inventory.services.revaluation import apply_revaluation
@@ -402,7 +401,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "admin": admin,
         }
         Token.objects.create(user=units["A"].declarant)
-        GisPassword.issue(units["A"].declarant)
+        tokens.issue_gis_password(units["A"].declarant)
         # A replayed declaration's answer and a task of the queue (admin pages).
         IdempotentRequest.objects.create(
             user=units["A"].declarant, key="crawl-1", fingerprint="0" * 64, status_code=201, response={}

@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.models import GisPassword
-from inventory.services.tokens import issue_token, revoke_token, token_of
+from inventory.services import tokens
 
 
 @login_required
@@ -17,11 +16,11 @@ def account(request):
 
 
 def _page(request, new_gis_password=None):
-    gis_password = GisPassword.objects.filter(user=request.user).active().first()
+    gis_password = tokens.gis_password_of(request.user)
     return render(
         request,
         "inventory/account.html",
-        {"token": token_of(request.user), "gis_password": gis_password, "new_gis_password": new_gis_password},
+        {"token": tokens.token_of(request.user), "gis_password": gis_password, "new_gis_password": new_gis_password},
     )
 
 
@@ -29,7 +28,7 @@ def _page(request, new_gis_password=None):
 @require_POST
 def token_create(request):
     """A new token; any previous one stops working."""
-    issue_token(request.user)
+    tokens.issue_token(request.user)
     messages.success(request, _("A new API token was made; the previous one no longer works."))
     return redirect("inventory:account")
 
@@ -37,7 +36,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request):
-    revoke_token(request.user)
+    tokens.revoke_token(request.user)
     messages.success(request, _("The API token was revoked."))
     return redirect("inventory:account")
 
@@ -47,7 +46,7 @@ def token_revoke(request):
 def gis_password_create(request):
     """A new GIS password, shown on this one response only (only its hash is kept); any
     previous one stops working."""
-    secret = GisPassword.issue(request.user)
+    secret = tokens.issue_gis_password(request.user)
     response = _page(request, new_gis_password=secret)
     response["Cache-Control"] = "no-store"
     return response
@@ -56,6 +55,6 @@ def gis_password_create(request):
 @login_required
 @require_POST
 def gis_password_revoke(request):
-    GisPassword.revoke(request.user)
+    tokens.revoke_gis_password(request.user)
     messages.success(request, _("The GIS password was revoked."))
     return redirect("inventory:account")

@@ -13,6 +13,7 @@ import pytest
 from pyproj import Transformer
 
 from inventory.models import GisPassword, User
+from inventory.services import tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -32,7 +33,7 @@ def gis_passwords(django_db_setup, django_db_blocker):
     """Committed GIS passwords (the live server reads its own database session)."""
     with django_db_blocker.unblock():
         users = {name: User.objects.get(username=name) for name in ("demo-commune", "demo-auditor")}
-        secrets = {name: GisPassword.issue(user) for name, user in users.items()}
+        secrets = {name: tokens.issue_gis_password(user) for name, user in users.items()}
         yield secrets
         GisPassword.objects.filter(user__in=users.values()).delete()
 

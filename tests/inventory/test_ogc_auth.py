@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from inventory.models import GisPassword
+from inventory.services import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,8 @@ def test_the_account_page_makes_shows_once_and_revokes_a_gis_password(client_as,
 
 
 def test_a_new_gis_password_revokes_the_old_one(commune):
-    old = GisPassword.issue(commune)
-    new = GisPassword.issue(commune)
+    old = tokens.issue_gis_password(commune)
+    new = tokens.issue_gis_password(commune)
     client = Client()
     assert client.get(ITEMS, **basic("demo-commune", old)).status_code == 401
     assert client.get(ITEMS, **basic("demo-commune", new)).status_code == 200
@@ -49,7 +50,7 @@ def test_a_new_gis_password_revokes_the_old_one(commune):
 def test_the_gis_password_sees_what_the_user_sees(commune):
     from inventory.models import Premises
 
-    secret = GisPassword.issue(commune)
+    secret = tokens.issue_gis_password(commune)
     data = Client().get(ITEMS, {"limit": 1000}, **basic("demo-commune", secret)).json()
     assert data["numberMatched"] == Premises.objects.filter(agency__admin_unit=commune.admin_unit).count()
     assert all(Premises.objects.get(pk=f["id"]).agency.admin_unit_id == commune.admin_unit_id for f in data["features"])
@@ -63,12 +64,12 @@ def test_the_login_password_is_not_a_gis_password():
 
 
 def test_another_users_name_with_ones_gis_password_is_refused(commune):
-    secret = GisPassword.issue(commune)
+    secret = tokens.issue_gis_password(commune)
     assert Client().get(ITEMS, **basic("demo-auditor", secret)).status_code == 401
 
 
 def test_the_gis_password_opens_nothing_but_ogc(commune):
-    secret = GisPassword.issue(commune)
+    secret = tokens.issue_gis_password(commune)
     client = Client()
     assert client.get("/api/v1/premises/", **basic("demo-commune", secret)).status_code == 401
     assert client.get("/account/", **basic("demo-commune", secret)).status_code == 302  # to the login page
@@ -76,13 +77,13 @@ def test_the_gis_password_opens_nothing_but_ogc(commune):
 
 def test_the_gis_password_is_refused_over_http_when_https_only(commune, settings):
     settings.GIS_PASSWORD_HTTPS_ONLY = True
-    secret = GisPassword.issue(commune)
+    secret = tokens.issue_gis_password(commune)
     assert Client().get(ITEMS, **basic("demo-commune", secret)).status_code == 401
     assert Client().get(ITEMS, secure=True, **basic("demo-commune", secret)).status_code == 200
 
 
 def test_an_inactive_user_cannot_use_a_gis_password(commune):
-    secret = GisPassword.issue(commune)
+    secret = tokens.issue_gis_password(commune)
     commune.is_active = False
     commune.save()
     assert Client().get(ITEMS, **basic("demo-commune", secret)).status_code == 401

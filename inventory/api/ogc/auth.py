@@ -2,7 +2,7 @@
 
 QGIS 3.22's OAPIF provider sends no custom header and authenticates only through its auth
 manager, whose methods include HTTP Basic; so /ogc/ accepts `Authorization: Basic` with
-the user name and the user's GIS password (`GisPassword`, made on the account page). The
+the user name and the user's GIS password (`inventory.services.tokens`, made on the account page). The
 login password is never accepted here. With `GIS_PASSWORD_HTTPS_ONLY` (on unless DEBUG) the
 credential is refused over plain HTTP, so it only ever travels encrypted."""
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
-from inventory.models import GisPassword
+from inventory.services.tokens import gis_password_user
 
 REALM = "OGC API - Features (GIS password)"
 
@@ -31,7 +31,7 @@ class GisBasicAuthentication(authentication.BaseAuthentication):
             username, _sep, secret = base64.b64decode(header[1], validate=True).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             raise exceptions.AuthenticationFailed(_("Invalid Basic header.")) from None
-        user = GisPassword.user_for(username, secret)
+        user = gis_password_user(username, secret)
         if user is None:
             raise exceptions.AuthenticationFailed(_("Wrong user name or GIS password."))
         return (user, None)
