@@ -142,16 +142,6 @@ CRITERIA = [
         "verify": True,
     },
     {
-        "code": "DETOUR_FACTOR",
-        "name": "Hệ số quãng đường (ước tính từ đường chim bay)",
-        "kind": "parameter",
-        "parameter": "1.4",
-        "unit": "× đường chim bay",
-        "source": "Khi chưa có mạng đường: quãng đường ≈ đường chim bay × hệ số này (ước tính, ghi rõ trên "
-        f"trang và báo cáo). {PROJECT}",
-        "verify": True,
-    },
-    {
         "code": "ACCESS",
         "name": "Thuận tiện giao thông từ trung tâm các huyện cũ",
         "kind": "weighted",

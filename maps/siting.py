@@ -13,8 +13,9 @@ inspection"; the building grade is a durability class and never passes or exclud
 
 Access: the distance from the former district centres (where the records come from),
 through `access_distances`: the road distance over the road network (`maps.routing`)
-where it joins both ends; otherwise the straight line × the detour factor, an estimate,
-labelled as such wherever it appears.
+where it joins both ends; otherwise the routing's estimate, the straight line × its
+detour factor (the `RoutingParameter` row, one number for every distance the project
+estimates), labelled as such wherever it appears.
 
 The sensitivity check moves each weight by ±20% and draws seeded random weight sets,
 and counts how often each candidate comes first.
@@ -42,7 +43,6 @@ FALLBACK = {
     "SHELF_DENSITY_FIXED": 4.5,
     "SHELF_DENSITY_MOBILE": 9.0,
     "STACK_ROOM_MAX": 200.0,
-    "DETOUR_FACTOR": 1.4,
     "FLOOR_LOAD_FIXED": 1700.0,
     "FLOOR_LOAD_MOBILE": 2400.0,
 }
@@ -209,38 +209,37 @@ def access_origins():
     return list(AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_DISTRICT).order_by("code"))
 
 
-def access_distances_many(origins, targets, detour: float) -> list[list[AccessDistance]]:
+def access_distances_many(origins, targets) -> list[list[AccessDistance]]:
     """The travel distance from each origin (an administrative unit's centre) to each
     target point: THE one place siting measures access. The road distance where the road
-    network (`maps.routing`) joins both ends; otherwise the straight line × `detour`, an
-    estimate, labelled so on the page and in the PDF. All targets in one routing call."""
+    network (`maps.routing`) joins both ends; otherwise the routing's estimate (the
+    straight line × its detour factor), labelled so on the page and in the PDF. All
+    targets in one routing call."""
     from maps.routing import road_distances_many
 
     points = [o.centroid for o in origins]
     answers = road_distances_many([(points, target) for target in targets]) if points else [[] for _t in targets]
     return [
         [
-            AccessDistance(o.code, d.straight_m * detour, ACCESS_ESTIMATE, True)
-            if d.is_estimate
-            else AccessDistance(o.code, d.metres, ACCESS_ROAD, False)
+            AccessDistance(o.code, d.metres, ACCESS_ESTIMATE if d.is_estimate else ACCESS_ROAD, d.is_estimate)
             for o, d in zip(origins, row, strict=True)
         ]
         for row in answers
     ]
 
 
-def access_distances(origins, target, detour: float) -> list[AccessDistance]:
+def access_distances(origins, target) -> list[AccessDistance]:
     """`access_distances_many` for one target."""
-    return access_distances_many(origins, [target], detour)[0]
+    return access_distances_many(origins, [target])[0]
 
 
-def add_access(facts: list[Facts], origins, detour: float) -> None:
+def add_access(facts: list[Facts], origins) -> None:
     from django.contrib.gis.geos import Point
 
     if not origins or not facts:
         return
     targets = [Point(f.lon, f.lat, srid=4326) for f in facts]
-    for f, distances in zip(facts, access_distances_many(origins, targets, detour), strict=True):
+    for f, distances in zip(facts, access_distances_many(origins, targets), strict=True):
         metres = [d.metres for d in distances]
         f.access_mean_m = sum(metres) / len(metres)
         f.access_max_m = max(metres)
@@ -480,14 +479,14 @@ def run_study(study) -> dict:
     """Rank a study's candidates with the criteria in use as they are now, and store the
     criteria used and the results on the study."""
     from maps.models import SitingCriterion
+    from maps.routing import parameters as routing_parameters
 
     criteria_list = [Criterion.from_model(c) for c in SitingCriterion.objects.filter(is_active=True)]
     criteria = {c.code: c for c in criteria_list}
     need = study_need(study)
     facts = candidate_facts(study.candidates.values_list("pk", flat=True))
     origins = access_origins()
-    detour = parameter(criteria, "DETOUR_FACTOR")
-    add_access(facts, origins, detour)
+    add_access(facts, origins)
     roads = road_layer_loaded()
     ranked = rank(facts, criteria_list, need, roads=roads)
     area = zones(need, criteria)
@@ -500,7 +499,7 @@ def run_study(study) -> dict:
         "access": {
             "method": ACCESS_ESTIMATE if all(f.access_estimates == len(origins) for f in facts) else ACCESS_ROAD,
             "estimate": any(f.access_estimates for f in facts) or not facts,
-            "detour_factor": detour,
+            "detour_factor": routing_parameters()["detour_factor"],
             "origins": [o.name for o in origins],
         },
         "road_layer": roads,

@@ -247,9 +247,34 @@ def expected_access(point):
 def test_access_is_straight_line_times_the_detour_factor_labelled_estimate(case):
     c, _criteria, _need, _facts = case
     origins = list(AdministrativeUnit.objects.filter(level="legacy_district"))
-    distances = access_distances(origins, c["A"].location, 1.4)
+    distances = access_distances(origins, c["A"].location)
     assert len(distances) == 20 and all(d.estimate and d.method == "straight_line_x_detour" for d in distances)
     assert sum(d.metres for d in distances) / 20 == pytest.approx(expected_access(c["A"].location), abs=1)
+
+
+def test_the_detour_factor_is_the_routing_parameter_and_siting_has_none_of_its_own(case, demo_user):
+    """One detour factor: the routing's data row. Set to 1.5, the siting's estimates
+    are the straight line × 1.5 and the study says 1.5; the criteria carry no second one."""
+    from maps.models import RoutingParameter
+
+    c, _criteria, _need, _facts = case
+    assert not SitingCriterion.objects.filter(code="DETOUR_FACTOR").exists()
+    RoutingParameter.objects.filter(code="detour_factor").update(value=Decimal("1.5"))
+    origins = list(AdministrativeUnit.objects.filter(level="legacy_district"))
+    distances = access_distances(origins, c["A"].location)
+    assert sum(d.metres for d in distances) / 20 == pytest.approx(expected_access(c["A"].location) / 1.4 * 1.5, abs=1)
+    study = SitingStudy.objects.create(
+        name="Hệ số 1,5",
+        shelf_metres=9000,
+        office_area=300,
+        processing_area=100,
+        centre=CENTRE,
+        seed=1,
+        random_sets=5,
+        created_by=demo_user("demo-finance"),
+    )
+    study.candidates.set([c["A"]])
+    assert run_study(study)["access"]["detour_factor"] == 1.5
 
 
 def test_access_goes_by_road_where_the_network_joins_the_ends(case):
@@ -259,13 +284,13 @@ def test_access_goes_by_road_where_the_network_joins_the_ends(case):
     c, _criteria, _need, facts = case
     create_demo_roads()
     origins = list(AdministrativeUnit.objects.filter(level="legacy_district"))
-    distances = access_distances(origins, c["A"].location, 1.4)
+    distances = access_distances(origins, c["A"].location)
     straight = expected_access(c["A"].location) / 1.4 * 20  # the sum of the 20 straight lines
     assert sum(d.metres for d in distances) >= straight - 1
     by_road = [d for d in distances if not d.estimate]
     assert len(by_road) >= 10 and all(d.method == "road_network" for d in by_road)
     assert all(d.method == "straight_line_x_detour" for d in distances if d.estimate)
-    add_access(facts, origins, 1.4)
+    add_access(facts, origins)
     a = next(f for f in facts if f.code == "SIT-A")
     assert a.access_estimates == len(distances) - len(by_road)
     assert a.access_mean_m == pytest.approx(sum(d.metres for d in distances) / 20, abs=1)
@@ -274,7 +299,7 @@ def test_access_goes_by_road_where_the_network_joins_the_ends(case):
 def test_ranking_and_scores_worked_out_by_hand(case):
     c, criteria, need, facts = case
     origins = list(AdministrativeUnit.objects.filter(level="legacy_district"))
-    add_access(facts, origins, 1.4)
+    add_access(facts, origins)
     ranked = [r for r in rank(facts, criteria, need, roads=False) if r.rank]
     assert sorted(r.facts.code for r in ranked) == ["SIT-A", "SIT-G", "SIT-V"]
 
@@ -378,6 +403,27 @@ def test_the_migration_turns_the_old_criteria_into_the_new_and_keeps_studies(dem
     study.refresh_from_db()
     assert study.results == {**old_results, "method_version": 1}
     assert study.criteria == [{"code": "CENTRE_DISTANCE"}]
+
+
+@pytest.mark.parametrize(
+    ("siting_value", "routing_value", "expected"),
+    [("1.60", "1.40", "1.60"), ("1.40", "1.40", "1.40"), ("1.60", "1.30", "1.30")],
+)
+def test_the_migration_keeps_one_detour_factor(siting_value, routing_value, expected):
+    """0009: a reviewer's siting detour factor moves to the routing row unless that row
+    was edited too (then the routing's stays); the siting row is gone either way."""
+    from django.apps import apps
+
+    from maps.models import RoutingParameter
+
+    migration = importlib.import_module("maps.migrations.0009_one_detour_factor")
+    SitingCriterion.objects.create(
+        code="DETOUR_FACTOR", name="Hệ số", kind="parameter", parameter=Decimal(siting_value), source="dự án"
+    )
+    RoutingParameter.objects.filter(code="detour_factor").update(value=Decimal(routing_value))
+    migration.one_detour_factor(apps, None)
+    assert not SitingCriterion.objects.filter(code="DETOUR_FACTOR").exists()
+    assert RoutingParameter.objects.get(code="detour_factor").value == Decimal(expected)
 
 
 # -- layer import ------------------------------------------------------------------------------
