@@ -74,6 +74,26 @@ class BookDiffersFilter(admin.SimpleListFilter):
 HOUSE_TOTAL_FIELDS = tuple(column.removesuffix("_id") for column, _house, _how in HOUSE_TOTALS)
 
 
+def declared_fieldsets(model, sections) -> tuple:
+    """The admin's fieldsets of a model with a declared field list (`PUBLIC_FIELDS`, the
+    one list the API, exports, OGC and detail page also read): `sections` (title, fields)
+    group fields under a heading and may add fields the list does not declare (the map,
+    computed values); every other declared field goes to the first, untitled section, in
+    the list's order, so a field added to the list appears in the admin with no second
+    list to update. The record's key is not a field of the form."""
+    grouped = {name for _title, names in sections for name in names}
+    first = tuple(name for name in model.PUBLIC_FIELDS if name not in grouped and name != "id")
+    return ((None, {"fields": first}), *((title, {"fields": tuple(names)}) for title, names in sections))
+
+
+def declared_readonly(model) -> tuple[str, ...]:
+    """The declared fields the admin shows but does not edit (set by the system)."""
+    return tuple(name for name in model.PUBLIC_FIELDS if name != "id" and not model._meta.get_field(name).editable)
+
+
+CLOSING_FIELDS = ("notes", "created_at", "updated_at")
+
+
 def administrators_only(request) -> bool:
     """The admin site is for administrators (role Administrator, or superusers)."""
     return can_administer(request.user)
@@ -512,19 +532,22 @@ class PremisesAdmin(
     autocomplete_fields = ("admin_unit", "legacy_unit", "agency")
     list_select_related = ("admin_unit", "agency")
     # The building columns are the totals of the houses (edited below, in the inline).
-    readonly_fields = tuple(dict.fromkeys((*VALUE_READONLY, *HOUSE_TOTAL_FIELDS, "created_at", "updated_at")))
+    readonly_fields = tuple(
+        dict.fromkeys(
+            (*VALUE_READONLY, *HOUSE_TOTAL_FIELDS, *declared_readonly(models.Premises), "created_at", "updated_at")
+        )
+    )
     show_full_result_count = False
     inlines = [HouseInline]
-    fieldsets = (
-        (None, {"fields": ("code", "name", "status", "condition", "agency", "admin_unit", "legacy_unit", "address")}),
-        (_("Location"), {"fields": ("location", "parcel")}),
+    fieldsets = declared_fieldsets(
+        models.Premises,
         (
-            _("Land"),
-            {"fields": ("land_area", "land_value", "land_certificate", *LAND_USE_FIELDS)},
+            (_("Location"), ("location", "parcel")),
+            (_("Land"), ("land_area", "land_value", "land_certificate", *LAND_USE_FIELDS)),
+            (_("Totals of the houses"), (*HOUSE_TOTAL_FIELDS, "surplus_floor_area")),
+            (_("Hazards"), ("is_flooded", "has_landslide", "storm_damaged")),
+            (None, CLOSING_FIELDS),
         ),
-        (_("Totals of the houses"), {"fields": (*HOUSE_TOTAL_FIELDS, "surplus_floor_area")}),
-        (_("Hazards"), {"fields": ("is_flooded", "has_landslide", "storm_damaged")}),
-        (None, {"fields": ("notes", "created_at", "updated_at")}),
     )
 
 
@@ -564,8 +587,29 @@ class AssetAdmin(
     search_fields = ("code", "group_code", "name", "plate_number", "agency__name")
     autocomplete_fields = ("asset_class", "agency", "premises")
     list_select_related = ("asset_class", "agency")
-    readonly_fields = ("is_fixed_asset", *VALUE_READONLY, "created_at", "updated_at")
+    readonly_fields = tuple(
+        dict.fromkeys(("is_fixed_asset", *VALUE_READONLY, *declared_readonly(models.Asset), "created_at", "updated_at"))
+    )
     show_full_result_count = False
+    fieldsets = declared_fieldsets(
+        models.Asset,
+        (
+            (
+                _("Values"),
+                (
+                    "original_cost",
+                    "in_use_date",
+                    "book_accumulated_wear",
+                    "book_remaining_value",
+                    "book_date",
+                    "book_check_flag",
+                    "remaining_value",
+                    "valuation_date",
+                ),
+            ),
+            (None, CLOSING_FIELDS),
+        ),
+    )
 
 
 @admin.register(models.Need)

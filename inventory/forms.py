@@ -1,5 +1,5 @@
 """Forms of the declaration pages. Every form ends in the same payload that Excel rows
-produce, checked by `inventory.services.payload` — one set of rules for both."""
+produce, checked by `inventory.services.declared_values` — one set of rules for both."""
 
 from decimal import Decimal
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.choices import ItemAction, ItemTarget
 from inventory.models import Agency, AssetClass, DeclarationItem, Premises, PriorityUse, SitePlan
 from inventory.services import declarations as services
-from inventory.services import payload as P
+from inventory.services import declared_values
 from inventory.services.attachments import PDF_MAGIC, upload_limit
 from inventory.srs import VN2000_CHOICES, VN2000_TM3_NGHE_AN, to_srs, vn2000_point
 from inventory.versioning import parse_version
@@ -24,7 +24,7 @@ VN2000_FIELDS = ["vn2000_system", "vn2000_x", "vn2000_y"]
 
 class LonLatGeometryField(gis_forms.GeometryField):
     """A geometry in longitude/latitude whose coordinates are checked
-    (`payload.lonlat_geometry`) before it is used for anything else; the geometry type
+    (`declared_values.lonlat_geometry`) before it is used for anything else; the geometry type
     is the model field's (the admin) or the subclass's."""
 
     def __init__(self, **kwargs):
@@ -34,7 +34,7 @@ class LonLatGeometryField(gis_forms.GeometryField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        return P.lonlat_geometry(value)
+        return declared_values.lonlat_geometry(value)
 
 
 class LonLatPointField(LonLatGeometryField):
@@ -50,12 +50,16 @@ class DeclarationForm(forms.Form):
     def __init__(self, *args, user, record=None, item: DeclarationItem | None = None, **kwargs):
         self.user, self.record, self.item = user, record, item
         if "initial" not in kwargs:
-            source = item.payload if item is not None else (P.to_payload(record, self.target) if record else {})
+            source = (
+                item.payload
+                if item is not None
+                else (declared_values.to_payload(record, self.target) if record else {})
+            )
             kwargs["initial"] = self.initial_from_payload(source)
         super().__init__(*args, **kwargs)
-        names = [n for n in P.FIELDS[self.target] if n not in RELATED_FIELDS and n != "location"]
-        model_fields = fields_for_model(P.MODELS[self.target], fields=names)
-        for name in P.FIELDS[self.target]:
+        names = [n for n in declared_values.FIELDS[self.target] if n not in RELATED_FIELDS and n != "location"]
+        model_fields = fields_for_model(declared_values.MODELS[self.target], fields=names)
+        for name in declared_values.FIELDS[self.target]:
             if name in model_fields:
                 self.fields[name] = model_fields[name]
             elif name in RELATED_FIELDS:
@@ -79,7 +83,7 @@ class DeclarationForm(forms.Form):
 
     def field_order_for_target(self) -> list[str]:
         order = []
-        for name in P.FIELDS[self.target]:
+        for name in declared_values.FIELDS[self.target]:
             order.append(name)
             if name == "location":
                 order += ["latitude", "longitude", *VN2000_FIELDS, "confirm_location"]
@@ -125,9 +129,9 @@ class DeclarationForm(forms.Form):
 
     def to_payload(self) -> dict:
         data = {}
-        for name in P.FIELDS[self.target]:
+        for name in declared_values.FIELDS[self.target]:
             value = self.cleaned_data.get(name)
-            data[name] = P.serialize(value) if value not in ("",) else ""
+            data[name] = declared_values.serialize(value) if value not in ("",) else ""
         return data
 
     def clean(self):
@@ -140,10 +144,10 @@ class DeclarationForm(forms.Form):
             payload["code"] = self.record.code
         elif self.item is not None:
             payload["code"] = self.item.code
-        elif not payload.get("code") and payload.get("agency"):
-            agency = P.Lookups().get("agency", payload["agency"])
-            payload["code"] = services.new_code(self.target, agency)
-        lookups = P.Lookups(
+        # A new record left without a code is given one when it is declared
+        # (`services.declarations.propose`): its code is not asked for here.
+        code_given_later = not payload.get("code")
+        lookups = declared_values.Lookups(
             unit_id=self.user.admin_unit_id,
             pending_premises=dict(
                 DeclarationItem.objects.visible_to(self.user)
@@ -152,14 +156,14 @@ class DeclarationForm(forms.Form):
             ),
         )
         try:
-            instance = P.build(self.target, payload, base=self.record, lookups=lookups)
+            instance = declared_values.build(self.target, payload, base=self.record, lookups=lookups)
         except ValidationError as exc:
             self._add_model_errors(exc, failed)
             return cleaned
         try:
-            P.validate(instance, self.target)
+            declared_values.validate(instance, self.target)
         except ValidationError as exc:
-            self._add_model_errors(exc, failed | ({"code"} if "agency" in failed else set()))
+            self._add_model_errors(exc, failed | ({"code"} if code_given_later else set()))
         self.check_instance(instance, cleaned)
         if not self.errors:
             self.payload = payload
@@ -222,9 +226,9 @@ class PremisesForm(DeclarationForm):
         # Fields shown with the map, in this order (the form template's location box).
         names = ("latitude", "longitude", *VN2000_FIELDS, "confirm_location")
         self.location_group = [name for name in names if name in self.fields]
-        # The building fields a building needs (payload.validate), marked on the form.
+        # The building fields a building needs (declared_values.validate), marked on the form.
         when = _("required with a building: floor area or footprint given")
-        self.required_when = {name: when for name in P.BUILDING_REQUIRED if name in self.fields}
+        self.required_when = {name: when for name in declared_values.BUILDING_REQUIRED if name in self.fields}
 
     def clean(self):
         if self._clean_vn2000():
@@ -275,7 +279,7 @@ class PremisesForm(DeclarationForm):
         if not location:
             return
         try:
-            point = P.lonlat_geometry(location)
+            point = declared_values.lonlat_geometry(location)
         except ValidationError:
             return
         east, north = to_srs(VN2000_TM3_NGHE_AN, point.x, point.y)
@@ -287,7 +291,7 @@ class PremisesForm(DeclarationForm):
     def check_instance(self, instance, cleaned) -> None:
         if "location" in self.errors or "agency" in self.errors:
             return
-        warning = P.location_warning(instance)
+        warning = declared_values.location_warning(instance)
         if warning and not cleaned.get("confirm_location"):
             self.needs_confirmation = True
             self.add_error(

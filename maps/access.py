@@ -17,21 +17,25 @@ For each new commune (xã, phường):
   Finance turns one into a site plan or a handling request.
 Every distance is a `maps.routing.RoadDistance`: an estimate, labelled with its reason,
 where no road joins the two places. All the communes' distances come from one routing
-call."""
+call. `workbook()` writes the review as the .xlsx the page offers."""
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.gis.geos import Point
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from inventory.choices import AgencyKind, PremisesStatus, UnitLevel
 from inventory.models import AdministrativeUnit, Premises, UnitLineage
+from inventory.spreadsheets import append
 from maps.reallocation import available_premises
-from maps.routing import RoadDistance, road_distances_many
+from maps.routing import ESTIMATE_LABEL, REASONS, RoadDistance, road_distances_many
 
 IN_USE = (PremisesStatus.IN_USE_HQ, PremisesStatus.OTHER_PUBLIC_USE)
 DEFAULT_WITHIN_KM = 5
@@ -233,3 +237,107 @@ def as_data(rows: list[CommuneAccess]) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# -- the workbook -----------------------------------------------------------------------
+
+
+def _estimate(flag) -> str:
+    return str(ESTIMATE_LABEL) if flag else ""
+
+
+def workbook(data: list[dict], within_km: float) -> bytes:
+    """Three sheets: the ranked communes, every distance measured, the co-location
+    proposals; an estimate is labelled in its own column with its reason. Text goes
+    through inventory.spreadsheets (a name never becomes a formula)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Communes")
+    append(
+        sheet,
+        [
+            _("rank"),
+            _("commune code"),
+            _("commune"),
+            _("main headquarters"),
+            _("worst (km)"),
+            _("worst is"),
+            _("average (km)"),
+            _("average (min)"),
+            _("estimates"),
+            _("floor area in use (m²)"),
+            _("co-location sites within %(km)s km") % {"km": within_km},
+        ],
+    )
+    for r in data:
+        append(
+            sheet,
+            [
+                r["rank"],
+                r["commune_code"],
+                r["commune"],
+                r["hq_name"] or _("no headquarters recorded: the commune centre"),
+                round(r["worst_m"] / 1000, 2),
+                _estimate(r["worst_is_estimate"]),
+                round(r["average_m"] / 1000, 2),
+                r["average_minutes"],
+                _("some distances are estimates") if r["has_estimate"] else "",
+                r["needed_floor_area"],
+                len(r["colocation"]),
+            ],
+        )
+    legs = book.create_sheet(_("Distances"))
+    append(
+        legs,
+        [
+            _("commune"),
+            _("from"),
+            _("kind"),
+            _("road distance (km)"),
+            _("travel time (min)"),
+            _("estimate"),
+            _("why"),
+            _("snapped at the start (m)"),
+            _("snapped at the headquarters (m)"),
+            _("straight line (km)"),
+        ],
+    )
+    kinds = {"agency": _("agency site"), "former": _("former commune centre")}
+    for r in data:
+        for leg in r["legs"]:
+            append(
+                legs,
+                [
+                    r["commune"],
+                    leg["name"],
+                    str(kinds[leg["kind"]]),
+                    round(leg["metres"] / 1000, 2),
+                    leg["minutes"],
+                    leg["label"],
+                    str(REASONS.get(leg["reason"], "")),
+                    leg["origin_snap_m"],
+                    leg["target_snap_m"],
+                    round(leg["straight_m"] / 1000, 2),
+                ],
+            )
+    places = book.create_sheet(_("Co-location"))
+    append(
+        places,
+        [_("commune"), _("site"), _("code"), _("available floor area (m²)"), _("road distance (km)"), _("estimate")],
+    )
+    for r in data:
+        for c in r["colocation"]:
+            append(
+                places,
+                [
+                    r["commune"],
+                    c["name"],
+                    c["premises"],
+                    c["available_floor_area"],
+                    round(c["metres"] / 1000, 2),
+                    c["label"],
+                ],
+            )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -184,9 +184,9 @@ def declare(actor, target: str, data: dict, record=None):
 
 def record_form_data(record, target: str, **overrides) -> dict:
     """Form data of an existing record as it stands, with `overrides`."""
-    from inventory.services import payload
+    from inventory.services import declared_values
 
-    data = {k: v for k, v in payload.to_payload(record, target).items() if v not in (None, False)}
+    data = {k: v for k, v in declared_values.to_payload(record, target).items() if v not in (None, False)}
     if target == "premises":
         data["confirm_location"] = "on"
     data.update(overrides)

@@ -29,8 +29,7 @@ from inventory.models import DeclarationItem
 from inventory.permissions import can_declare
 from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
-from inventory.services import idempotency
-from inventory.services import payload as P
+from inventory.services import declared_values, idempotency
 from inventory.versioning import StaleVersion, parse_version
 from inventory.views.common import record_id
 
@@ -123,7 +122,9 @@ class DeclareView(ApiView, APIView):
         if pk is not None:
             if record_id(pk) is None:
                 raise NotFound
-            record = get_object_or_404(P.MODELS[target].objects.visible_to(request.user), pk=record_id(pk))
+            record = get_object_or_404(
+                declared_values.MODELS[target].objects.visible_to(request.user), pk=record_id(pk)
+            )
         return idempotency.once(request, lambda: self._declare(request, target, record))
 
     def _declare(self, request, target, record) -> Response:
@@ -209,7 +210,7 @@ def _conflict(exc: StaleVersion, target: str, form) -> Response:
     differ (values as a payload writes them, so 720 and 720.00 are the same); nothing
     was saved. The web's conflict page (`conflict.html`) shows the same from history."""
     record = exc.record
-    now = P.to_payload(record, target) if isinstance(record, P.MODELS[target]) else {}
+    now = declared_values.to_payload(record, target) if isinstance(record, declared_values.MODELS[target]) else {}
     yours = form.payload or {}
     rows = [
         {"field": str(form.fields[name].label) if name in form.fields else name, "now": now.get(name), "yours": value}

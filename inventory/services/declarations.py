@@ -22,7 +22,7 @@ from inventory.choices import (
 from inventory.models import Agency, Declaration, DeclarationItem, Notification, User
 from inventory.models.declarations import OPEN_OR_PENDING
 from inventory.permissions import can_declare, can_review, reviewers
-from inventory.services import payload as P
+from inventory.services import declared_values
 from inventory.versioning import StaleVersion, lock
 
 OPEN_ITEM_STATUSES = (ItemStatus.DRAFT, ItemStatus.RETURNED)
@@ -112,9 +112,7 @@ def pending_elsewhere(target: str, code: str, exclude_declaration=None) -> Decla
 
 def open_declarations(actor):
     """The declarations the user's agencies have open for changes."""
-    return Declaration.objects.filter(
-        agency__in=declarable_agencies(actor), status__in=OPEN_DECLARATION_STATUSES
-    )
+    return Declaration.objects.filter(agency__in=declarable_agencies(actor), status__in=OPEN_DECLARATION_STATUSES)
 
 
 def codes_taken(target: str, codes, exclude_declarations=()) -> dict[str, str]:
@@ -125,7 +123,7 @@ def codes_taken(target: str, codes, exclude_declarations=()) -> dict[str, str]:
     codes = [c for c in codes if c]
     if not codes:
         return {}
-    model = P.MODELS[target]
+    model = declared_values.MODELS[target]
     manager = getattr(model, "all_objects", model.objects)
     taken = dict.fromkeys(
         manager.filter(code__in=codes).values_list("code", flat=True), _("A record with this code exists already.")
@@ -144,19 +142,25 @@ def propose(
     actor, target: str, payload: dict, record=None, expected_version=None, expected_item_version=None
 ) -> DeclarationItem | None:
     """Put a new record (record=None) or a change to `record` into the open declaration
-    of its agency. A change that declares nothing new removes the draft item, if any,
-    and returns None. The payload is validated here whatever its source. A change made
-    on a form opened at `expected_version` of the record is refused (StaleVersion) if the
-    record has changed since; the item remembers the version it was declared on."""
+    of its agency; a new record declared without a code is given one (`new_code`). A
+    change that declares nothing new removes the draft item, if any, and returns None.
+    The payload is validated here whatever its source. A change made on a form opened
+    at `expected_version` of the record is refused (StaleVersion) if the record has
+    changed since; the item remembers the version it was declared on."""
     if record is not None:
-        record = lock(P.MODELS[target], record.pk, expected_version)
-    agency = P.Lookups().get("agency", str(payload.get("agency") or "")) or (record.agency if record else None)
+        record = lock(declared_values.MODELS[target], record.pk, expected_version)
+    agency = declared_values.Lookups().get("agency", str(payload.get("agency") or "")) or (
+        record.agency if record else None
+    )
     if agency is None:
         raise ValidationError({"agency": _("This field is required.")})
     declaration = open_declaration(actor, agency)
-    if record is not None and not P.MODELS[target].objects.visible_to(actor).filter(pk=record.pk).exists():
+    if (
+        record is not None
+        and not declared_values.MODELS[target].objects.visible_to(actor).filter(pk=record.pk).exists()
+    ):
         raise PermissionDenied(_("You may only declare for the agencies of your own unit."))
-    code = record.code if record is not None else payload.get("code")
+    code = record.code if record is not None else payload.get("code") or new_code(target, agency)
     if record is None:
         taken = codes_taken(target, [code], [declaration])
         if code in taken:
@@ -169,14 +173,14 @@ def propose(
         )
     payload = {**payload, "code": code}
     lookups = _lookups_for(declaration)
-    instance = P.build(target, payload, base=record, lookups=lookups)
-    P.validate(instance, target)
+    instance = declared_values.build(target, payload, base=record, lookups=lookups)
+    declared_values.validate(instance, target)
 
     item = declaration.items.select_for_update().filter(target=target, code=code, status__in=OPEN_ITEM_STATUSES).first()
     if expected_item_version is not None and (item.version if item else 0) != expected_item_version:
         # Someone else declared a change to this record since the form was opened.
         raise StaleVersion(item or record, expected_item_version)
-    if record is not None and P.same(P.to_payload(record, target), payload, target):
+    if record is not None and declared_values.same(declared_values.to_payload(record, target), payload, target):
         if item is not None and item.status in OPEN_ITEM_STATUSES:
             item.delete()
         return None
@@ -197,12 +201,14 @@ def propose(
     return item
 
 
-def _lookups_for(declaration: Declaration, preload: bool = False) -> P.Lookups:
+def _lookups_for(declaration: Declaration, preload: bool = False) -> declared_values.Lookups:
     """Lookups that know the premises declared (but not yet in effect) in `declaration`."""
     pending = declaration.items.filter(
         target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True
     ).values_list("code", "payload")
-    return P.Lookups(unit_id=declaration.agency.admin_unit_id, preload=preload, pending_premises=dict(pending))
+    return declared_values.Lookups(
+        unit_id=declaration.agency.admin_unit_id, preload=preload, pending_premises=dict(pending)
+    )
 
 
 @transaction.atomic
@@ -231,15 +237,15 @@ def submit(actor, declaration: Declaration, expected_version=None) -> Declaratio
     lookups = _lookups_for(declaration)
     pending_codes = set(lookups.pending_premises)
     for item in items:
-        instance = P.build(item.target, item.payload, base=item.record, lookups=lookups)
+        instance = declared_values.build(item.target, item.payload, base=item.record, lookups=lookups)
         try:
-            P.validate(instance, item.target)
+            declared_values.validate(instance, item.target)
         except ValidationError as exc:
             raise ValidationError(
                 _("%(item)s: %(errors)s")
                 % {"item": item, "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())}
             ) from exc
-        item.requires_approval = P.requires_approval(
+        item.requires_approval = declared_values.requires_approval(
             instance, item.target, pending_codes if item.payload.get("premises") in pending_codes else ()
         )
         if item.requires_approval:
@@ -266,21 +272,21 @@ def submit(actor, declaration: Declaration, expected_version=None) -> Declaratio
     return declaration
 
 
-def _apply(item: DeclarationItem, lookups: P.Lookups):
+def _apply(item: DeclarationItem, lookups: declared_values.Lookups):
     """Make the item's values the record's: create it or change it — only onto the
     version it was declared on (StaleVersion otherwise: the other change is kept). A new
-    row of N fixed assets creates N records of one group (`payload.records_of`)."""
+    row of N fixed assets creates N records of one group (`declared_values.records_of`)."""
     base = item.record
     if base is not None and item.action == ItemAction.UPDATE:
         base = lock(type(base), base.pk, item.base_version)
-    instance = P.build(item.target, item.payload, base=base, lookups=lookups)
+    instance = declared_values.build(item.target, item.payload, base=base, lookups=lookups)
     if item.target == ItemTarget.ASSET and instance.premises_id is None and item.payload.get("premises"):
         instance.premises = lookups.get("premises", item.payload["premises"])
         if instance.premises is None:
             raise ValidationError(
                 _("Approve the premises %(code)s first: this asset is in it.") % {"code": item.payload["premises"]}
             )
-    P.validate(instance, item.target)
+    declared_values.validate(instance, item.target)
     if base is None:
         taken = codes_taken(item.target, [instance.code], [item.declaration_id])
         if instance.code in taken:
@@ -290,7 +296,7 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
             )
     records = [instance]
     if base is None and item.target == ItemTarget.ASSET:
-        records = P.records_of(instance, _codes_after(instance.code))
+        records = declared_values.records_of(instance, _codes_after(instance.code))
         if len(records) > 1:
             taken = codes_taken(item.target, [r.code for r in records[1:]], [item.declaration_id])
             if taken:
@@ -313,7 +319,7 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
 def _codes_after(code: str) -> set[str]:
     """Codes `<code>-…` already held by a record or declared for a new one: the records
     a row of several fixed assets becomes are numbered around them."""
-    model = P.MODELS[ItemTarget.ASSET]
+    model = declared_values.MODELS[ItemTarget.ASSET]
     held = model.all_objects.filter(code__startswith=f"{code}-").values_list("code", flat=True)
     declared = DeclarationItem.objects.filter(
         target=ItemTarget.ASSET, code__startswith=f"{code}-", action=ItemAction.CREATE, status__in=OPEN_OR_PENDING

@@ -35,7 +35,7 @@ from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
 from inventory.permissions import can_declare
 from inventory.services import declarations as services
-from inventory.services import payload as P
+from inventory.services import declared_values as P
 from inventory.srs import VN2000_SRIDS, VN2000_TM3_NGHE_AN, parse_srid, vn2000_point
 
 # Sheets of the template, and which record type each holds.

@@ -244,13 +244,9 @@ def _weekly(job: Job) -> dict:
 
 @register(JobKind.EXCEL_IMPORT)
 def _excel_import(job: Job) -> dict:
-    import secrets
-
-    from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from inventory.services import excel
-    from inventory.views.files import rejected_workbook_name
+    from inventory.services import excel, rejected_rows
 
     progress(job, 0, job.total or 1)
 
@@ -267,11 +263,7 @@ def _excel_import(job: Job) -> dict:
             "errors": [str(e) for e in result.errors[:50]],
             "already_declared": excel.already_declared_message(result) if result.already_declared else "",
         }
-        if result.rejected_rows and result.written:
-            token = secrets.token_hex(16)
-            default_storage.save(
-                rejected_workbook_name(job.owner.pk, token), ContentFile(excel.rejected_workbook(result))
-            )
+        if token := rejected_rows.keep(job.owner, result):
             summary["rejected_token"] = token
         return summary
 

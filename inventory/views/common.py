@@ -1,6 +1,6 @@
 """Helpers shared by the pages: scope, roles, pagination, workbook responses."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -28,6 +28,13 @@ def record_id(value) -> int | None:
 
 
 MAX_ID = 2**63 - 1
+
+
+def error_text(exc: ValidationError) -> str:
+    """A validation error as one line of text for a message or a form's top error."""
+    if hasattr(exc, "message_dict"):
+        return "; ".join(" ".join(v) for v in exc.message_dict.values())
+    return " ".join(exc.messages)
 
 
 def require_declarant(user) -> None:

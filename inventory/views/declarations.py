@@ -1,17 +1,14 @@
 """Declaration pages (/declarations/): what a commune declares and how the Finance
-department reviews it. Every object is fetched through the user's scope; every action
-goes through `inventory.services`."""
+department reviews it, Excel workbooks in and the 04a–04c forms out. The premises, asset
+and need pages are `views.premises`, `views.assets` and `views.needs`. Every object is
+fetched through the user's scope; every action goes through `inventory.services`."""
 
 import re
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,40 +17,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
-from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
-from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
-from inventory.models import Agency, Asset, Declaration, DeclarationItem, Need, Premises
+from inventory.filtersets import DeclarationFilterSet
+from inventory.forms import ReviewForm, WorkbookUploadForm
+from inventory.models import Agency, Declaration, DeclarationItem
 from inventory.permissions import can_declare, can_review
-from inventory.services import attachments as attachment_service
 from inventory.services import declarations as services
-from inventory.services import excel, jobs
-from inventory.services import payload as P
+from inventory.services import declared_values, excel, jobs, rejected_rows
 from inventory.services.exports import form_04a, form_04b, form_04c
-from inventory.srs import SRS_CHOICES
 from inventory.versioning import StaleVersion, parse_version
+from inventory.views import records
 from inventory.views.common import (
     conflict_response,
+    error_text,
     paginate,
     require_declarant,
     require_reviewer,
     scoped,
     xlsx_response,
 )
-from inventory.views.files import rejected_workbook_name
-from inventory.views.public import publish_context
-
-LISTS = {
-    ItemTarget.PREMISES: (Premises, PremisesFilterSet, ("agency", "admin_unit")),
-    ItemTarget.ASSET: (Asset, AssetFilterSet, ("agency", "asset_class", "premises")),
-    ItemTarget.NEED: (Need, NeedFilterSet, ("agency", "asset_class", "priority_use")),
-}
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(" ".join(v) for v in exc.message_dict.values())
-    return " ".join(exc.messages)
-
 
 # -- lists and detail -------------------------------------------------------------------
 
@@ -94,53 +75,6 @@ def review_queue(request):
 
 
 @login_required
-def record_list(request, target):
-    model, filterset_class, related = LISTS[target]
-    queryset = model.objects.visible_to(request.user).select_related(*related).order_by("code")
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
-    declared = (
-        DeclarationItem.objects.visible_to(request.user)
-        .filter(
-            target=target,
-            action=ItemAction.CREATE,
-            status__in=(ItemStatus.DRAFT, ItemStatus.PENDING, ItemStatus.RETURNED),
-        )
-        .select_related("declaration")
-    )
-    return render(
-        request,
-        f"inventory/declarations/{target}_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, filterset.qs),
-            "declared": declared,
-            "target": target,
-            "export_systems": SRS_CHOICES,
-        },
-    )
-
-
-@login_required
-def premises_detail(request, pk):
-    premises = scoped(Premises, request.user, pk=pk)
-    return render(
-        request,
-        "inventory/declarations/premises_detail.html",
-        {
-            "premises": premises,
-            "houses": list(premises.houses.select_related("building_class").order_by("id")),
-            "assets": premises.assets.select_related("asset_class").order_by("code")[:200],
-            "attachments": premises.attachments.all(),
-            "items": premises.declaration_items.select_related("declaration").order_by("-pk")[:20],
-            "handling": premises.handling_records.select_related("form", "receiving_agency").order_by("-pk"),
-            "attachment_form": AttachmentForm(),
-            "may_edit": can_declare(request.user),
-            **publish_context(request.user, premises),
-        },
-    )
-
-
-@login_required
 def declaration_detail(request, pk):
     declaration = scoped(Declaration, request.user, pk=pk)
     items = (
@@ -151,13 +85,15 @@ def declaration_detail(request, pk):
     rows = []
     for item in items:
         before = (
-            P.to_payload(item.record, item.target)
+            declared_values.to_payload(item.record, item.target)
             if item.record is not None and item.action == ItemAction.UPDATE
             else None
         )
         if item.status in (ItemStatus.APPROVED, ItemStatus.APPLIED):
             before = None if item.action == ItemAction.CREATE else before
-        rows.append({"item": item, "diff": P.diff(item.target, before, item.payload), "pin": _pin(item.payload)})
+        rows.append(
+            {"item": item, "diff": declared_values.diff(item.target, before, item.payload), "pin": _pin(item.payload)}
+        )
     return render(
         request,
         "inventory/declarations/declaration_detail.html",
@@ -175,7 +111,7 @@ def declaration_detail(request, pk):
 
 
 def _pin(payload: dict):
-    """(latitude, longitude) of a declared location (EWKT from `payload.serialize`), for
+    """(latitude, longitude) of a declared location (EWKT from `declared_values.serialize`), for
     the small map beside the diff; None when there is none."""
     found = re.search(r"POINT\s*\(\s*(\S+)\s+([^\s)]+)", str(payload.get("location") or ""))
     try:
@@ -188,97 +124,13 @@ def _pin(payload: dict):
 # -- declaring --------------------------------------------------------------------------
 
 
-def _form_page(request, target, record=None, item=None):
-    require_declarant(request.user)
-    form_class = FORMS[target]
-    initial = None
-    if record is None and item is None and target == ItemTarget.ASSET and request.GET.get("premises"):
-        initial = {"premises": request.GET["premises"], "agency": getattr(request.user.agency, "code", None)}
-    elif record is None and item is None:
-        initial = {"agency": getattr(request.user.agency, "code", None)}
-    kwargs = {"user": request.user, "record": record, "item": item}
-    if initial is not None:
-        kwargs["initial"] = initial
-    if record is not None and item is None:
-        item = DeclarationItem.objects.filter(
-            target=target,
-            code=record.code,
-            status__in=services.OPEN_ITEM_STATUSES,
-            declaration__status__in=OPEN_DECLARATION_STATUSES,
-        ).first()
-        if item is not None:
-            kwargs["item"] = item
-            kwargs.pop("initial", None)
-    if request.method == "POST":
-        form = form_class(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    saved = services.propose(
-                        request.user,
-                        target,
-                        form.payload,
-                        record=record,
-                        expected_version=form.opened_version,
-                        expected_item_version=form.opened_item_version,
-                    )
-                    for photo in request.FILES.getlist("photos") if saved is not None else ():
-                        attachment_service.attach_to_item(request.user, saved, photo)
-            except StaleVersion as exc:
-                return conflict_response(request, exc, form.payload, _labels(form), retry_url=request.get_full_path())
-            except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                if saved is None:
-                    messages.info(request, _("Nothing changed: the record already has these values."))
-                    return redirect(_record_url(target, record))
-                messages.success(
-                    request,
-                    _("Saved in declaration no. %(pk)s (draft). Submit it when ready.") % {"pk": saved.declaration_id},
-                )
-                return redirect("inventory:declaration_detail", saved.declaration_id)
-    else:
-        form = form_class(**kwargs)
-    return render(
-        request,
-        "inventory/declarations/record_form.html",
-        {
-            "form": form,
-            "target": target,
-            "record": record,
-            "item": item,
-        },
-    )
-
-
-def _labels(form) -> dict:
-    return {name: field.label for name, field in form.fields.items()}
-
-
-def _record_url(target, record):
-    if target == ItemTarget.PREMISES:
-        return reverse("inventory:premises_detail", args=[record.pk])
-    return reverse(f"inventory:{target}_list")
-
-
-@login_required
-def record_create(request, target):
-    return _form_page(request, target)
-
-
-@login_required
-def record_edit(request, target, pk):
-    model = LISTS[target][0]
-    return _form_page(request, target, record=scoped(model, request.user, pk=pk))
-
-
 @login_required
 def item_edit(request, pk):
     item = scoped(DeclarationItem, request.user, pk=pk)
     if not item.declaration.editable or item.status not in services.OPEN_ITEM_STATUSES:
         messages.error(request, _("This item can no longer be changed."))
         return redirect("inventory:declaration_detail", item.declaration_id)
-    return _form_page(request, item.target, record=item.record, item=item)
+    return records.form_page(request, item.target, record=item.record, item=item)
 
 
 @login_required
@@ -288,7 +140,7 @@ def item_withdraw(request, pk):
     try:
         services.withdraw_item(request.user, item)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The item was withdrawn."))
     return redirect("inventory:declaration_detail", item.declaration_id)
@@ -304,7 +156,7 @@ def declaration_submit(request, pk):
     except StaleVersion as exc:
         return conflict_response(request, exc, retry_url=reverse("inventory:declaration_detail", args=[pk]))
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         if declaration.status == DeclarationStatus.APPROVED:
             messages.success(request, _("Submitted: every item took effect (none needed approval)."))
@@ -337,7 +189,7 @@ def _review(request, decide, back_to: int):
             retry_url=reverse("inventory:declaration_detail", args=[back_to]),
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Review recorded."))
     return redirect("inventory:declaration_detail", back_to)
@@ -388,23 +240,6 @@ def item_review(request, pk):
 
 
 @login_required
-@require_POST
-def attachment_upload(request, pk):
-    premises = scoped(Premises, request.user, pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachment_service.attach(request.user, premises, form.cleaned_data["file"], form.cleaned_data["title"])
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("File attached."))
-    else:
-        messages.error(request, " ".join(m for e in form.errors.values() for m in e))
-    return redirect("inventory:premises_detail", pk)
-
-
-@login_required
 def excel_template(request):
     require_declarant(request.user)
     return xlsx_response(excel.template(request.user), f"ke-khai-{request.user.admin_unit.code}.xlsx")
@@ -428,15 +263,9 @@ def excel_upload(request):
         except excel.WorkbookError as exc:
             form.add_error("file", str(exc))
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+            form.add_error(None, error_text(exc) if isinstance(exc, ValidationError) else str(exc))
         else:
-            if result.rejected_rows and result.written:
-                # Declared data: kept under a name only this user can ask for, and served
-                # only to this user (inventory.views.files.rejected_workbook).
-                token = secrets.token_hex(16)
-                default_storage.save(
-                    rejected_workbook_name(request.user.pk, token), ContentFile(excel.rejected_workbook(result))
-                )
+            if token := rejected_rows.keep(request.user, result):
                 request.session["rejected_workbook"] = token
             if result.written:
                 messages.success(

@@ -8,7 +8,6 @@ Anyone else, the anonymous, and a program with an unknown or revoked API token g
 decides and nginx sends the bytes from an internal location."""
 
 import posixpath
-import re
 from urllib.parse import quote
 
 from django.conf import settings
@@ -25,12 +24,11 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from inventory.choices import AttachmentKind
 from inventory.models import Asset, Attachment, DeclarationItem, HandlingRecord, Premises, Revaluation
+from inventory.services import rejected_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Only the user's own browser may keep a copy, and only for a while.
 CACHE_CONTROL = "private, max-age=600"
-REJECTED_DIR = "imports/rejected"
-REJECTED_TOKEN = re.compile(r"[0-9a-f]{16,64}")
 
 
 def requester(request):
@@ -127,17 +125,10 @@ def revaluation_document(request, pk):
     )
 
 
-def rejected_workbook_name(user_pk: int, token: str) -> str:
-    """Where the rejected rows of a user's upload are kept: only that user can name it."""
-    return f"{REJECTED_DIR}/{user_pk}-{token}.xlsx"
-
-
 @require_safe
 def rejected_workbook(request, token):
     """The rejected rows of the user's own last workbook upload, downloaded."""
-    user = requester(request)
-    if not user.is_authenticated or not REJECTED_TOKEN.fullmatch(token):
+    name = rejected_rows.name_for(requester(request), token)
+    if name is None:
         raise Http404
-    return stored_file_response(
-        rejected_workbook_name(user.pk, token), filename="dong-bi-tu-choi.xlsx", content_type=XLSX, as_attachment=True
-    )
+    return stored_file_response(name, filename="dong-bi-tu-choi.xlsx", content_type=XLSX, as_attachment=True)

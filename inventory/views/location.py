@@ -1,6 +1,6 @@
 """The premises form's location check: while the declarant places the pin, the page asks
 whether the place needs confirming (outside the commune, or far from its centre) and shows
-the answer beside the map. The rule is the form's own (`payload.location_warning`)."""
+the answer beside the map. The rule is the form's own (`declared_values.location_warning`)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from inventory.models import Premises
 from inventory.services import declarations as services
-from inventory.services import payload as P
+from inventory.services import declared_values
 from inventory.views.common import require_declarant
 
 
@@ -43,5 +43,5 @@ def location_check(request):
     agency = services.declarable_agencies(request.user).filter(code=request.GET.get("agency", "")).first()
     if agency is None:
         return JsonResponse({"error": _("You may only declare for the agencies of your own unit.")}, status=400)
-    warning = P.location_warning(Premises(agency=agency, location=Point(lon, lat, srid=4326)))
+    warning = declared_values.location_warning(Premises(agency=agency, location=Point(lon, lat, srid=4326)))
     return JsonResponse({"warning": str(warning) if warning else None})

@@ -15,8 +15,7 @@ from inventory.choices import DeclarationStatus, ItemAction, ItemStatus, ItemTar
 from inventory.forms import AssetForm, PremisesForm
 from inventory.models import Asset, Declaration, DeclarationItem, Premises
 from inventory.services import declarations as services
-from inventory.services import deletion, excel
-from inventory.services import payload as P
+from inventory.services import declared_values, deletion, excel
 from tests import factories
 from tests.inventory.test_declarations import asset_data, declare, premises_data
 
@@ -118,7 +117,10 @@ def test_a_record_changed_and_approved_can_be_changed_again_in_the_returned_decl
     premises = Premises.objects.visible_to(declarant).filter(is_demo=True).first()
 
     changed = services.propose(
-        declarant, ItemTarget.PREMISES, {**P.to_payload(premises, "premises"), "notes": "Sửa mái"}, record=premises
+        declarant,
+        ItemTarget.PREMISES,
+        {**declared_values.to_payload(premises, "premises"), "notes": "Sửa mái"},
+        record=premises,
     )
     new = declare(declarant, PremisesForm, premises_data(declarant, name="Trụ sở trả lại"))
     declaration = services.submit(declarant, changed.declaration)
@@ -128,7 +130,10 @@ def test_a_record_changed_and_approved_can_be_changed_again_in_the_returned_decl
     assert declaration.status == DeclarationStatus.RETURNED
     premises.refresh_from_db()
     again = services.propose(
-        declarant, ItemTarget.PREMISES, {**P.to_payload(premises, "premises"), "notes": "Sửa cửa"}, record=premises
+        declarant,
+        ItemTarget.PREMISES,
+        {**declared_values.to_payload(premises, "premises"), "notes": "Sửa cửa"},
+        record=premises,
     )
     assert again.declaration_id == declaration.pk and again.pk != changed.pk
     changed.refresh_from_db()

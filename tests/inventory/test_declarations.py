@@ -5,13 +5,14 @@ import datetime as dt
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 
 from inventory.choices import DeclarationKind, DeclarationStatus, ItemStatus, ItemTarget
 from inventory.forms import AssetForm, PremisesForm
 from inventory.models import Asset, Declaration, DeclarationItem, Notification, Premises
 from inventory.services import declarations as services
-from inventory.services import payload as P
+from inventory.services import declared_values
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,28 @@ def test_new_premises_and_asset_wait_for_approval_then_take_effect(declarant, re
     asset = Asset.objects.get(code=asset_item.code)
     assert asset.premises == premises
     assert Notification.objects.filter(user=declarant, message__contains=str(declaration.pk)).exists()
+
+
+def _next_code_number() -> int:
+    """The number the record code sequence gives next (without drawing it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM inventory_record_code_seq"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_code_is_drawn_when_a_new_record_is_declared_not_when_its_form_is_checked(declarant):
+    """Checking a form, valid or not, draws no number from the sequence; declaring the
+    new record without a code gives it the next one: TS-<unit>-<7 digits>."""
+    upcoming = _next_code_number()
+    invalid = PremisesForm(premises_data(declarant, name=""), user=declarant)
+    valid = PremisesForm(premises_data(declarant), user=declarant)
+    assert not invalid.is_valid() and valid.is_valid(), valid.errors
+    assert not valid.payload["code"] and _next_code_number() == upcoming
+    item = services.propose(declarant, ItemTarget.PREMISES, valid.payload)
+    assert item.code == f"TS-{declarant.agency.admin_unit.code}-{upcoming:07d}"
+    assert item.payload["code"] == item.code
 
 
 def test_small_assets_take_effect_on_submission_and_big_ones_wait(declarant):
@@ -135,12 +158,15 @@ def test_return_with_comment_then_correct_and_resubmit(declarant, reviewer):
 
 def test_a_change_is_shown_against_the_approved_state_and_applied_on_approval(declarant, reviewer):
     premises = Premises.objects.visible_to(declarant).filter(status="surplus").first()
-    data = P.to_payload(premises, ItemTarget.PREMISES)
+    data = declared_values.to_payload(premises, ItemTarget.PREMISES)
     data["name"] = premises.name + " (sửa)"
     form_data = {k: v for k, v in data.items() if v not in (None, False)}
     item = declare(declarant, PremisesForm, {**form_data, "confirm_location": "on"}, record=premises)
     rows = {
-        r["field"]: r for r in P.diff(ItemTarget.PREMISES, P.to_payload(premises, ItemTarget.PREMISES), item.payload)
+        r["field"]: r
+        for r in declared_values.diff(
+            ItemTarget.PREMISES, declared_values.to_payload(premises, ItemTarget.PREMISES), item.payload
+        )
     }
     assert rows["name"]["changed"] and rows["name"]["before"] == premises.name
     assert not rows["land_area"]["changed"]
@@ -154,7 +180,9 @@ def test_a_change_is_shown_against_the_approved_state_and_applied_on_approval(de
 
 def test_an_unchanged_edit_declares_nothing(declarant):
     premises = Premises.objects.visible_to(declarant).first()
-    data = {k: v for k, v in P.to_payload(premises, ItemTarget.PREMISES).items() if v not in (None, False)}
+    data = {
+        k: v for k, v in declared_values.to_payload(premises, ItemTarget.PREMISES).items() if v not in (None, False)
+    }
     form = PremisesForm({**data, "confirm_location": "on"}, user=declarant, record=premises)
     assert form.is_valid(), form.errors
     assert services.propose(declarant, ItemTarget.PREMISES, form.payload, record=premises) is None
@@ -163,7 +191,9 @@ def test_an_unchanged_edit_declares_nothing(declarant):
 
 def test_a_record_waiting_for_review_cannot_be_declared_again(declarant):
     premises = Premises.objects.visible_to(declarant).first()
-    data = {k: v for k, v in P.to_payload(premises, ItemTarget.PREMISES).items() if v not in (None, False)}
+    data = {
+        k: v for k, v in declared_values.to_payload(premises, ItemTarget.PREMISES).items() if v not in (None, False)
+    }
     item = declare(declarant, PremisesForm, {**data, "name": "Tên mới", "confirm_location": "on"}, record=premises)
     services.submit(declarant, item.declaration)
     form = PremisesForm({**data, "name": "Tên khác", "confirm_location": "on"}, user=declarant, record=premises)
@@ -185,7 +215,7 @@ def test_only_declarants_declare_and_only_finance_reviews(declarant, reviewer, d
         services.propose(
             declarant,
             ItemTarget.PREMISES,
-            {**P.to_payload(other_unit_premises, ItemTarget.PREMISES), "name": "x"},
+            {**declared_values.to_payload(other_unit_premises, ItemTarget.PREMISES), "name": "x"},
             record=other_unit_premises,
         )
 

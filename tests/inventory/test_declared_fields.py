@@ -1,6 +1,6 @@
 """One declared field list per model (issue 16): every declared field of a premises and
 of an asset (`PUBLIC_FIELDS`) appears in the API, its CSV and XLSX exports, the OGC
-properties (premises) and the premises page, with the value entered."""
+properties (premises), the premises page and the admin, with the value entered."""
 
 import csv
 import datetime as dt
@@ -91,3 +91,34 @@ def test_every_asset_field_in_the_api_and_exports(client_as, site):
     assert set(fields) <= set(row) and row["notes"] == "Hỏng màn hình"
     (row,) = _xlsx(client.get("/api/v1/assets/", {"code": asset.code, "format": "xlsx"}))
     assert set(fields) <= set(row) and row["notes"] == "Hỏng màn hình"
+
+
+def test_the_admin_form_holds_every_declared_field(client_as, site):
+    """The admin's change pages of a premises and an asset have a row for every declared
+    field (their fieldsets are derived from the list), with the value entered."""
+    client = client_as("demo-admin")
+    asset = f.asset(code="T-FIELDS-A", premises=site, agency=site.agency, notes="Hỏng màn hình")
+    for record, url, shown in (
+        (site, f"/admin/inventory/premises/{site.pk}/change/", ("CS 01234 / BB 567890", "Mái tôn dột, cần sửa")),
+        (asset, f"/admin/inventory/asset/{asset.pk}/change/", ("T-FIELDS-A", "Hỏng màn hình")),
+    ):
+        page = client.get(url).content.decode()
+        fields = [name for name in type(record).PUBLIC_FIELDS if name != "id"]
+        assert [name for name in fields if f"field-{name}" not in page] == []
+        for value in shown:
+            assert value in page, value
+
+
+def test_a_field_added_to_the_list_lands_in_the_first_admin_section():
+    """`declared_fieldsets`: the grouped fields where the sections put them, any other
+    declared field (a new one) in the first section in the list's order, never the key."""
+    from inventory.admin import declared_fieldsets
+
+    class Record:
+        PUBLIC_FIELDS = ("id", "code", "land_area", "brand_new", "notes")
+
+    assert declared_fieldsets(Record, (("Đất", ("land_area", "parcel")), (None, ("notes", "updated_at")))) == (
+        (None, {"fields": ("code", "brand_new")}),
+        ("Đất", {"fields": ("land_area", "parcel")}),
+        (None, {"fields": ("notes", "updated_at")}),
+    )

@@ -321,14 +321,13 @@ def test_the_premises_page_and_api_show_the_houses(client_as, demo_user):
 
 def test_a_declared_change_to_the_totals_of_a_site_with_several_houses_is_refused(demo_user):
     from inventory.choices import ItemTarget
-    from inventory.services import declarations
-    from inventory.services import payload as P
+    from inventory.services import declarations, declared_values
 
     declarant = demo_user("demo-commune")
     site = factories.premises(agency=declarant.agency)
     house(site)
     site.refresh_from_db()
-    payload = P.to_payload(site, ItemTarget.PREMISES)
+    payload = declared_values.to_payload(site, ItemTarget.PREMISES)
     with pytest.raises(ValidationError) as excinfo:
         declarations.propose(declarant, ItemTarget.PREMISES, {**payload, "floor_area": "900"}, record=site)
     assert "floor_area" in excinfo.value.message_dict

@@ -106,7 +106,7 @@ def test_an_approval_onto_a_changed_record_is_a_conflict_and_changes_nothing(cli
 
     declarant = demo_user("demo-commune")
     premises = Premises.objects.filter(agency=declarant.agency).order_by("pk").first()
-    payload = declaration_services.P.to_payload(premises, "premises")
+    payload = declaration_services.declared_values.to_payload(premises, "premises")
     item = declaration_services.propose(declarant, "premises", {**payload, "name": "Tên kê khai"}, record=premises)
     declaration_services.submit(declarant, item.declaration)
     Premises.objects.filter(pk=premises.pk).update(name="Tên do người khác sửa")  # meanwhile
