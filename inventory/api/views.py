@@ -30,7 +30,7 @@ from rest_framework.views import APIView
 
 from inventory import history, reports
 from inventory.api import exports, filters
-from inventory.api import serializers as s
+from inventory.api import serializers as api_serializers
 from inventory.api.geojson import feature_collection
 from inventory.api.pagination import BIGINT_MAX, HistoryPagination, KeysetPagination
 from inventory.api.renderers import CSVRenderer, GeoJSONRenderer, XLSXRenderer
@@ -282,9 +282,9 @@ class AdministrativeUnitViewSet(ListViewSet):
     districts and communes (valid until 2025-06-30). Everyone signed in sees them all."""
 
     model = AdministrativeUnit
-    serializer_class = s.AdministrativeUnitSerializer
+    serializer_class = api_serializers.AdministrativeUnitSerializer
     filterset_class = filters.AdministrativeUnitFilterSet
-    fields = s.UNIT_FIELDS
+    fields = api_serializers.UNIT_FIELDS
     geometry = "centroid"
     export_name = "admin-units"
 
@@ -297,9 +297,9 @@ class AgencyViewSet(ListViewSet):
     """Agencies managing or using public assets (đơn vị quản lý, sử dụng)."""
 
     model = Agency
-    serializer_class = s.AgencySerializer
+    serializer_class = api_serializers.AgencySerializer
     filterset_class = filters.AgencyFilterSet
-    fields = s.AGENCY_FIELDS
+    fields = api_serializers.AGENCY_FIELDS
     export_name = "agencies"
 
 
@@ -312,9 +312,9 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
     """Premises (cơ sở nhà, đất): headquarters and other public-service sites."""
 
     model = Premises
-    serializer_class = s.PremisesSerializer
+    serializer_class = api_serializers.PremisesSerializer
     filterset_class = filters.PremisesFilterSet
-    fields = s.PREMISES_FIELDS
+    fields = api_serializers.PREMISES_FIELDS
     geometry = "location"
     export_name = "premises"
     ordering_fields = ["id", "code", "name", "updated_at", "floor_area", "remaining_value"]
@@ -347,10 +347,10 @@ class AssetViewSet(AsOfMixin, ListViewSet):
     premises where they are kept."""
 
     model = Asset
-    serializer_class = s.AssetSerializer
+    serializer_class = api_serializers.AssetSerializer
     filterset_class = filters.AssetFilterSet
     related = ("asset_class",)
-    fields = s.ASSET_FIELDS
+    fields = api_serializers.ASSET_FIELDS
     geometry = "premises__location"
     export_name = "assets"
     ordering_fields = ["id", "code", "name", "updated_at", "original_cost", "remaining_value"]
@@ -361,9 +361,9 @@ class DeclarationViewSet(ListViewSet):
     """Declarations (kê khai) with their items; submit and review as on the web."""
 
     model = Declaration
-    serializer_class = s.DeclarationSerializer
+    serializer_class = api_serializers.DeclarationSerializer
     filterset_class = filters.DeclarationFilterSet
-    fields = s.DECLARATION_FIELDS
+    fields = api_serializers.DECLARATION_FIELDS
     export_name = "declarations"
     ordering_fields = ["id", "submitted_at", "updated_at"]
 
@@ -372,7 +372,7 @@ class DeclarationViewSet(ListViewSet):
 
     @extend_schema(
         request=None,
-        responses=s.DeclarationSerializer,
+        responses=api_serializers.DeclarationSerializer,
         examples=[_example("Submitted", {"id": 5, "status": "submitted"})],
     )
     @action(detail=True, methods=["post"])
@@ -382,15 +382,15 @@ class DeclarationViewSet(ListViewSet):
         return _run(lambda: declaration_services.submit(request.user, declaration, version), self, declaration)
 
     @extend_schema(
-        request=s.ReviewSerializer,
-        responses=s.DeclarationSerializer,
+        request=api_serializers.ReviewSerializer,
+        responses=api_serializers.DeclarationSerializer,
         examples=[_request_example("Return for correction", {"approve": False, "comment": "Thiếu diện tích đất."})],
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """Finance's review for the decider: its opinion and the draft decision."""
         declaration = self.get_object()
-        data = _valid(s.ReviewSerializer, request)
+        data = _valid(api_serializers.ReviewSerializer, request)
         version = expected_version(request)
         return _run(
             lambda: declaration_services.review_declaration(
@@ -406,10 +406,10 @@ class NeedViewSet(ListViewSet):
     """Needs declared by agencies (nhu cầu): floor area or asset items."""
 
     model = Need
-    serializer_class = s.NeedSerializer
+    serializer_class = api_serializers.NeedSerializer
     filterset_class = filters.NeedFilterSet
     related = ("asset_class", "priority_use")
-    fields = s.NEED_FIELDS
+    fields = api_serializers.NEED_FIELDS
     export_name = "needs"
 
 
@@ -418,10 +418,10 @@ class HandlingRecordViewSet(ListViewSet):
     """Handling records: proposed → approved → carried out → closed (or cancelled)."""
 
     model = HandlingRecord
-    serializer_class = s.HandlingRecordSerializer
+    serializer_class = api_serializers.HandlingRecordSerializer
     filterset_class = filters.HandlingRecordFilterSet
     related = ("form", "reason", "priority_use")
-    fields = s.HANDLING_FIELDS
+    fields = api_serializers.HANDLING_FIELDS
     export_name = "handling-records"
     ordering_fields = ["id", "created_at", "updated_at", "deadline", "decision_due"]
 
@@ -432,8 +432,8 @@ class HandlingRecordViewSet(ListViewSet):
         return _run(lambda: call(record, data), self, record)
 
     @extend_schema(
-        request=s.ApproveSerializer,
-        responses=s.HandlingRecordSerializer,
+        request=api_serializers.ApproveSerializer,
+        responses=api_serializers.HandlingRecordSerializer,
         examples=[
             _request_example(
                 "A decision",
@@ -443,27 +443,33 @@ class HandlingRecordViewSet(ListViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._step(request, lambda r, d: handling_services.approve(request.user, r, **d), s.ApproveSerializer)
+        return self._step(
+            request, lambda r, d: handling_services.approve(request.user, r, **d), api_serializers.ApproveSerializer
+        )
 
     @extend_schema(
-        request=s.CarryOutSerializer,
-        responses=s.HandlingRecordSerializer,
+        request=api_serializers.CarryOutSerializer,
+        responses=api_serializers.HandlingRecordSerializer,
         examples=[_request_example("A hand-over", {"handover_number": "BB-12", "handover_date": "2026-11-24"})],
     )
     @action(detail=True, methods=["post"], url_path="carry-out")
     def carry_out(self, request, pk=None):
-        return self._step(request, lambda r, d: handling_services.carry_out(request.user, r, **d), s.CarryOutSerializer)
+        return self._step(
+            request, lambda r, d: handling_services.carry_out(request.user, r, **d), api_serializers.CarryOutSerializer
+        )
 
     @extend_schema(
-        request=None, responses=s.HandlingRecordSerializer, examples=[_example("Closed", {"id": 9, "status": "closed"})]
+        request=None,
+        responses=api_serializers.HandlingRecordSerializer,
+        examples=[_example("Closed", {"id": 9, "status": "closed"})],
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._step(request, lambda r, d: handling_services.close(request.user, r, d["expected_version"]))
 
     @extend_schema(
-        request=s.CancelSerializer,
-        responses=s.HandlingRecordSerializer,
+        request=api_serializers.CancelSerializer,
+        responses=api_serializers.HandlingRecordSerializer,
         examples=[_request_example("A reason", {"reason": "Đơn vị rút đề nghị."})],
     )
     @action(detail=True, methods=["post"])
@@ -473,7 +479,7 @@ class HandlingRecordViewSet(ListViewSet):
             lambda r, d: handling_services.cancel(
                 request.user, r, reason=d["reason"], expected_version=d["expected_version"]
             ),
-            s.CancelSerializer,
+            api_serializers.CancelSerializer,
         )
 
 
@@ -483,9 +489,9 @@ class HandlingRequestViewSet(ListViewSet):
     with a comment, resubmit with documents, mark complete, Finance review, decision."""
 
     model = HandlingRequest
-    serializer_class = s.HandlingRequestSerializer
+    serializer_class = api_serializers.HandlingRequestSerializer
     filterset_class = filters.HandlingRequestFilterSet
-    fields = s.REQUEST_FIELDS
+    fields = api_serializers.REQUEST_FIELDS
     export_name = "handling-requests"
     ordering_fields = ["id", "filed_at", "updated_at"]
 
@@ -499,8 +505,8 @@ class HandlingRequestViewSet(ListViewSet):
         return _run(lambda: call(handling_request, data), self, handling_request)
 
     @extend_schema(
-        request=s.ReturnSerializer,
-        responses=s.HandlingRequestSerializer,
+        request=api_serializers.ReturnSerializer,
+        responses=api_serializers.HandlingRequestSerializer,
         examples=[_request_example("A missing document", {"comment": "Thiếu dự toán sửa chữa."})],
     )
     @action(detail=True, methods=["post"], url_path="return")
@@ -509,22 +515,24 @@ class HandlingRequestViewSet(ListViewSet):
         return self._step(
             request,
             lambda r, d: handling_services.return_request(request.user, r, d["comment"], d["expected_version"]),
-            s.ReturnSerializer,
+            api_serializers.ReturnSerializer,
         )
 
     @extend_schema(
-        request=s.DocumentsSerializer,
-        responses=s.HandlingRequestSerializer,
+        request=api_serializers.DocumentsSerializer,
+        responses=api_serializers.HandlingRequestSerializer,
         examples=[_request_example("The document added", {"documents": {"DOC-REPAIR-ESTIMATE": "Dự toán 10/11"}})],
     )
     @action(detail=True, methods=["post"])
     def resubmit(self, request, pk=None):
         """The agency adds documents and files the returned request again."""
-        return self._step(request, lambda r, d: handling_services.resubmit(request.user, r, **d), s.DocumentsSerializer)
+        return self._step(
+            request, lambda r, d: handling_services.resubmit(request.user, r, **d), api_serializers.DocumentsSerializer
+        )
 
     @extend_schema(
         request=None,
-        responses=s.HandlingRequestSerializer,
+        responses=api_serializers.HandlingRequestSerializer,
         examples=[_example("The file complete", {"id": 4, "status": "complete", "completed_on": "2026-11-20"})],
     )
     @action(detail=True, methods=["post"])
@@ -533,19 +541,21 @@ class HandlingRequestViewSet(ListViewSet):
         return self._step(request, lambda r, d: handling_services.mark_complete(request.user, r, d["expected_version"]))
 
     @extend_schema(
-        request=s.RequestReviewSerializer,
-        responses=s.HandlingRequestSerializer,
+        request=api_serializers.RequestReviewSerializer,
+        responses=api_serializers.HandlingRequestSerializer,
         examples=[_request_example("An opinion", {"opinion": "Đề nghị phê duyệt.", "draft_decision": ""})],
     )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._step(
-            request, lambda r, d: handling_services.review(request.user, r, **d), s.RequestReviewSerializer
+            request,
+            lambda r, d: handling_services.review(request.user, r, **d),
+            api_serializers.RequestReviewSerializer,
         )
 
     @extend_schema(
-        request=s.DecideSerializer,
-        responses=s.HandlingRequestSerializer,
+        request=api_serializers.DecideSerializer,
+        responses=api_serializers.HandlingRequestSerializer,
         examples=[
             _request_example(
                 "A decision", {"number": "45/QĐ-UBND", "date": "2026-11-20", "signer": "Chủ tịch UBND tỉnh"}
@@ -560,7 +570,7 @@ class HandlingRequestViewSet(ListViewSet):
             d["authority_code"] = d["authority_code"] or None
             handling_services.decide(request.user, r, **d)
 
-        return self._step(request, call, s.DecideSerializer)
+        return self._step(request, call, api_serializers.DecideSerializer)
 
 
 @documented("A decision", {"id": 3, "request": 4, "number": "45/QĐ-UBND", "date": "2026-11-20", "lines": []})
@@ -568,10 +578,10 @@ class DecisionViewSet(ListViewSet):
     """Handling decisions (quyết định xử lý), each with the lines it covers."""
 
     model = Decision
-    serializer_class = s.DecisionSerializer
+    serializer_class = api_serializers.DecisionSerializer
     filterset_class = filters.DecisionFilterSet
     related = ("authority",)
-    fields = s.DECISION_FIELDS
+    fields = api_serializers.DECISION_FIELDS
     export_name = "decisions"
     ordering_fields = ["id", "date", "updated_at"]
 
@@ -700,7 +710,7 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
     and the values before and after (for a change, only what changed). Declarants see
     the history of their unit's premises, assets and needs."""
 
-    serializer_class = s.HistorySerializer
+    serializer_class = api_serializers.HistorySerializer
     pagination_class = HistoryPagination
     refuses_some_roles = True  # declarants, for other kinds than premises, assets and needs
 
@@ -743,7 +753,7 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
             "previous": previous,
             "model": self.filters()["model"],
         }
-        return self.get_paginated_response(s.HistorySerializer(page, many=True, context=context).data)
+        return self.get_paginated_response(api_serializers.HistorySerializer(page, many=True, context=context).data)
 
 
 # -- reports ------------------------------------------------------------------------------

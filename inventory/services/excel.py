@@ -35,7 +35,7 @@ from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
 from inventory.permissions import can_declare
 from inventory.services import declarations as services
-from inventory.services import declared_values as P
+from inventory.services import declared_values
 from inventory.srs import VN2000_SRIDS, VN2000_TM3_NGHE_AN, parse_srid, vn2000_point
 
 # Sheets of the template, and which record type each holds.
@@ -58,7 +58,7 @@ def columns(target: str, vn2000: bool = True) -> list[str]:
     the VN-2000 system, X and Y. Workbooks of the template before the VN-2000 columns
     (`vn2000=False`) are still read."""
     names = []
-    for name in P.FIELDS[target]:
+    for name in declared_values.FIELDS[target]:
         if name == "location":
             names += [LATITUDE, LONGITUDE, *((VN_SYSTEM, VN_X, VN_Y) if vn2000 else ())]
         else:
@@ -93,11 +93,11 @@ def header(target: str, name: str) -> str:
             return str(_("X VN-2000 (northing, m)"))
         if name == VN_Y:
             return str(_("Y VN-2000 (easting, m)"))
-        return str(P.model_field(target, name).verbose_name).capitalize()
+        return str(declared_values.model_field(target, name).verbose_name).capitalize()
 
 
 def _choice_labels(target: str, name: str) -> dict[str, str]:
-    field_ = P.model_field(target, name)
+    field_ = declared_values.model_field(target, name)
     with translation.override("vi"):
         return {value: str(label) for value, label in field_.flatchoices}
 
@@ -136,19 +136,22 @@ def template(user) -> bytes:
                 with translation.override("vi"):
                     cell.comment = Comment(str(HEADER_NOTES[target, name]), "")
         sheet.freeze_panes = "B2"
-        records = P.MODELS[target].objects.visible_to(user).order_by("code")
+        records = declared_values.MODELS[target].objects.visible_to(user).order_by("code")
         for row, record in enumerate(records.select_related(*_related(target)), start=2):
-            data = P.to_payload(record, target)
+            data = declared_values.to_payload(record, target)
             for col, name in enumerate(names, start=1):
                 spreadsheets.write(sheet, row, col, _cell_value(target, name, data))
         last = 5000
         for col, name in enumerate(names, start=1):
             values = None
-            if name in P.RELATED:
+            if name in declared_values.RELATED:
                 values = {"agency": agencies, "asset_class": classes}.get(name)
-            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).choices:
+            elif name not in COORDINATE_COLUMNS and declared_values.model_field(target, name).choices:
                 values = list(_choice_labels(target, name).values())
-            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).get_internal_type() == "BooleanField":
+            elif (
+                name not in COORDINATE_COLUMNS
+                and declared_values.model_field(target, name).get_internal_type() == "BooleanField"
+            ):
                 values = [YES, NO]
             if values:
                 validation = DataValidation(
@@ -164,7 +167,7 @@ def template(user) -> bytes:
 
 
 def _related(target: str) -> list[str]:
-    return [n for n in P.FIELDS[target] if n in P.RELATED]
+    return [n for n in declared_values.FIELDS[target] if n in declared_values.RELATED]
 
 
 def _cell_value(target: str, name: str, data: dict):
@@ -181,7 +184,7 @@ def _cell_value(target: str, name: str, data: dict):
     value = data.get(name)
     if value is None:
         return None
-    field_ = P.model_field(target, name)
+    field_ = declared_values.model_field(target, name)
     if field_.choices:
         return _choice_labels(target, name).get(value, value)
     if field_.get_internal_type() == "BooleanField":
@@ -434,9 +437,9 @@ def _cell_parser(target: str, name: str):
         return _vn2000_system
     if name in (VN_X, VN_Y):
         return _metres
-    field_ = P.model_field(target, name)
+    field_ = declared_values.model_field(target, name)
     kind = field_.get_internal_type()
-    if field_.choices and name not in P.RELATED:
+    if field_.choices and name not in declared_values.RELATED:
         accepted = {}
         for key, label in _choice_labels(target, name).items():
             accepted[key] = accepted[label] = key
@@ -627,7 +630,7 @@ def _read_sheet(workbook, target: str, budget: _Budget):
 def _column_of(target: str, name: str) -> str:
     if name == "location":
         return f"{header(target, LATITUDE)}, {header(target, LONGITUDE)}"
-    if name in P.FIELDS[target]:
+    if name in declared_values.FIELDS[target]:
         return header(target, name)
     return "—"
 
@@ -640,7 +643,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     workbook = _open(upload)
     result = ImportResult()
     default_agency = actor.agency or services.declarable_agencies(actor).first()
-    lookups = P.Lookups(unit_id=actor.admin_unit_id, preload=True, memo={})
+    lookups = declared_values.Lookups(unit_id=actor.admin_unit_id, preload=True, memo={})
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
@@ -657,11 +660,11 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
 
     # Premises declared new in this file may hold assets of the same file.
     for target, rows in sheets.items():
-        model = P.MODELS[target]
+        model = declared_values.MODELS[target]
         codes = [p.get("code") for _n, _c, p, _e in rows if p.get("code")]
         # The unit's own records as payloads, in one query and without model instances;
         # codes it does not hold are looked for among other units' records.
-        existing = P.payloads(model.objects.visible_to(actor), target)
+        existing = declared_values.payloads(model.objects.visible_to(actor), target)
         unknown = [c for c in codes if c not in existing]
         open_declarations = services.open_declarations(actor)
         taken = services.codes_taken(target, unknown, open_declarations)
@@ -691,7 +694,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
                         _("You may only declare for the agencies of your own unit."),
                     )
                 )
-            if not row_errors and code in existing and P.same(existing[code][1], payload, target):
+            if not row_errors and code in existing and declared_values.same(existing[code][1], payload, target):
                 result.unchanged += 1
                 continue
             to_check.append((number, cells, payload, row_errors))
@@ -723,12 +726,12 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
 def _declared_key(target: str, payload: dict) -> tuple:
     """What a new record declares, codes aside, in a form where equal values compare
     equal (600 and "600.00", a location to about a centimetre); the name first."""
-    return tuple(P.normalised(target, name, payload.get(name)) for name in _key_fields(target))
+    return tuple(declared_values.normalised(target, name, payload.get(name)) for name in _key_fields(target))
 
 
 def _key_fields(target: str) -> list[str]:
     """The declared fields but the code, the name (or the first field) first."""
-    fields = [n for n in P.FIELDS[target] if n != "code"]
+    fields = [n for n in declared_values.FIELDS[target] if n != "code"]
     fields.sort(key=lambda n: n != "name")
     return fields
 
@@ -760,7 +763,7 @@ def _already_declared(actor, new_rows, sheets, result: ImportResult) -> set[int]
     names = {(target, key[0]) for target, key in declared}
     for target, number, payload in new_rows:
         first = _key_fields(target)[0]
-        if (target, P.normalised(target, first, payload.get(first))) not in names:
+        if (target, declared_values.normalised(target, first, payload.get(first))) not in names:
             continue
         matches = declared.get((target, _declared_key(target, payload)))
         if matches:
@@ -790,16 +793,18 @@ def already_declared_message(result: ImportResult, shown: int = 20) -> str:
 
 def _check_row(target, number, payload, record, lookups, extent_cache) -> list[RowError]:
     try:
-        instance = P.build(target, {k: v for k, v in payload.items() if k != "code" or v}, base=record, lookups=lookups)
+        instance = declared_values.build(
+            target, {k: v for k, v in payload.items() if k != "code" or v}, base=record, lookups=lookups
+        )
         if not instance.code:
             instance.code = "-"  # a code is given when the row is written
         if "extent" not in extent_cache:
-            province = P.AdministrativeUnit.objects.filter(
+            province = declared_values.AdministrativeUnit.objects.filter(
                 level="province", code=getattr(settings, "PROVINCE_CODE", "40")
             ).first()
             extent_cache["province"] = province
-            extent_cache["extent"] = P.province_extent(province) if province else None
-        P.validate(
+            extent_cache["extent"] = declared_values.province_extent(province) if province else None
+        declared_values.validate(
             instance, target, province=extent_cache["province"], extent=extent_cache["extent"], memo=lookups.memo
         )
     except ValidationError as exc:

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from inventory.choices import HandlingStatus, PremisesStatus
 from inventory.models import Asset, Declaration, HandlingRecord, Need, Premises
 from inventory.services import handling as handling_services
-from tests import factories as f
+from tests import factories
 from tests.factories import backdate_history
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +87,9 @@ def test_a_record_outside_the_scope_is_not_found(client_as):
     [("demo-finance", 200), ("demo-admin", 200), ("demo-auditor", 403), ("demo-commune", 404)],
 )
 def test_handling_steps_only_for_reviewers(client_as, demo_user, username, status):
-    premises = f.premises(status=PremisesStatus.SURPLUS, admin_unit=f.unit("Xã Nghĩa Đàn"))
+    premises = factories.premises(status=PremisesStatus.SURPLUS, admin_unit=factories.unit("Xã Nghĩa Đàn"))
     record = handling_services.propose_handling(demo_user("demo-finance"), premises, "RECOVER", intended_use="")
-    record = f.ready_for_decision(record)
+    record = factories.ready_for_decision(record)
     response = client_as(username).post(
         f"/api/v1/handling-records/{record.pk}/approve/",
         {"decision_number": "9/QĐ", "decision_date": timezone.localdate().isoformat(), "decider": "UBND tỉnh"},
@@ -101,7 +101,9 @@ def test_handling_steps_only_for_reviewers(client_as, demo_user, username, statu
 
 
 def test_a_step_the_state_forbids_is_a_409_and_bad_fields_a_400_both_changing_nothing(client_as, demo_user):
-    record = handling_services.propose_handling(demo_user("demo-finance"), f.premises(), "RECOVER", intended_use="")
+    record = handling_services.propose_handling(
+        demo_user("demo-finance"), factories.premises(), "RECOVER", intended_use=""
+    )
     response = client_as("demo-finance").post(f"/api/v1/handling-records/{record.pk}/close/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409 and "cannot become" in response.json()["detail"]
     assert HandlingRecord.objects.get(pk=record.pk).status == HandlingStatus.PROPOSED
@@ -272,9 +274,9 @@ def test_geojson_pages(client_as):
 
 # -- history and as_of --------------------------------------------------------------------
 def test_a_change_on_the_web_appears_in_history_with_its_actor(client_as, demo_user):
-    premises = f.premises(status=PremisesStatus.SURPLUS)
+    premises = factories.premises(status=PremisesStatus.SURPLUS)
     record = handling_services.propose_handling(demo_user("demo-finance"), premises, "RECOVER", intended_use="")
-    record = f.ready_for_decision(record)
+    record = factories.ready_for_decision(record)
     client = client_as("demo-finance")
     client.post(
         f"/handling/{record.pk}/approve/",

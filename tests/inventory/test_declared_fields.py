@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from inventory.models import Asset, Premises
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ MUST_ASSET = {"code", "name", "asset_class", "agency", "premises", "quantity", "
 
 @pytest.fixture
 def site():
-    return f.premises(
+    return factories.premises(
         code="T-FIELDS-1",
         status="in_use_hq",
         land_use_office=Decimal("1200.5"),
@@ -83,7 +83,7 @@ def test_every_premises_field_in_the_api_exports_ogc_and_page(client_as, site):
 
 def test_every_asset_field_in_the_api_and_exports(client_as, site):
     client = client_as("demo-auditor")
-    asset = f.asset(code="T-FIELDS-A", premises=site, agency=site.agency, notes="Hỏng màn hình")
+    asset = factories.asset(code="T-FIELDS-A", premises=site, agency=site.agency, notes="Hỏng màn hình")
     fields = list(Asset.PUBLIC_FIELDS)
     api = client.get(f"/api/v1/assets/{asset.pk}/").json()
     assert set(fields) <= set(api) and api["notes"] == "Hỏng màn hình"
@@ -97,7 +97,7 @@ def test_the_admin_form_holds_every_declared_field(client_as, site):
     """The admin's change pages of a premises and an asset have a row for every declared
     field (their fieldsets are derived from the list), with the value entered."""
     client = client_as("demo-admin")
-    asset = f.asset(code="T-FIELDS-A", premises=site, agency=site.agency, notes="Hỏng màn hình")
+    asset = factories.asset(code="T-FIELDS-A", premises=site, agency=site.agency, notes="Hỏng màn hình")
     for record, url, shown in (
         (site, f"/admin/inventory/premises/{site.pk}/change/", ("CS 01234 / BB 567890", "Mái tôn dột, cần sửa")),
         (asset, f"/admin/inventory/asset/{asset.pk}/change/", ("T-FIELDS-A", "Hỏng màn hình")),

@@ -24,7 +24,7 @@ from inventory.models import Premises
 from inventory.services import deletion
 from inventory.services import handling as handling_services
 from inventory.services.attachments import attach
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +55,12 @@ def world(demo_user, media):
     """A premises of the demo commune with a photo and a PDF, and a handling record with
     its signed decision; the expected bytes are kept beside them."""
     declarant, finance = demo_user("demo-commune"), demo_user("demo-finance")
-    premises = f.premises(admin_unit=declarant.admin_unit, name="Trụ sở UBND phường cũ")
+    premises = factories.premises(admin_unit=declarant.admin_unit, name="Trụ sở UBND phường cũ")
     photo = attach(declarant, premises, SimpleUploadedFile("mat-tien.png", png()), "Mặt tiền")
     document = attach(declarant, premises, SimpleUploadedFile("bien-ban.pdf", DOCUMENT))
-    need = f.need(agency=f.agency(declarant.admin_unit))
+    need = factories.need(agency=factories.agency(declarant.admin_unit))
     record = handling_services.propose_transfer(finance, need, premises=premises)
-    record = f.ready_for_decision(record, finance)
+    record = factories.ready_for_decision(record, finance)
     record = handling_services.approve(
         finance,
         record,
@@ -109,7 +109,7 @@ def test_a_program_with_a_valid_token_gets_the_file(world, demo_user, urls):
 
 
 def _stranger():
-    return f.user(role="declarant", admin_unit=f.unit("Xã Mỹ Lý"))
+    return factories.user(role="declarant", admin_unit=factories.unit("Xã Mỹ Lý"))
 
 
 def test_anonymous_users_get_404(world, urls):
@@ -139,7 +139,7 @@ def test_a_revoked_or_unknown_token_gets_404(client_as, world, demo_user, urls):
 
 def test_a_soft_deleted_premises_photo_is_gone_for_everyone(client_as, demo_user):
     declarant = demo_user("demo-commune")
-    premises = f.premises(admin_unit=declarant.admin_unit)
+    premises = factories.premises(admin_unit=declarant.admin_unit)
     photo = attach(declarant, premises, SimpleUploadedFile("anh.png", png()))
     url = reverse("inventory:attachment_file", args=[photo.pk])
     assert client_as("demo-finance").get(url).status_code == 200
@@ -154,8 +154,8 @@ def test_unknown_ids_and_a_record_without_a_decision_document_are_404(client_as,
     client = client_as("demo-finance")
     assert client.get(reverse("inventory:attachment_file", args=[10**9])).status_code == 404
     assert client.get(reverse("inventory:attachment_thumbnail", args=[world["document"].pk])).status_code == 404
-    need = f.need(agency=f.agency(f.unit()))
-    bare = handling_services.propose_transfer(demo_user("demo-finance"), need, premises=f.premises())
+    need = factories.need(agency=factories.agency(factories.unit()))
+    bare = handling_services.propose_transfer(demo_user("demo-finance"), need, premises=factories.premises())
     assert client.get(reverse("inventory:decision_document", args=[bare.pk])).status_code == 404
 
 
@@ -321,7 +321,7 @@ def test_rejected_rows_only_for_the_user_who_uploaded_them(client, client_as, re
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff" and "private" in response["Cache-Control"]
     assert "Cơ sở nhà, đất" in load_workbook(io.BytesIO(body(response))).sheetnames
-    colleague = f.user(role="declarant", admin_unit=demo_user("demo-commune").admin_unit)
+    colleague = factories.user(role="declarant", admin_unit=demo_user("demo-commune").admin_unit)
     for user in (colleague, demo_user("demo-finance"), demo_user("demo-auditor"), _stranger()):
         client.force_login(user)
         assert client.get(rejected).status_code == 404, user

@@ -23,14 +23,14 @@ from inventory.choices import (
 )
 from inventory.models import Asset, AssetClass, HandlingRecord, HandlingRequest, House, Need, Premises, User
 from inventory.services import handling as services
-from tests import factories as f
+from tests import factories
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture
 def finance(db):
-    return f.user(Role.FINANCE)
+    return factories.user(Role.FINANCE)
 
 
 def _steps(actor):
@@ -51,7 +51,7 @@ def _steps(actor):
 @pytest.mark.parametrize("current", HandlingStatus.values)
 @pytest.mark.parametrize("target", [s for s in HandlingStatus.values if s != HandlingStatus.PROPOSED])
 def test_every_transition_is_allowed_or_refused(finance, current, target):
-    premises = f.premises(status=PremisesStatus.SURPLUS)
+    premises = factories.premises(status=PremisesStatus.SURPLUS)
     record = services.propose_handling(finance, premises, "RECOVER", intended_use="Thu hồi")
     HandlingRecord.objects.filter(pk=record.pk).update(status=current, decision_date=TODAY - dt.timedelta(days=1))
     # The request as far as the line: reviewed while a line waits for its decision, then decided.
@@ -77,15 +77,15 @@ def test_every_transition_is_allowed_or_refused(finance, current, target):
 
 @pytest.mark.django_db
 def test_whole_premises_follows_the_steps_and_a_transfer_changes_its_manager(finance):
-    premises = f.premises(status=PremisesStatus.SURPLUS)
-    need = f.need(floor_area=Decimal(200))
+    premises = factories.premises(status=PremisesStatus.SURPLUS)
+    need = factories.need(floor_area=Decimal(200))
     record = services.propose_transfer(finance, need, premises=premises)
     premises.refresh_from_db()
     need.refresh_from_db()
     assert premises.status == PremisesStatus.UNDER_HANDLING and need.status == NeedStatus.RESERVED
     assert record.form.code == "TRANSFER" and record.receiving_agency == need.agency
     assert record.decision_due is None  # the clock starts when the file is complete
-    record = f.ready_for_decision(record, finance)
+    record = factories.ready_for_decision(record, finance)
     assert record.decision_due == TODAY + dt.timedelta(days=20)
     record = services.approve(
         finance, record, decision_number="5/QĐ", decision_date=TODAY - dt.timedelta(days=31), decider="UBND tỉnh"
@@ -102,8 +102,8 @@ def test_whole_premises_follows_the_steps_and_a_transfer_changes_its_manager(fin
 
 @pytest.mark.django_db
 def test_cancel_frees_the_supply_and_the_need(finance):
-    premises = f.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(250))
-    need = f.need(floor_area=Decimal(100))
+    premises = factories.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(250))
+    need = factories.need(floor_area=Decimal(100))
     record = services.propose_transfer(finance, need, premises=premises)
     assert Premises.objects.get(pk=premises.pk).status == PremisesStatus.UNDER_HANDLING
     with pytest.raises(ValidationError):
@@ -115,18 +115,18 @@ def test_cancel_frees_the_supply_and_the_need(finance):
 
 @pytest.mark.django_db
 def test_a_partly_surplus_building_is_split_by_floor_area(finance):
-    premises = f.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(400))
+    premises = factories.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(400))
     first = services.propose_transfer(
-        finance, f.need(floor_area=Decimal(150)), premises=premises, floor_area=Decimal(150)
+        finance, factories.need(floor_area=Decimal(150)), premises=premises, floor_area=Decimal(150)
     )
     assert services.available_area(premises) == Decimal(250)
     assert Premises.objects.get(pk=premises.pk).status == PremisesStatus.PARTLY_SURPLUS
     with pytest.raises(ValidationError) as caught:
-        services.propose_transfer(finance, f.need(), premises=premises, floor_area=Decimal(300))
+        services.propose_transfer(finance, factories.need(), premises=premises, floor_area=Decimal(300))
     assert "250" in caught.value.messages[0]
     with pytest.raises(ValidationError):  # the whole building is no longer free
-        services.propose_transfer(finance, f.need(), premises=premises)
-    first = f.ready_for_decision(first, finance)
+        services.propose_transfer(finance, factories.need(), premises=premises)
+    first = factories.ready_for_decision(first, finance)
     services.approve(finance, first, decision_number="1", decision_date=TODAY, decider="UBND tỉnh")
     services.carry_out(finance, first, handover_number="BB", handover_date=TODAY)
     premises.refresh_from_db()
@@ -137,11 +137,13 @@ def test_a_partly_surplus_building_is_split_by_floor_area(finance):
 def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finance):
     # Ten chairs of 5,000,000 each: tools and instruments, not fixed assets, so one line.
     chairs = AssetClass.objects.get(code="MMTB-NT")
-    line = f.asset(quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(50_000_000), asset_class=chairs)
-    need = f.need(kind=NeedKind.ASSET, floor_area=None, asset_class=chairs, quantity=4)
+    line = factories.asset(
+        quantity=10, status=AssetStatus.SURPLUS, original_cost=Decimal(50_000_000), asset_class=chairs
+    )
+    need = factories.need(kind=NeedKind.ASSET, floor_area=None, asset_class=chairs, quantity=4)
     record = services.propose_transfer(finance, need, asset=line, quantity=4)
     assert services.available_quantity(line) == 6
-    record = f.ready_for_decision(record, finance)
+    record = factories.ready_for_decision(record, finance)
     services.approve(finance, record, decision_number="2", decision_date=TODAY, decider="UBND tỉnh")
     services.carry_out(finance, record, handover_number="BB", handover_date=TODAY)
     line.refresh_from_db()
@@ -157,7 +159,9 @@ def test_some_items_of_an_asset_line_become_a_line_of_the_receiving_agency(finan
 
 @pytest.mark.django_db
 def test_bad_decision_input_is_refused_and_changes_nothing(finance):
-    record = f.ready_for_decision(services.propose_handling(finance, f.premises(), "RECOVER", intended_use=""))
+    record = factories.ready_for_decision(
+        services.propose_handling(finance, factories.premises(), "RECOVER", intended_use="")
+    )
     with pytest.raises(ValidationError) as caught:
         services.approve(finance, record, decision_number=" ", decision_date=TODAY + dt.timedelta(days=1), decider="")
     assert set(caught.value.message_dict) == {"decision_number", "decision_date", "decider"}
@@ -168,9 +172,9 @@ def test_bad_decision_input_is_refused_and_changes_nothing(finance):
 @pytest.mark.parametrize("role", [Role.DECLARANT, Role.AUDITOR])
 def test_only_reviewers_or_the_units_declarants_file_handling(role):
     # A declarant files for its own unit's agencies only; an auditor never.
-    actor = f.user(role, admin_unit=f.unit("Xã Nghĩa Đàn"))
+    actor = factories.user(role, admin_unit=factories.unit("Xã Nghĩa Đàn"))
     with pytest.raises(PermissionDenied):
-        services.propose_handling(actor, f.premises(), "RECOVER", intended_use="")
+        services.propose_handling(actor, factories.premises(), "RECOVER", intended_use="")
 
 
 # -- two reviewers at the same moment ---------------------------------------------------
@@ -218,11 +222,11 @@ def committed(django_db_blocker):
 
 @pytest.mark.parametrize("part", [None, Decimal(300)])
 def test_two_simultaneous_reservations_of_the_same_supply_exactly_one_wins(committed, part):
-    reviewers = [f.user(Role.FINANCE), f.user(Role.FINANCE)]
+    reviewers = [factories.user(Role.FINANCE), factories.user(Role.FINANCE)]
     committed.extend(reviewers)
-    supply = f.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(400))
+    supply = factories.premises(status=PremisesStatus.PARTLY_SURPLUS, surplus_floor_area=Decimal(400))
     committed.extend([supply.agency, supply])
-    needs = [f.need(floor_area=Decimal(300)), f.need(floor_area=Decimal(300))]
+    needs = [factories.need(floor_area=Decimal(300)), factories.need(floor_area=Decimal(300))]
     for n in needs:
         committed.extend([n.agency, n])
     outcomes = _race(
@@ -243,12 +247,12 @@ def test_two_simultaneous_reservations_of_the_same_supply_exactly_one_wins(commi
 
 
 def test_two_simultaneous_proposals_for_the_same_need_exactly_one_wins(committed):
-    reviewers = [f.user(Role.FINANCE), f.user(Role.FINANCE)]
+    reviewers = [factories.user(Role.FINANCE), factories.user(Role.FINANCE)]
     committed.extend(reviewers)
-    supplies = [f.premises(status=PremisesStatus.SURPLUS), f.premises(status=PremisesStatus.SURPLUS)]
+    supplies = [factories.premises(status=PremisesStatus.SURPLUS), factories.premises(status=PremisesStatus.SURPLUS)]
     for s in supplies:
         committed.extend([s.agency, s])
-    need = f.need()
+    need = factories.need()
     committed.extend([need.agency, need])
     outcomes = _race(
         [lambda i=i: services.propose_transfer(reviewers[i], need, premises=supplies[i]) for i in range(2)]

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from inventory.choices import HandlingStatus, PremisesStatus
 from inventory.models import HandlingRecord
 from inventory.services import handling as services
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -25,11 +25,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def record(demo_user):
-    elsewhere = f.unit("Xã Nghĩa Đàn")  # not the demo declarant's unit
-    premises = f.premises(status=PremisesStatus.SURPLUS, name="Trụ sở UBND xã Thử (cũ)", admin_unit=elsewhere)
-    need = f.need(floor_area=Decimal(200), agency=f.agency(elsewhere))
+    elsewhere = factories.unit("Xã Nghĩa Đàn")  # not the demo declarant's unit
+    premises = factories.premises(status=PremisesStatus.SURPLUS, name="Trụ sở UBND xã Thử (cũ)", admin_unit=elsewhere)
+    need = factories.need(floor_area=Decimal(200), agency=factories.agency(elsewhere))
     record = services.propose_transfer(demo_user("demo-finance"), need, premises=premises)
-    return f.ready_for_decision(record, demo_user("demo-finance"))
+    return factories.ready_for_decision(record, demo_user("demo-finance"))
 
 
 def test_decision_then_hand_over_then_close_through_the_pages(client_as, record):

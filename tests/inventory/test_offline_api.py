@@ -10,7 +10,7 @@ from PIL import Image
 
 from inventory.models import Attachment, DeclarationItem, IdempotentRequest, Need, Premises
 from inventory.services import declarations as services
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def post(client, url, data, key=None, boundary="BoUnDaRy", **headers):
 
 
 def test_a_replay_gets_the_first_answer_and_writes_nothing(commune):
-    data = f.need_form_data(commune.user.agency, purpose="Kho lưu trữ xã")
+    data = factories.need_form_data(commune.user.agency, purpose="Kho lưu trữ xã")
     first = post(commune, "/api/v1/declare/need/", data, key="draft-0001-aaaa")
     assert first.status_code == 201, first.content
     items = DeclarationItem.objects.filter(target="need", payload__purpose="Kho lưu trữ xã")
@@ -59,7 +59,7 @@ def test_a_replay_gets_the_first_answer_and_writes_nothing(commune):
 
 
 def test_the_same_key_with_another_body_is_refused(commune):
-    data = f.need_form_data(commune.user.agency, purpose="Phòng họp")
+    data = factories.need_form_data(commune.user.agency, purpose="Phòng họp")
     assert post(commune, "/api/v1/declare/need/", data, key="draft-0002-bbbb").status_code == 201
     other = {**data, "purpose": "Phòng họp lớn hơn"}
     refused = post(commune, "/api/v1/declare/need/", other, key="draft-0002-bbbb")
@@ -69,14 +69,17 @@ def test_the_same_key_with_another_body_is_refused(commune):
 
 
 def test_a_key_belongs_to_its_user(commune, client, demo_user):
-    data = f.need_form_data(commune.user.agency, purpose="Nhu cầu A")
+    data = factories.need_form_data(commune.user.agency, purpose="Nhu cầu A")
     assert post(commune, "/api/v1/declare/need/", data, key="shared-key-1234").status_code == 201
-    other_unit = f.unit(name="Xã Mường Xén")
-    other_agency = f.agency(admin_unit=other_unit, name="UBND xã Mường Xén")
-    other = f.declarant(other_unit, agency=other_agency)
+    other_unit = factories.unit(name="Xã Mường Xén")
+    other_agency = factories.agency(admin_unit=other_unit, name="UBND xã Mường Xén")
+    other = factories.declarant(other_unit, agency=other_agency)
     client.force_login(other)
     answer = post(
-        client, "/api/v1/declare/need/", f.need_form_data(other_agency, purpose="Nhu cầu B"), key="shared-key-1234"
+        client,
+        "/api/v1/declare/need/",
+        factories.need_form_data(other_agency, purpose="Nhu cầu B"),
+        key="shared-key-1234",
     )
     assert answer.status_code == 201
     assert DeclarationItem.objects.filter(payload__purpose="Nhu cầu B", declaration__agency=other_agency).count() == 1
@@ -84,7 +87,7 @@ def test_a_key_belongs_to_its_user(commune, client, demo_user):
 
 def test_without_a_key_each_post_declares(commune):
     # The key is what makes a replay harmless: without one, the same need sent twice is two.
-    data = f.need_form_data(commune.user.agency, purpose="Không khóa")
+    data = factories.need_form_data(commune.user.agency, purpose="Không khóa")
     keys = IdempotentRequest.objects.filter(user=commune.user).count()
     assert post(commune, "/api/v1/declare/need/", data).status_code == 201
     assert post(commune, "/api/v1/declare/need/", data).status_code == 201
@@ -93,7 +96,10 @@ def test_without_a_key_each_post_declares(commune):
 
 
 def test_the_web_form_takes_photos_too(commune):
-    data = {**f.premises_form_data(commune.user.agency, name="Nhà kho xã cũ"), "photos": [png("red"), png("blue")]}
+    data = {
+        **factories.premises_form_data(commune.user.agency, name="Nhà kho xã cũ"),
+        "photos": [png("red"), png("blue")],
+    }
     response = commune.post("/declarations/premises/new/", data)
     assert response.status_code == 302
     item = DeclarationItem.objects.get(payload__name="Nhà kho xã cũ")
@@ -103,7 +109,7 @@ def test_the_web_form_takes_photos_too(commune):
 def test_a_photo_that_is_not_one_refuses_the_whole_draft(commune):
     bad = io.BytesIO(b"not a photo at all")
     bad.name = "anh.jpg"
-    data = {**f.premises_form_data(commune.user.agency, name="Ảnh hỏng"), "photos": [png("red"), bad]}
+    data = {**factories.premises_form_data(commune.user.agency, name="Ảnh hỏng"), "photos": [png("red"), bad]}
     answer = post(commune, "/api/v1/declare/premises/", data, key="bad-photo-0001")
     assert answer.status_code == 400
     assert not DeclarationItem.objects.filter(payload__name="Ảnh hỏng").exists()
@@ -112,7 +118,7 @@ def test_a_photo_that_is_not_one_refuses_the_whole_draft(commune):
 
 @pytest.mark.parametrize("key", ["short", "x" * 101, "bad key with spaces", "<script>"])
 def test_a_malformed_key_is_refused(commune, key):
-    data = f.need_form_data(commune.user.agency, purpose="Khóa sai")
+    data = factories.need_form_data(commune.user.agency, purpose="Khóa sai")
     answer = post(commune, "/api/v1/declare/need/", data, key=key)
     assert answer.status_code == 400
     assert not DeclarationItem.objects.filter(payload__purpose="Khóa sai").exists()
@@ -120,7 +126,7 @@ def test_a_malformed_key_is_refused(commune, key):
 
 def test_new_premises_with_photos_before_review(commune, client, demo_user):
     agency = commune.user.agency
-    data = {**f.premises_form_data(agency, name="Trụ sở xã cũ Hưng Lộc"), "photos": [png("red"), png("green")]}
+    data = {**factories.premises_form_data(agency, name="Trụ sở xã cũ Hưng Lộc"), "photos": [png("red"), png("green")]}
     answer = post(commune, "/api/v1/declare/premises/", data, key="premises-photo-1")
     assert answer.status_code == 201, answer.content
     body = json.loads(answer.content)
@@ -132,15 +138,15 @@ def test_new_premises_with_photos_before_review(commune, client, demo_user):
     with Image.open(photos[0].file.path) as image:
         assert image.format == "JPEG"
     # Replayed with the same photos: still two.
-    data = {**f.premises_form_data(agency, name="Trụ sở xã cũ Hưng Lộc"), "photos": [png("red"), png("green")]}
+    data = {**factories.premises_form_data(agency, name="Trụ sở xã cũ Hưng Lộc"), "photos": [png("red"), png("green")]}
     assert post(commune, "/api/v1/declare/premises/", data, key="premises-photo-1", boundary="b2").status_code == 201
     assert Attachment.objects.filter(item=item).count() == 2
 
     # The declarant and the reviewer see the photo; another commune and the anonymous do not.
     url = f"/files/attachments/{photos[0].pk}/thumbnail/"
     assert commune.get(url).status_code == 200
-    other_unit = f.unit(name="Xã Con Cuông")
-    client.force_login(f.declarant(other_unit, agency=f.agency(admin_unit=other_unit)))
+    other_unit = factories.unit(name="Xã Con Cuông")
+    client.force_login(factories.declarant(other_unit, agency=factories.agency(admin_unit=other_unit)))
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 404
@@ -162,13 +168,13 @@ def test_new_premises_with_photos_before_review(commune, client, demo_user):
 
 
 def test_a_change_on_an_old_version_is_a_conflict_and_nothing_is_overwritten(commune, demo_user):
-    need = f.need(agency=commune.user.agency)
+    need = factories.need(agency=commune.user.agency)
     opened = need.version
     # Meanwhile on the server, someone changes the record.
     Need.objects.filter(pk=need.pk).update(purpose="Đổi trên máy chủ")
     need.refresh_from_db()
     assert need.version > opened
-    data = f.record_form_data(need, "need", purpose="Đổi trên điện thoại")
+    data = factories.record_form_data(need, "need", purpose="Đổi trên điện thoại")
     answer = post(commune, f"/api/v1/declare/need/{need.pk}/", data, key="change-need-1", HTTP_IF_MATCH=f'"{opened}"')
     assert answer.status_code == 412
     body = json.loads(answer.content)
@@ -184,16 +190,16 @@ def test_a_change_on_an_old_version_is_a_conflict_and_nothing_is_overwritten(com
 
 
 def test_a_change_needs_its_version(commune):
-    need = f.need(agency=commune.user.agency)
-    data = f.record_form_data(need, "need", purpose="Không có phiên bản")
+    need = factories.need(agency=commune.user.agency)
+    data = factories.record_form_data(need, "need", purpose="Không có phiên bản")
     answer = post(commune, f"/api/v1/declare/need/{need.pk}/", data, key="no-version-1")
     assert answer.status_code == 428
     assert not DeclarationItem.objects.filter(payload__purpose="Không có phiên bản").exists()
 
 
 def test_a_change_on_the_current_version_is_declared(commune):
-    need = f.need(agency=commune.user.agency)
-    data = f.record_form_data(need, "need", purpose="Đổi đúng phiên bản")
+    need = factories.need(agency=commune.user.agency)
+    data = factories.record_form_data(need, "need", purpose="Đổi đúng phiên bản")
     answer = post(
         commune, f"/api/v1/declare/need/{need.pk}/", data, key="change-ok-1", HTTP_IF_MATCH=f'"{need.version}"'
     )
@@ -202,7 +208,7 @@ def test_a_change_on_the_current_version_is_declared(commune):
 
 
 def test_invalid_values_are_a_400_kept_for_the_replay(commune):
-    data = f.need_form_data(commune.user.agency, floor_area="-5", purpose="Âm")
+    data = factories.need_form_data(commune.user.agency, floor_area="-5", purpose="Âm")
     answer = post(commune, "/api/v1/declare/need/", data, key="invalid-need-1")
     assert answer.status_code == 400
     assert "floor_area" in json.loads(answer.content)["errors"]
@@ -211,8 +217,8 @@ def test_invalid_values_are_a_400_kept_for_the_replay(commune):
 
 
 def test_other_units_records_and_roles(commune, client_as, demo_user):
-    other = f.need(agency=f.agency(admin_unit=f.unit(name="Xã Tương Dương")))
-    data = f.record_form_data(other, "need", purpose="Của xã khác")
+    other = factories.need(agency=factories.agency(admin_unit=factories.unit(name="Xã Tương Dương")))
+    data = factories.record_form_data(other, "need", purpose="Của xã khác")
     assert (
         post(
             commune, f"/api/v1/declare/need/{other.pk}/", data, key="other-unit-1", HTTP_IF_MATCH=f'"{other.version}"'
@@ -222,7 +228,10 @@ def test_other_units_records_and_roles(commune, client_as, demo_user):
     for username in ("demo-auditor", "demo-finance"):
         client = client_as(username)
         answer = post(
-            client, "/api/v1/declare/need/", f.need_form_data(other.agency, purpose="Vai khác"), key=f"role-{username}"
+            client,
+            "/api/v1/declare/need/",
+            factories.need_form_data(other.agency, purpose="Vai khác"),
+            key=f"role-{username}",
         )
         assert answer.status_code == 403
     assert not DeclarationItem.objects.filter(payload__purpose__in=["Của xã khác", "Vai khác"]).exists()

@@ -20,7 +20,7 @@ from inventory.choices import AgencyKind, AssetStatus, HandlingStatus, PremisesS
 from inventory.models import AssetClass, Decision, HandlingRecord, HandlingRequest, RequiredDocument
 from inventory.models.reference import add_months
 from inventory.services import handling as services
-from tests import factories as f
+from tests import factories
 
 TODAY = timezone.localdate()
 # Every document of this request's file but the repair estimate of the damaged machine.
@@ -36,25 +36,25 @@ FIRST_FILE = {
 
 @pytest.fixture
 def world(db):
-    commune = f.unit("Phường Thành Vinh")
-    holder = f.agency(commune, kind=AgencyKind.COMMUNE_COMMITTEE)
-    receiver = f.agency(commune, kind=AgencyKind.PUBLIC_SERVICE_UNIT, name="Trung tâm Văn hóa - Thể thao xã")
-    premises = f.premises(
+    commune = factories.unit("Phường Thành Vinh")
+    holder = factories.agency(commune, kind=AgencyKind.COMMUNE_COMMITTEE)
+    receiver = factories.agency(commune, kind=AgencyKind.PUBLIC_SERVICE_UNIT, name="Trung tâm Văn hóa - Thể thao xã")
+    premises = factories.premises(
         agency=holder,
         admin_unit=commune,
         status=PremisesStatus.PARTLY_SURPLUS,
         surplus_floor_area=Decimal(400),
         book_remaining_value=Decimal(1_200_000_000),
     )
-    computer = f.asset(agency=holder, status=AssetStatus.SURPLUS, name="Máy vi tính để bàn")
-    copier = f.asset(
+    computer = factories.asset(agency=holder, status=AssetStatus.SURPLUS, name="Máy vi tính để bàn")
+    copier = factories.asset(
         agency=holder,
         status=AssetStatus.SURPLUS,
         name="Máy photocopy hỏng",
         asset_class=AssetClass.objects.get(code="MMTB-VP"),
         original_cost=Decimal(60_000_000),
     )
-    car = f.asset(
+    car = factories.asset(
         agency=holder,
         status=AssetStatus.SURPLUS,
         name="Xe ô tô 7 chỗ",
@@ -70,9 +70,9 @@ def world(db):
         "computer": computer,
         "copier": copier,
         "car": car,
-        "declarant": f.declarant(commune),
-        "finance": f.user(Role.FINANCE),
-        "stranger": f.declarant(f.unit("Xã Nghĩa Đàn")),
+        "declarant": factories.declarant(commune),
+        "finance": factories.user(Role.FINANCE),
+        "stranger": factories.declarant(factories.unit("Xã Nghĩa Đàn")),
     }
 
 
@@ -230,7 +230,7 @@ def test_the_whole_procedure_of_the_issue(world):
 @pytest.mark.django_db
 def test_a_transfer_to_an_agency_of_another_kind_is_refused(world):
     w = world
-    company = f.agency(w["commune"], kind=AgencyKind.OTHER, name="Công ty TNHH Thử")
+    company = factories.agency(w["commune"], kind=AgencyKind.OTHER, name="Công ty TNHH Thử")
     message = refused(lambda: file(w, premises={"receiving_agency": company}))
     assert "không thể nhận điều chuyển" in message and "Điều 42.2" in message
 
@@ -253,12 +253,12 @@ def test_a_form_that_does_not_apply_to_the_record_is_refused(world):
 @pytest.mark.django_db
 def test_a_hand_over_before_the_decision_without_the_temporary_flag_is_refused(world):
     w = world
-    request = f.ready_for_decision(file(w).lines.first(), w["finance"]).request
+    request = factories.ready_for_decision(file(w).lines.first(), w["finance"]).request
     copier = line_of(request, w["copier"])
     message = refused(lambda: services.carry_out(w["finance"], copier, handover_number="BB", handover_date=TODAY))
     assert "8400/BTC-QLCS" in message
     # Only a transfer may carry the flag.
-    machine = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    machine = factories.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
     flagged = services.Proposal(form_code="LIQUIDATE", asset=machine, temporary_handover=True)
     message = refused(lambda: services.file_request(w["finance"], w["holder"], [flagged]))
     assert "điều chuyển" in message.lower()
@@ -281,7 +281,7 @@ def test_steps_by_the_wrong_role_or_another_commune_are_refused(world):
         lambda: services.review(w["declarant"], request, opinion="x"),
     ):
         assert "Sở Tài chính" in refused(step, PermissionDenied)
-    auditor = f.user(Role.AUDITOR)
+    auditor = factories.user(Role.AUDITOR)
     assert refused(lambda: services.mark_complete(auditor, request), PermissionDenied)
     # The stranger does not even see the request.
     assert not HandlingRequest.objects.visible_to(w["stranger"]).filter(pk=request.pk).exists()
@@ -305,13 +305,13 @@ def test_sale_methods_keep_to_the_decree_limits(world):
     assert "đấu giá" in message
     # A machine of 20 million per unit revalued at 15 million may be sold at a posted price
     # (cost < 250 million, value in [10, 50) million); at 60 million it may not.
-    machine = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    machine = factories.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
     posted = services.Proposal(
         form_code="SELL", asset=machine, sale_method="posted_price", revalued_value=Decimal(15_000_000)
     )
     request = services.file_request(w["declarant"], w["holder"], [posted])
     assert request.lines.get().sale_method == "posted_price"
-    other = f.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
+    other = factories.asset(agency=w["holder"], status=AssetStatus.SURPLUS)
     too_much = services.Proposal(
         form_code="SELL", asset=other, sale_method="posted_price", revalued_value=Decimal(60_000_000)
     )
@@ -413,7 +413,7 @@ def test_the_request_through_the_pages(world, client):
         "lines-1-receiver": w["receiver"].code,
     }
     # A line of another agency's record is refused on its line, nothing filed.
-    other = f.asset(status=AssetStatus.SURPLUS)
+    other = factories.asset(status=AssetStatus.SURPLUS)
     with translation.override("vi"):
         refused_page = client.post(
             "/handling/requests/new/", {**post, "lines-2-code": other.code, "lines-2-form": "RECOVER"}
@@ -469,7 +469,7 @@ def test_documents_print_book_values_prorated_the_same_way(world, client):
         receiving_agency=w["receiver"],
     )
     request = services.file_request(w["finance"], w["holder"], [part])
-    line = f.ready_for_decision(request.lines.get(), w["finance"])
+    line = factories.ready_for_decision(request.lines.get(), w["finance"])
     services.decide(w["finance"], request, number="47/QĐ-UBND", date=TODAY, signer="Nguyễn Văn A")
     services.carry_out(
         w["finance"],
@@ -518,7 +518,7 @@ def test_the_admin_form_refuses_a_reason_of_another_form(world, rf):
     request = file(w)
     line = line_of(request, w["copier"])
     admin_request = rf.get("/admin/")
-    admin_request.user = f.user(Role.ADMIN, is_staff=True, is_superuser=True)
+    admin_request.user = factories.user(Role.ADMIN, is_staff=True, is_superuser=True)
     form_class = site._registry[HandlingRecord].get_form(admin_request, obj=line)
     data = {k: v for k, v in model_to_dict(line).items() if v is not None and k != "decision_document"}
     data["reason"] = HandlingReason.objects.get(code="TRF-SURPLUS").pk

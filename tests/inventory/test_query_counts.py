@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import Premises
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def more_rows(demo_user):
 
     declarant, finance = demo_user("demo-commune"), demo_user("demo-finance")
     for _ in range(6):
-        item = f.declare(declarant, "premises", f.premises_form_data(declarant.agency))
+        item = factories.declare(declarant, "premises", factories.premises_form_data(declarant.agency))
         declarations.submit(declarant, item.declaration)
     use = PriorityUse.objects.order_by("sort_order").first()
     for site in Premises.objects.surplus().select_related("agency").order_by("code")[:6]:

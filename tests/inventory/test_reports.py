@@ -15,7 +15,7 @@ from inventory import reports
 from inventory.choices import SURPLUS_POOL_STATUSES, PremisesStatus
 from inventory.models import Premises
 from inventory.services import handling as services
-from tests import factories as f
+from tests import factories
 from tests.factories import backdate_history
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,8 @@ def test_surplus_report_by_commune_equals_sql(demo_user):
 
 def test_surplus_report_by_form_and_priority_use_follows_handling_records(demo_user):
     finance = demo_user("demo-finance")
-    premises = f.premises(status=PremisesStatus.SURPLUS, floor_area=Decimal(640), footprint_area=Decimal(320))
-    need = f.need(floor_area=Decimal(100))
+    premises = factories.premises(status=PremisesStatus.SURPLUS, floor_area=Decimal(640), footprint_area=Decimal(320))
+    need = factories.need(floor_area=Decimal(100))
     need.priority_use = need.priority_use or __import__(
         "inventory.models", fromlist=["PriorityUse"]
     ).PriorityUse.objects.get(code="HEALTH")
@@ -80,7 +80,7 @@ def test_surplus_report_by_form_and_priority_use_follows_handling_records(demo_u
 
 def test_overdue_records_are_counted(demo_user):
     finance = demo_user("demo-finance")
-    record = services.propose_handling(finance, f.premises(), "RECOVER", intended_use="")
+    record = services.propose_handling(finance, factories.premises(), "RECOVER", intended_use="")
     type(record).objects.filter(pk=record.pk).update(decision_due=timezone.localdate() - dt.timedelta(days=1))
     table = _table(reports.surplus_report(finance), "by_form")
     assert (

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from inventory import permissions
 from inventory.choices import Role
 from inventory.models import Asset, Declaration, HandlingRecord, Need, Premises
-from tests import factories as f
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,17 +123,17 @@ RULES = {
 
 @pytest.fixture
 def people(db):
-    unit = f.unit()
-    declarant = f.declarant(unit)
-    unbound = f.user(role=Role.DECLARANT)
+    unit = factories.unit()
+    declarant = factories.declarant(unit)
+    unbound = factories.user(role=Role.DECLARANT)
     return {
         "anonymous": AnonymousUser(),
         "declarant": declarant,
         "unbound declarant": unbound,
-        "finance": f.user(role=Role.FINANCE, is_staff=True),
-        "auditor": f.user(role=Role.AUDITOR, is_staff=True),
-        "administrator": f.user(role=Role.ADMIN, is_staff=True),
-        "superuser": f.user(role=Role.DECLARANT, is_staff=True, is_superuser=True),
+        "finance": factories.user(role=Role.FINANCE, is_staff=True),
+        "auditor": factories.user(role=Role.AUDITOR, is_staff=True),
+        "administrator": factories.user(role=Role.ADMIN, is_staff=True),
+        "superuser": factories.user(role=Role.DECLARANT, is_staff=True, is_superuser=True),
     }
 
 
@@ -152,9 +152,9 @@ def test_history_is_read_by_the_province_and_by_declarants_for_what_they_declare
 
 
 def test_filing_and_planning_for_an_agency(people):
-    own = f.agency(admin_unit=people["declarant"].admin_unit)
-    other = f.agency(admin_unit=f.unit("Xã Mỹ Lý"))
-    own_site, other_site = f.premises(agency=own), f.premises(agency=other)
+    own = factories.agency(admin_unit=people["declarant"].admin_unit)
+    other = factories.agency(admin_unit=factories.unit("Xã Mỹ Lý"))
+    own_site, other_site = factories.premises(agency=own), factories.premises(agency=other)
     assert permissions.can_file_for(people["declarant"], own)
     assert not permissions.can_file_for(people["declarant"], other)
     assert permissions.can_file_for(people["finance"], other)

@@ -12,7 +12,7 @@ from inventory.choices import AssetStatus, PremisesStatus, Role
 from inventory.models import Asset, Premises, PremisesRollup, UnitRollup
 from inventory.models.rollups import rebuild_rollups, rollup_mismatches
 from inventory.services import deletion
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,8 @@ def test_demo_data_rollups_are_current():
 
 
 def test_orm_writes_move_totals_between_premises_and_units():
-    a, b = f.premises(), f.premises(admin_unit=f.unit("Xã Nghĩa Đàn"))
-    asset = f.asset(premises=a, agency=a.agency, quantity=4, status=AssetStatus.SURPLUS)
+    a, b = factories.premises(), factories.premises(admin_unit=factories.unit("Xã Nghĩa Đàn"))
+    asset = factories.asset(premises=a, agency=a.agency, quantity=4, status=AssetStatus.SURPLUS)
     assert _rolled(a.pk) == _direct(a.pk) and _rolled(a.pk)[1] == 4
     asset.quantity = 9
     asset.save()
@@ -56,16 +56,16 @@ def test_orm_writes_move_totals_between_premises_and_units():
     unit_row = UnitRollup.objects.get(admin_unit=b.admin_unit, legacy_unit=None, status=PremisesStatus.HANDLED)
     assert unit_row.asset_items >= 9 and unit_row.premises_count >= 1
     before = _rolled(b.pk)
-    deletion.soft_delete(f.user(Role.FINANCE), asset, "Nhập trùng")
+    deletion.soft_delete(factories.user(Role.FINANCE), asset, "Nhập trùng")
     assert _rolled(b.pk)[1] == before[1] - 9  # a deleted line counts for nothing
     assert rollup_mismatches() == []
-    deletion.restore(f.user(Role.ADMIN), Asset.all_objects.get(pk=asset.pk))
+    deletion.restore(factories.user(Role.ADMIN), Asset.all_objects.get(pk=asset.pk))
     assert _rolled(b.pk) == before
     assert rollup_mismatches() == []
 
 
 def test_raw_sql_and_copy_are_rolled_up_too():
-    p = f.premises()
+    p = factories.premises()
     rows = [
         (
             f"T-COPY-{i}",

@@ -14,7 +14,7 @@ from inventory.choices import HandlingStatus, PremisesStatus, Role
 from inventory.models import Asset, DeclarationItem, HandlingRecord, Premises
 from inventory.services import deletion
 from inventory.services import handling as handling_services
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -29,7 +29,7 @@ def _client(client_factory, user):
 @pytest.fixture
 def two_declarants(demo_user):
     first = demo_user("demo-commune")
-    second = f.user(Role.DECLARANT, admin_unit=first.admin_unit, agency=first.agency)
+    second = factories.user(Role.DECLARANT, admin_unit=first.admin_unit, agency=first.agency)
     return first, second
 
 
@@ -76,7 +76,7 @@ def test_two_administrators_edit_the_same_premises_in_the_admin(demo_user):
     from django.test import Client
 
     premises = Premises.objects.order_by("pk").first()
-    other_admin = f.user(Role.ADMIN, is_staff=True, is_superuser=True)
+    other_admin = factories.user(Role.ADMIN, is_staff=True, is_superuser=True)
     a, b = _client(Client, demo_user("demo-admin")), _client(Client, other_admin)
     url = f"/admin/inventory/premises/{premises.pk}/change/"
     data_a, data_b = _form_data(a.get(url)), _form_data(b.get(url))
@@ -89,8 +89,10 @@ def test_two_administrators_edit_the_same_premises_in_the_admin(demo_user):
 
 
 def test_a_stale_handling_decision_is_refused(client_as, demo_user):
-    record = handling_services.propose_handling(demo_user("demo-finance"), f.premises(), "RECOVER", intended_use="")
-    record = f.ready_for_decision(record)
+    record = handling_services.propose_handling(
+        demo_user("demo-finance"), factories.premises(), "RECOVER", intended_use=""
+    )
+    record = factories.ready_for_decision(record)
     opened = record.version
     handling_services.cancel(demo_user("demo-finance"), record, reason="Rút đề nghị", expected_version=opened)
     response = client_as("demo-finance").post(
@@ -119,8 +121,10 @@ def test_an_approval_onto_a_changed_record_is_a_conflict_and_changes_nothing(cli
 
 
 def test_the_api_answers_412_to_a_stale_version(client_as, demo_user):
-    record = handling_services.propose_handling(demo_user("demo-finance"), f.premises(), "RECOVER", intended_use="")
-    record = f.ready_for_decision(record)
+    record = handling_services.propose_handling(
+        demo_user("demo-finance"), factories.premises(), "RECOVER", intended_use=""
+    )
+    record = factories.ready_for_decision(record)
     client = client_as("demo-finance")
     read = client.get(f"/api/v1/handling-records/{record.pk}/")
     etag = read["ETag"]
@@ -143,7 +147,7 @@ def test_the_api_answers_412_to_a_stale_version(client_as, demo_user):
 
 # -- soft deletion ------------------------------------------------------------------------
 def test_a_soft_deleted_premises_is_hidden_restorable_and_still_in_history(client_as, demo_user):
-    premises = f.premises(status=PremisesStatus.SURPLUS, admin_unit=f.unit())
+    premises = factories.premises(status=PremisesStatus.SURPLUS, admin_unit=factories.unit())
     finance, admin = demo_user("demo-finance"), demo_user("demo-admin")
     with pytest.raises(ValidationError):  # a reason is required
         deletion.soft_delete(finance, premises, "  ")
@@ -165,7 +169,7 @@ def test_a_soft_deleted_premises_is_hidden_restorable_and_still_in_history(clien
 
 
 def test_the_admin_deletes_with_a_reason_and_restores(client_as):
-    premises = f.premises(status=PremisesStatus.SURPLUS)
+    premises = factories.premises(status=PremisesStatus.SURPLUS)
     client = client_as("demo-admin")
     url = "/admin/inventory/premises/"
     asked = client.post(url, {"action": "delete_with_reason", "_selected_action": [premises.pk]})
@@ -182,9 +186,9 @@ def test_the_admin_deletes_with_a_reason_and_restores(client_as):
 
 def test_a_record_referred_to_by_a_decision_cannot_be_deleted(demo_user):
     finance = demo_user("demo-finance")
-    premises = f.premises(status=PremisesStatus.SURPLUS)
+    premises = factories.premises(status=PremisesStatus.SURPLUS)
     record = handling_services.propose_handling(finance, premises, "RECOVER", intended_use="")
-    record = f.ready_for_decision(record, finance)
+    record = factories.ready_for_decision(record, finance)
     handling_services.approve(finance, record, decision_number="3/QĐ", decision_date=TODAY, decider="UBND tỉnh")
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         deletion.soft_delete(finance, premises, "Xóa thử")
@@ -195,8 +199,8 @@ def test_a_record_referred_to_by_a_decision_cannot_be_deleted(demo_user):
 
 
 def test_postgresql_refuses_to_remove_a_real_premises_or_asset():
-    premises = f.premises()
-    asset = f.asset()
+    premises = factories.premises()
+    asset = factories.asset()
     for table, pk in (("inventory_asset", asset.pk), ("inventory_premises", premises.pk)):
         with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
@@ -247,7 +251,7 @@ def test_history_is_insert_only_for_the_application_role():
 
 
 def test_records_changed_today_keep_their_versions_in_history():
-    premises = f.premises()
+    premises = factories.premises()
     premises.name = "Tên mới"
     premises.save()
     versions = list(premises.events.order_by("pgh_id").values_list("version", flat=True))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from inventory.choices import PremisesStatus
 from inventory.services import attachments, deletion
 from inventory.services import handling as handling_services
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 TOKEN = "ZSCOPE7"
@@ -23,20 +23,22 @@ TOKEN = "ZSCOPE7"
 def world(demo_user):
     finance = demo_user("demo-finance")
     declarant = demo_user("demo-commune")
-    own_agency = f.agency(admin_unit=declarant.admin_unit)
-    other_agency = f.agency(admin_unit=f.unit("Xã Mỹ Lý"))
+    own_agency = factories.agency(admin_unit=declarant.admin_unit)
+    other_agency = factories.agency(admin_unit=factories.unit("Xã Mỹ Lý"))
     rows = {}
     for side, agency in (("own", own_agency), ("other", other_agency)):
-        site = f.premises(
+        site = factories.premises(
             code=f"{TOKEN}-{side}-P", agency=agency, admin_unit=agency.admin_unit, status=PremisesStatus.SURPLUS
         )
         rows[f"{side} premises"] = site
-        rows[f"{side} asset"] = f.asset(code=f"{TOKEN}-{side}-A", agency=agency, premises=site)
-        rows[f"{side} need"] = f.need(code=f"{TOKEN}-{side}-N", agency=agency)
+        rows[f"{side} asset"] = factories.asset(code=f"{TOKEN}-{side}-A", agency=agency, premises=site)
+        rows[f"{side} need"] = factories.need(code=f"{TOKEN}-{side}-N", agency=agency)
         rows[f"{side} handling"] = handling_services.propose_handling(finance, site, "RECOVER", intended_use="")
-        declarant_there = f.declarant(agency.admin_unit, agency=agency)
-        rows[f"{side} declaration"] = f.declare(declarant_there, "need", f.need_form_data(agency)).declaration
-    gone = f.premises(code=f"{TOKEN}-own-gone", agency=own_agency)
+        declarant_there = factories.declarant(agency.admin_unit, agency=agency)
+        rows[f"{side} declaration"] = factories.declare(
+            declarant_there, "need", factories.need_form_data(agency)
+        ).declaration
+    gone = factories.premises(code=f"{TOKEN}-own-gone", agency=own_agency)
     deletion.soft_delete(finance, gone, "Khai trùng")
     rows["own deleted premises"] = gone
     return {"agencies": {"own": own_agency, "other": other_agency}, "rows": rows}
@@ -151,5 +153,5 @@ def test_files_follow_their_record(client_as, demo_user, world):
     assert client_as("demo-auditor").get(url).status_code == 200
     assert client_as("demo-auditor").get(url).status_code == 200
     stranger = Client()
-    stranger.force_login(f.declarant(f.unit("Xã Mỹ Lý")))
+    stranger.force_login(factories.declarant(factories.unit("Xã Mỹ Lý")))
     assert stranger.get(url).status_code == 404

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from inventory.choices import Role
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,9 @@ def test_deploy_checks_are_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     code = (
-        "from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000)"
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SECURE_SSL_REDIRECT, "
+        "settings.SECURE_HSTS_SECONDS >= 31536000)"
     )
     shown = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
@@ -81,7 +82,7 @@ def test_weak_passwords_are_refused(demo_user, password):
 
 
 def test_the_admin_is_for_administrators_only(client_as):
-    finance_staff = f.user(Role.FINANCE, is_staff=True)
+    finance_staff = factories.user(Role.FINANCE, is_staff=True)
     client = Client()
     client.force_login(finance_staff)
     assert client.get("/admin/").status_code == 302  # to the admin login: not for them

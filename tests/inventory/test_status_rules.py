@@ -15,7 +15,7 @@ from inventory.choices import (
 )
 from inventory.models import HandlingRecord, Premises
 from inventory.querysets import surplus_floor_area, surplus_floor_area_expression, surplus_floor_area_sql
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ CASES = [
 def test_surplus_floor_area_in_python_the_orm_and_sql_agree():
     made = {}
     for status, floor, part, expected in CASES:
-        site = f.premises(status=status, floor_area=floor, surplus_floor_area=part)
+        site = factories.premises(status=status, floor_area=floor, surplus_floor_area=part)
         made[site.pk] = expected
         assert surplus_floor_area(status, floor, part) == expected, status
     rows = Premises.objects.filter(pk__in=made).annotate(spare=surplus_floor_area_expression())

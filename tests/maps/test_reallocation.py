@@ -11,7 +11,7 @@ from inventory.choices import AssetStatus, Condition, HandlingStatus, NeedKind, 
 from inventory.models import AssetClass, HandlingRecord, Need, Premises
 from inventory.services import handling as services
 from maps.reallocation import asset_candidates, origin_of, premises_candidates
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 ORIGIN = Point(105.0, 19.0, srid=4326)
@@ -24,14 +24,14 @@ def east(km: float) -> Point:
 
 @pytest.fixture
 def need():
-    agency = f.agency()
-    f.premises(agency=agency, status=PremisesStatus.IN_USE_HQ, location=ORIGIN, code="T-RANK-HQ")
-    return f.need(agency=agency, floor_area=Decimal(300))
+    agency = factories.agency()
+    factories.premises(agency=agency, status=PremisesStatus.IN_USE_HQ, location=ORIGIN, code="T-RANK-HQ")
+    return factories.need(agency=agency, floor_area=Decimal(300))
 
 
 def test_premises_are_ranked_by_cover_then_condition_then_distance_then_leftover(need):
     def site(code, km, area, condition=Condition.GOOD, status=PremisesStatus.SURPLUS, surplus=None):
-        return f.premises(
+        return factories.premises(
             code=code,
             location=east(km),
             floor_area=Decimal(area),
@@ -50,10 +50,14 @@ def test_premises_are_ranked_by_cover_then_condition_then_distance_then_leftover
     site("T-RANK-E", 0.1, 1000, condition=Condition.DAMAGED)  # never offered
     f_site = site("T-RANK-F", 3, 800, status=PremisesStatus.PARTLY_SURPLUS, surplus=Decimal(400))
     site("T-RANK-G", 0.2, 500, status=PremisesStatus.IN_USE_HQ)  # not surplus
-    services.propose_transfer(f.user(Role.FINANCE), f.need(), premises=f_site, floor_area=Decimal(150))  # 250 left
+    services.propose_transfer(
+        factories.user(Role.FINANCE), factories.need(), premises=f_site, floor_area=Decimal(150)
+    )  # 250 left
     # An open record for an asset line (no premises) must not hide any premises.
     services.propose(
-        f.user(Role.FINANCE), services.Proposal(form_code="LIQUIDATE"), asset=f.asset(status=AssetStatus.SURPLUS)
+        factories.user(Role.FINANCE),
+        services.Proposal(form_code="LIQUIDATE"),
+        asset=factories.asset(status=AssetStatus.SURPLUS),
     )
 
     assert origin_of(need) == ORIGIN
@@ -68,13 +72,13 @@ def test_premises_are_ranked_by_cover_then_condition_then_distance_then_leftover
 
 def test_asset_lines_of_the_needed_class_are_ranked_the_same_way():
     computers = AssetClass.objects.get(code="MMTB-CNTT")
-    agency = f.agency()
-    f.premises(agency=agency, status=PremisesStatus.IN_USE_HQ, location=ORIGIN)
-    need = f.need(agency=agency, kind=NeedKind.ASSET, floor_area=None, asset_class=computers, quantity=5)
+    agency = factories.agency()
+    factories.premises(agency=agency, status=PremisesStatus.IN_USE_HQ, location=ORIGIN)
+    need = factories.need(agency=agency, kind=NeedKind.ASSET, floor_area=None, asset_class=computers, quantity=5)
 
     def line(code, km, quantity, condition=Condition.GOOD, asset_class=computers):
-        where = f.premises(location=east(km))
-        return f.asset(
+        where = factories.premises(location=east(km))
+        return factories.asset(
             code=code,
             premises=where,
             agency=where.agency,

@@ -9,7 +9,7 @@ from django.db import connection
 from inventory.choices import PremisesStatus
 from inventory.models import Premises
 from maps import mapdata
-from tests import factories as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 PROVINCE = (103.5, 18.4, 106.2, 20.1)
@@ -172,7 +172,7 @@ def test_the_map_page_and_unit_layers(client_as):
 
 
 def test_a_status_change_shows_at_once_in_the_province_figures(client_as):
-    premises = f.premises(status=PremisesStatus.IN_USE_HQ)
+    premises = factories.premises(status=PremisesStatus.IN_USE_HQ)
     client = client_as("demo-finance")
     before = client.get("/maps/totals.json").json()
     premises.status = PremisesStatus.SURPLUS
