@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
-from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet
+from inventory.filtersets import AssetFilterSet, DeclarationFilterSet, NeedFilterSet, PremisesFilterSet, form_data
 from inventory.forms import FORMS, AttachmentForm, ReviewForm, WorkbookUploadForm
 from inventory.models import Agency, Asset, Declaration, DeclarationItem, Need, Premises
 from inventory.permissions import can_declare, can_review
@@ -62,7 +62,7 @@ def _error_text(exc: ValidationError) -> str:
 def declaration_list(request):
     """The declarations the user may see; for a declarant, its open declaration first."""
     declarations = Declaration.objects.visible_to(request.user).select_related("agency", "agency__admin_unit")
-    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    filterset = DeclarationFilterSet(form_data(request.GET), queryset=declarations, request=request)
     open_declarations = []
     if can_declare(request.user):
         open_declarations = declarations.filter(status__in=OPEN_DECLARATION_STATUSES)
@@ -82,7 +82,7 @@ def review_queue(request):
     """Submitted declarations waiting for the Finance department, oldest first."""
     require_reviewer(request.user)
     declarations = Declaration.objects.open_for_review().select_related("agency", "agency__admin_unit")
-    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    filterset = DeclarationFilterSet(form_data(request.GET), queryset=declarations, request=request)
     return render(
         request,
         "inventory/declarations/review_queue.html",
@@ -97,7 +97,7 @@ def review_queue(request):
 def record_list(request, target):
     model, filterset_class, related = LISTS[target]
     queryset = model.objects.visible_to(request.user).select_related(*related).order_by("code")
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    filterset = filterset_class(form_data(request.GET), queryset=queryset, request=request)
     declared = (
         DeclarationItem.objects.visible_to(request.user)
         .filter(

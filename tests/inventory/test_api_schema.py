@@ -84,11 +84,31 @@ def _closed(area: str) -> str | None:
         return None
 
 
+# The filters naming a record by its code (inventory.filtersets).
+CODES = {
+    "admin_unit",
+    "agency",
+    "asset",
+    "asset_class",
+    "authority",
+    "form",
+    "legacy_district",
+    "legacy_unit",
+    "need",
+    "parent",
+    "premises",
+    "priority_use",
+    "unit",
+}
+
+
 def _as_a_client_sends_it(context, case):
     """What JSON Schema cannot say, applied to the requests generated as valid (invalid
     ones are left as they are, to be refused):
     - a cursor is only taken from a `next`/`previous` link, never made up (a made-up
       one is refused with a 400: test_api_faults);
+    - a record named by its code (an agency, a unit, a class …) is one the client read,
+      never made up (an unknown code is refused with a 400 naming it: test_one_filterset);
     - a box has west < east and south < north; a polygon's rings are closed and do
       not cross themselves;
     - `as_of` and the dates of a decision or hand-over are today or earlier; a week of
@@ -97,6 +117,8 @@ def _as_a_client_sends_it(context, case):
         return case
     query = case.query if isinstance(case.query, dict) else {}
     query.pop("cursor", None)
+    for name in CODES & set(query):
+        query.pop(name)
     if isinstance(query.get("bbox"), str):
         w, s, e, n = query["bbox"].split(",")
         (w, e), (s, n) = sorted((w, e), key=float), sorted((s, n), key=float)
