@@ -359,3 +359,17 @@ def test_the_handling_list_and_the_api_return_the_same_records_for_each_paramete
         assert expected, params
         assert _html_ids(client, "handling_list", params, 1) == expected, params
         assert _api_ids(client, "handling-records", params, 1) == expected, params
+
+
+def test_a_commune_user_is_offered_only_its_communes_agencies(client_as, demo_user, world):
+    import re
+
+    from inventory.models import Agency
+
+    declarant = demo_user("demo-commune")
+    page = client_as("demo-commune").get(reverse("inventory:premises_list")).content.decode()
+    select = re.search(r'<select name="agency"[^>]*>(.*?)</select>', page, flags=re.S)
+    offered = {value for value in re.findall(r'<option value="([^"]*)"', select.group(1)) if value}
+    own = set(Agency.objects.filter(admin_unit=declarant.admin_unit).values_list("code", flat=True))
+    assert world["agencies"][0].code in offered and world["agencies"][1].code not in offered
+    assert offered == own
