@@ -4,7 +4,6 @@ module for one feature: the same list machinery (scope, FilterSet, keyset pages,
 exports) and the same services as the pages."""
 
 from django.utils.translation import gettext as _
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,10 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inventory import weekly
-from inventory.api.filters import IdFilter
 from inventory.api.views import ApiView, ListViewSet, _example, _request_example, _run, _valid, documented
 from inventory.api.views import expected_version as expected_version_of
-from inventory.choices import SitePlanStatus, SitePlanUse
+from inventory.filtersets import SitePlanFilterSet
 from inventory.models import SitePlan
 from inventory.services import plans as plan_services
 
@@ -52,17 +50,6 @@ class SitePlanSerializer(serializers.ModelSerializer):
 
 class SitePlanApproveSerializer(serializers.Serializer):
     decision_ref = serializers.CharField(max_length=120)
-
-
-class SitePlanFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=SitePlanStatus.choices, label="status (repeat for several)")
-    use = filters.MultipleChoiceFilter(choices=SitePlanUse.choices, label="chosen use (repeat for several)")
-    premises = IdFilter(field_name="premises_id", label="id of the site")
-    priority_use = filters.CharFilter(field_name="priority_use__code", label="priority use code")
-
-    class Meta:
-        model = SitePlan
-        fields = []
 
 
 @documented(

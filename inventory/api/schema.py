@@ -1,6 +1,6 @@
 """The OpenAPI description of every API operation, completed in one place: the error
 statuses each can answer (with their JSON bodies), what the non-JSON formats carry, a
-description for every filter (its label), and free text that may not hold NUL (which
+description for every filter (its help text, else its label), and free text that may not hold NUL (which
 the API refuses). Set as the schema class of every API view (`ApiView`)."""
 
 from drf_spectacular.openapi import AutoSchema
@@ -46,6 +46,15 @@ NO_NUL = "^[^\\u0000]*$"
 NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 
+def _description(filter_field) -> str | None:
+    """What the API's documentation says of a filter: its `help_text` (written for
+    programs), else its label (written for the HTML form)."""
+    if filter_field is None:
+        return None
+    text = filter_field.extra.get("help_text") or filter_field.label
+    return str(text) if text else None
+
+
 class ApiSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus what every operation of this API shares."""
 
@@ -82,8 +91,8 @@ class ApiSchema(AutoSchema):
                 parameter["description"] = PATH_TEXT.get(parameter["name"], parameter["name"])
             if parameter["in"] != "query":
                 continue
-            label = getattr(declared.get(parameter["name"]), "label", None)
-            if label and not parameter.get("description", "").startswith(str(label)):
+            label = _description(declared.get(parameter["name"]))
+            if label and not parameter.get("description", "").startswith(label):
                 parameter["description"] = f"{label}\n\n{parameter.get('description', '')}".strip()
             schema = parameter.get("schema", {})
             for item in (schema, schema.get("items", {})):

@@ -28,8 +28,8 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory import history, reports
-from inventory.api import exports, filters
+from inventory import filterfields, filtersets, history, reports
+from inventory.api import exports
 from inventory.api import serializers as api_serializers
 from inventory.api.geojson import feature_collection
 from inventory.api.pagination import BIGINT_MAX, HistoryPagination, KeysetPagination
@@ -283,7 +283,7 @@ class AdministrativeUnitViewSet(ListViewSet):
 
     model = AdministrativeUnit
     serializer_class = api_serializers.AdministrativeUnitSerializer
-    filterset_class = filters.AdministrativeUnitFilterSet
+    filterset_class = filtersets.AdministrativeUnitFilterSet
     fields = api_serializers.UNIT_FIELDS
     geometry = "centroid"
     export_name = "admin-units"
@@ -298,7 +298,7 @@ class AgencyViewSet(ListViewSet):
 
     model = Agency
     serializer_class = api_serializers.AgencySerializer
-    filterset_class = filters.AgencyFilterSet
+    filterset_class = filtersets.AgencyFilterSet
     fields = api_serializers.AGENCY_FIELDS
     export_name = "agencies"
 
@@ -313,7 +313,7 @@ class PremisesViewSet(AsOfMixin, ListViewSet):
 
     model = Premises
     serializer_class = api_serializers.PremisesSerializer
-    filterset_class = filters.PremisesFilterSet
+    filterset_class = filtersets.PremisesFilterSet
     fields = api_serializers.PREMISES_FIELDS
     geometry = "location"
     export_name = "premises"
@@ -348,7 +348,7 @@ class AssetViewSet(AsOfMixin, ListViewSet):
 
     model = Asset
     serializer_class = api_serializers.AssetSerializer
-    filterset_class = filters.AssetFilterSet
+    filterset_class = filtersets.AssetFilterSet
     related = ("asset_class",)
     fields = api_serializers.ASSET_FIELDS
     geometry = "premises__location"
@@ -362,7 +362,7 @@ class DeclarationViewSet(ListViewSet):
 
     model = Declaration
     serializer_class = api_serializers.DeclarationSerializer
-    filterset_class = filters.DeclarationFilterSet
+    filterset_class = filtersets.DeclarationFilterSet
     fields = api_serializers.DECLARATION_FIELDS
     export_name = "declarations"
     ordering_fields = ["id", "submitted_at", "updated_at"]
@@ -407,7 +407,7 @@ class NeedViewSet(ListViewSet):
 
     model = Need
     serializer_class = api_serializers.NeedSerializer
-    filterset_class = filters.NeedFilterSet
+    filterset_class = filtersets.NeedFilterSet
     related = ("asset_class", "priority_use")
     fields = api_serializers.NEED_FIELDS
     export_name = "needs"
@@ -419,7 +419,7 @@ class HandlingRecordViewSet(ListViewSet):
 
     model = HandlingRecord
     serializer_class = api_serializers.HandlingRecordSerializer
-    filterset_class = filters.HandlingRecordFilterSet
+    filterset_class = filtersets.HandlingRecordFilterSet
     related = ("form", "reason", "priority_use")
     fields = api_serializers.HANDLING_FIELDS
     export_name = "handling-records"
@@ -490,7 +490,7 @@ class HandlingRequestViewSet(ListViewSet):
 
     model = HandlingRequest
     serializer_class = api_serializers.HandlingRequestSerializer
-    filterset_class = filters.HandlingRequestFilterSet
+    filterset_class = filtersets.HandlingRequestFilterSet
     fields = api_serializers.REQUEST_FIELDS
     export_name = "handling-requests"
     ordering_fields = ["id", "filed_at", "updated_at"]
@@ -579,7 +579,7 @@ class DecisionViewSet(ListViewSet):
 
     model = Decision
     serializer_class = api_serializers.DecisionSerializer
-    filterset_class = filters.DecisionFilterSet
+    filterset_class = filtersets.DecisionFilterSet
     related = ("authority",)
     fields = api_serializers.DECISION_FIELDS
     export_name = "decisions"
@@ -659,12 +659,12 @@ class _FormFieldParameter(serializers.Field):
 
 @extend_schema_field({"type": "string", "format": "date-time"})
 class DateTimeParameter(_FormFieldParameter):
-    form_field = filters.DateTimeField
+    form_field = filterfields.DateTimeField
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})
 class IdParameter(_FormFieldParameter):
-    form_field = filters.IdField
+    form_field = filterfields.IdField
 
 
 class PresentChoiceField(serializers.ChoiceField):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inventory.choices import OPEN_DECLARATION_STATUSES, DeclarationStatus, ItemAction, ItemStatus, ItemTarget
-from inventory.filtersets import DeclarationFilterSet
+from inventory.filtersets import DeclarationFilterSet, form_data
 from inventory.forms import ReviewForm, WorkbookUploadForm
 from inventory.models import Agency, Declaration, DeclarationItem
 from inventory.permissions import can_declare, can_review
@@ -43,7 +43,7 @@ from inventory.views.common import (
 def declaration_list(request):
     """The declarations the user may see; for a declarant, its open declaration first."""
     declarations = Declaration.objects.visible_to(request.user).select_related("agency", "agency__admin_unit")
-    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    filterset = DeclarationFilterSet(form_data(request.GET), queryset=declarations, request=request)
     open_declarations = []
     if can_declare(request.user):
         open_declarations = declarations.filter(status__in=OPEN_DECLARATION_STATUSES)
@@ -63,7 +63,7 @@ def review_queue(request):
     """Submitted declarations waiting for the Finance department, oldest first."""
     require_reviewer(request.user)
     declarations = Declaration.objects.open_for_review().select_related("agency", "agency__admin_unit")
-    filterset = DeclarationFilterSet(request.GET, queryset=declarations, request=request)
+    filterset = DeclarationFilterSet(form_data(request.GET), queryset=declarations, request=request)
     return render(
         request,
         "inventory/declarations/review_queue.html",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inventory.choices import HandlingStatus
+from inventory.filtersets import HandlingRecordFilterSet, form_data
 from inventory.forms import (
     DecisionForm,
     HandlingApproveForm,
@@ -42,12 +42,10 @@ def _records(user):
 
 @login_required
 def handling_list(request):
-    records = _records(request.user).order_by("-created_at")
-    status = request.GET.get("status", "")
-    if status in HandlingStatus.values:
-        records = records.filter(status=status)
-    if request.GET.get("overdue") == "1":
-        records = records.overdue()
+    filterset = HandlingRecordFilterSet(
+        form_data(request.GET), queryset=_records(request.user).order_by("-created_at"), request=request
+    )
+    records = filterset.qs
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.form_01_xlts(records[:5000], request.user), "01-TSC-XLTS.xlsx")
     today = timezone.localdate()
@@ -56,11 +54,9 @@ def handling_list(request):
         request,
         "inventory/handling/handling_list.html",
         {
+            "filter": filterset,
             "page": page,
             "rows": [(r, r.overdue(today)) for r in page],
-            "statuses": HandlingStatus.choices,
-            "status": status,
-            "overdue_only": request.GET.get("overdue") == "1",
             "overdue_count": _records(request.user).overdue(today).count(),
         },
     )

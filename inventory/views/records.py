@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from inventory.choices import OPEN_DECLARATION_STATUSES, ItemAction, ItemStatus, ItemTarget
+from inventory.filtersets import form_data
 from inventory.forms import FORMS
 from inventory.models import DeclarationItem
 from inventory.services import attachments as attachment_service
@@ -29,7 +30,7 @@ def list_page(request, target: str, filterset_class, related: tuple[str, ...]):
     """The records of one kind the user may see, filtered, one page of them."""
     model = declared_values.MODELS[target]
     queryset = model.objects.visible_to(request.user).select_related(*related).order_by("code")
-    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    filterset = filterset_class(form_data(request.GET), queryset=queryset, request=request)
     declared = (
         DeclarationItem.objects.visible_to(request.user)
         .filter(target=target, action=ItemAction.CREATE, status__in=DECLARED_STATUSES)

@@ -13,23 +13,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
+from inventory.filtersets import PremisesFilterSet, form_data
 from inventory.models import AdministrativeUnit, Premises
 from inventory.permissions import sees_everything
 from maps import mapdata
-from maps.filtersets import MapFilterSet
 
 GEOJSON = "application/geo+json"
 
 
-# Parameters of the map requests that are not filters.
+# Parameters of the map requests that are not filters: the view and the drawn area.
 NOT_FILTERS = {"z", "bbox", "area"}
+
+
+def _filters(request, queryset):
+    """The premises' one FilterSet over the request's filters (the map's own parameters
+    and the form's empty fields left out)."""
+    data = form_data(request.GET)
+    for key in NOT_FILTERS:
+        data.pop(key, None)
+    return PremisesFilterSet(data, queryset=queryset, request=request)
 
 
 def _filtered(request):
     """(queryset or None for 'every premises', filterset or None)."""
     if sees_everything(request.user) and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
         return None, None  # the frequent case: nothing to compile
-    filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
+    filterset = _filters(request, Premises.objects.visible_to(request.user))
     if not filterset.is_valid():
         return None, filterset
     if filterset.is_unfiltered and sees_everything(request.user):
@@ -44,7 +53,7 @@ def _bad_request(message, errors=None):
 @login_required
 @require_GET
 def review_map(request):
-    filterset = MapFilterSet(request.GET or None, queryset=Premises.objects.none(), request=request)
+    filterset = _filters(request, Premises.objects.none())
     legend = [
         {"value": status.value, "label": status.label, "colour": PREMISES_STATUS_COLOURS[status]}
         for status in PremisesStatus
@@ -53,7 +62,7 @@ def review_map(request):
         request,
         "maps/review_map.html",
         {
-            "filter_form": filterset.form,
+            "filter_fields": filterset.shown,
             "legend": legend,
             "unit_zoom_max": mapdata.UNIT_ZOOM_MAX,
             "without_plan_count": Premises.objects.visible_to(request.user).without_approved_plan().count(),

@@ -133,8 +133,10 @@ FILTERS = [
     (
         "premises",
         {"q": "Vinh"},
-        Premises.objects.filter(name__unaccent__icontains="vinh")
-        | Premises.objects.filter(address__unaccent__icontains="vinh"),
+        Premises.objects.filter(code__unaccent__icontains="vinh")
+        | Premises.objects.filter(name__unaccent__icontains="vinh")
+        | Premises.objects.filter(address__unaccent__icontains="vinh")
+        | Premises.objects.filter(agency__name__unaccent__icontains="vinh"),
     ),
     (
         "premises",

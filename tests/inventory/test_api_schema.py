@@ -84,11 +84,31 @@ def _closed(area: str) -> str | None:
         return None
 
 
+# The filters naming a record by its code (inventory.filtersets).
+CODES = {
+    "admin_unit",
+    "agency",
+    "asset",
+    "asset_class",
+    "authority",
+    "form",
+    "legacy_district",
+    "legacy_unit",
+    "need",
+    "parent",
+    "premises",
+    "priority_use",
+    "unit",
+}
+
+
 def _as_a_client_sends_it(context, case):
     """What JSON Schema cannot say, applied to the requests generated as valid (invalid
     ones are left as they are, to be refused):
     - a cursor is only taken from a `next`/`previous` link, never made up (a made-up
       one is refused with a 400: test_api_faults);
+    - a record named by its code (an agency, a unit, a class …) is one the client read,
+      never made up (an unknown code is refused with a 400 naming it: test_one_filterset);
     - a box has west < east and south < north; a polygon's rings are closed and do
       not cross themselves;
     - `as_of` and the dates of a decision or hand-over are today or earlier; a week of
@@ -97,6 +117,23 @@ def _as_a_client_sends_it(context, case):
         return case
     query = case.query if isinstance(case.query, dict) else {}
     query.pop("cursor", None)
+    for name in CODES & set(query):
+        query.pop(name)
+    _fix_area(query)
+    today = timezone.localdate().isoformat()
+    if isinstance(query.get("as_of"), str) and query["as_of"] > today:
+        query["as_of"] = today
+    if isinstance(query.get("week"), str) and re.fullmatch(r"\d{4}-W\d{2}", query["week"]):
+        query["week"] = _existing_week(query["week"])
+    if isinstance(case.body, dict):
+        for name in ("decision_date", "handover_date"):
+            if isinstance(case.body.get(name), str) and case.body[name] > today:
+                case.body[name] = today
+    return case
+
+
+def _fix_area(query: dict) -> None:
+    """A box with its sides in order and a polygon with closed rings, or none when that is no area."""
     if isinstance(query.get("bbox"), str):
         w, s, e, n = query["bbox"].split(",")
         (w, e), (s, n) = sorted((w, e), key=float), sorted((s, n), key=float)
@@ -108,16 +145,6 @@ def _as_a_client_sends_it(context, case):
         query["within"] = _closed(query["within"])
         if query["within"] is None:
             del query["within"]
-    today = timezone.localdate().isoformat()
-    if isinstance(query.get("as_of"), str) and query["as_of"] > today:
-        query["as_of"] = today
-    if isinstance(query.get("week"), str) and re.fullmatch(r"\d{4}-W\d{2}", query["week"]):
-        query["week"] = _existing_week(query["week"])
-    if isinstance(case.body, dict):
-        for name in ("decision_date", "handover_date"):
-            if isinstance(case.body.get(name), str) and case.body[name] > today:
-                case.body[name] = today
-    return case
 
 
 def _existing_week(week: str) -> str:

@@ -106,7 +106,7 @@ def test_hand_over_record_02_as_pdf(client_as, record, demo_user):
 def test_list_filters_overdue(client_as, record):
     HandlingRecord.objects.filter(pk=record.pk).update(decision_due=TODAY - dt.timedelta(days=2))
     client = client_as("demo-finance")
-    page = client.get("/handling/?overdue=1")
+    page = client.get("/handling/?overdue=true")
     assert [r.pk for r, overdue in page.context["rows"]] == list(
         HandlingRecord.objects.overdue().order_by("-created_at").values_list("pk", flat=True)[:25]
     )

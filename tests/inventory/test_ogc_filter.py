@@ -429,7 +429,7 @@ def test_a_cql2_filter_and_the_same_rest_filter_return_the_same_ids(world):
         assert ids(client, filter="status = 'surplus' AND condition = 'poor'") == rest
         rest = {
             r["id"]
-            for r in _all(client, "/api/v1/premises/", storm_damaged="true", admin_unit=world["a1"].admin_unit_id)
+            for r in _all(client, "/api/v1/premises/", storm_damaged="true", admin_unit=world["a1"].admin_unit.code)
         }
         cql = {
             "op": "and",

@@ -55,7 +55,7 @@ def test_the_finance_department_picks_any_unit_former_communes_with_their_distri
 
 def test_another_commune_given_by_hand_is_refused_with_a_message(client_as):
     other = AdministrativeUnit.objects.get(name="Phường Trường Vinh", level="commune")
-    response = client_as("demo-commune").get("/declarations/premises/", {"admin_unit": other.pk})
+    response = client_as("demo-commune").get("/declarations/premises/", {"admin_unit": other.code})
     assert response.status_code == 200
     page = response.content.decode()
     error = re.search(r'data-testid="filter-error">(.*?)</div>', page, flags=re.S)
