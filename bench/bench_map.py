@@ -189,90 +189,87 @@ def explain(cursor, sql, params):
     return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def main():
-    use_bench_database("_bench_map")  # its own database: the 10^5-premises set is made once
-    from django.db import connection
-    from django.test import Client, RequestFactory
+class Requests:
+    """The review map's views called directly with the Finance reviewer as user ("ours"),
+    the same requests through the whole Django stack, and SQL on the same connection."""
 
-    from inventory.models import AdministrativeUnit, Premises, User
-    from maps.mapdata import UNIT_ZOOM_MAX, cell_degrees
-    from maps.views import review
+    def __init__(self, user):
+        from django.db import connection
+        from django.test import Client, RequestFactory
 
-    if ensure_data():
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    user = User.objects.get(username="demo-finance")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+        self.user = user
+        self.client = Client(HTTP_HOST="127.0.0.1")
+        self.client.force_login(user)
+        self.factory = RequestFactory(HTTP_HOST="127.0.0.1")
+        self.cursor = connection.cursor()
 
-    def call_view(view, path, params):
-        request = factory.get(path, params)
-        request.user = user
+    def call_view(self, view, path, params):
+        request = self.factory.get(path, params)
+        request.user = self.user
         response = view(request)
         assert response.status_code == 200, response.content[:300]
         return response.content
 
-    def full_stack(path, params):
+    def full_stack(self, path, params):
         """Median time of the same request through the whole Django stack."""
         times = []
         for _ in range(REPEAT):
             started = time.perf_counter()
-            assert client.get(path, params).status_code == 200
+            assert self.client.get(path, params).status_code == 200
             times.append(time.perf_counter() - started)
         return statistics.median(times)
 
-    cursor = connection.cursor()
-    premises_count = Premises.objects.count()
-    from inventory.models import Asset
+    def fetchone(self, sql, params):
+        self.cursor.execute(sql, params)
+        return self.cursor.fetchone()
 
-    asset_count = Asset.objects.count()
 
+def map_sql(zoom, bbox):
+    """The raw SQL (and its parameters) giving the map data of a view."""
+    from maps.mapdata import UNIT_ZOOM_MAX, cell_degrees
+
+    if zoom <= UNIT_ZOOM_MAX:
+        return UNIT_SQL, bbox
+    cell = cell_degrees(zoom)
+    return CLUSTER_SQL, (cell, cell, *bbox)
+
+
+def measure_data(requests, zoom, bbox):
+    """The map data of one view against its SQL: a row of the table."""
+    from maps.views import review
+
+    params = {"z": zoom, "bbox": ",".join(map(str, bbox))}
+    sql, sql_params = map_sql(zoom, bbox)
+    ratio, ours_s, base_s, payload, base_payload = paired(
+        lambda: requests.call_view(review.map_data, "/maps/data.geojson", params),
+        lambda: requests.fetchone(sql, sql_params)[0].encode(),
+        REPEAT,
+    )
+    assert same_features(json.loads(payload), json.loads(base_payload)), f"payloads differ at zoom {zoom}"
+    assert len(payload) <= MAX_BYTES, f"{len(payload)} bytes at zoom {zoom}"
+    features = len(json.loads(payload)["features"])
+    stack = requests.full_stack("/maps/data.geojson", params)
+    return ("data", zoom, ratio, ours_s, base_s, len(payload), features, stack)
+
+
+def measure_totals(requests, zoom, bbox):
+    """The totals in view, as the side summary asks for them, against their SQL: a row of the table."""
+    from maps.views import review
+
+    params = {"bbox": ",".join(map(str, bbox))}
+    t_ratio, t_ours, t_base, t_payload, t_row = paired(
+        lambda: json.loads(requests.call_view(review.map_totals, "/maps/totals.json", params)),
+        lambda: requests.fetchone(BOX_TOTALS_SQL, bbox),
+        REPEAT,
+    )
+    assert [t_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in t_row[:9]]
+    stack = requests.full_stack("/maps/totals.json", params)
+    return ("totals", zoom, t_ratio, t_ours, t_base, len(json.dumps(t_payload)), t_payload["count"], stack)
+
+
+def print_rows(rows):
+    """Print the trace's table; the row of the worst ratio."""
     worst = None
-    rows = []
-    plans = []
-    for zoom, lon, lat in TRACE:
-        bbox = screen_bbox(zoom, lon, lat)
-        params = {"z": zoom, "bbox": ",".join(map(str, bbox))}
-
-        def ours(params=params):
-            return call_view(review.map_data, "/maps/data.geojson", params)
-
-        if zoom <= UNIT_ZOOM_MAX:
-            sql, sql_params = UNIT_SQL, bbox
-        else:
-            cell = cell_degrees(zoom)
-            sql, sql_params = CLUSTER_SQL, (cell, cell, *bbox)
-
-        def baseline(sql=sql, sql_params=sql_params):
-            cursor.execute(sql, sql_params)
-            return cursor.fetchone()[0].encode()
-
-        ratio, ours_s, base_s, payload, base_payload = paired(ours, baseline, REPEAT)
-        assert same_features(json.loads(payload), json.loads(base_payload)), f"payloads differ at zoom {zoom}"
-        assert len(payload) <= MAX_BYTES, f"{len(payload)} bytes at zoom {zoom}"
-        features = len(json.loads(payload)["features"])
-        rows.append(
-            ("data", zoom, ratio, ours_s, base_s, len(payload), features, full_stack("/maps/data.geojson", params))
-        )
-        if zoom in (8, 13):
-            plans.append((f"map data, zoom {zoom}", explain(cursor, sql, sql_params)))
-        if zoom in (8, 14):
-            plans.append((f"totals in view, zoom {zoom}", explain(cursor, BOX_TOTALS_SQL, bbox)))
-
-        # The totals in view, as the side summary asks for them.
-        def totals(params=params):
-            return json.loads(call_view(review.map_totals, "/maps/totals.json", {"bbox": params["bbox"]}))
-
-        def totals_sql(bbox=bbox):
-            cursor.execute(BOX_TOTALS_SQL, bbox)
-            return cursor.fetchone()
-
-        t_ratio, t_ours, t_base, t_payload, t_row = paired(totals, totals_sql, REPEAT)
-        assert [t_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in t_row[:9]]
-        stack = full_stack("/maps/totals.json", {"bbox": params["bbox"]})
-        rows.append(("totals", zoom, t_ratio, t_ours, t_base, len(json.dumps(t_payload)), t_payload["count"], stack))
-
     print("  request zoom   view     raw SQL   ratio   payload  features   whole stack")
     for row in rows:
         kind, zoom, ratio, ours_s, base_s, size, n, stack = row
@@ -282,29 +279,61 @@ def main():
         )
         if worst is None or ratio > worst[2]:
             worst = row
+    return worst
 
-    # A drawn polygon the size of a former district.
+
+def measure_polygon(requests, plans):
+    """Totals of a drawn polygon the size of a former district (the hull of its former
+    communes' boxes) against their SQL: (district, ratio, ours, baseline, payload)."""
+    from inventory.models import AdministrativeUnit
+    from maps.views import review
+
     district = max(
         AdministrativeUnit.objects.legacy_districts(),
         key=lambda d: AdministrativeUnit.objects.filter(parent=d, bbox__isnull=False).count(),
     )
-    cursor.execute(
+    area_geojson, area_ewkt = requests.fetchone(
         "SELECT ST_AsGeoJSON(ST_ConvexHull(ST_Collect(bbox))), ST_AsEWKT(ST_ConvexHull(ST_Collect(bbox))) "
         "FROM inventory_administrativeunit WHERE parent_id = %s AND bbox IS NOT NULL",
         [district.pk],
     )
-    area_geojson, area_ewkt = cursor.fetchone()
-
-    def area_totals():
-        return json.loads(call_view(review.map_totals, "/maps/totals.json", {"area": area_geojson}))
-
-    def area_sql():
-        cursor.execute(AREA_TOTALS_SQL, [area_ewkt])
-        return cursor.fetchone()
-
-    a_ratio, a_ours, a_base, a_payload, a_row = paired(area_totals, area_sql, REPEAT)
+    a_ratio, a_ours, a_base, a_payload, a_row = paired(
+        lambda: json.loads(requests.call_view(review.map_totals, "/maps/totals.json", {"area": area_geojson})),
+        lambda: requests.fetchone(AREA_TOTALS_SQL, [area_ewkt]),
+        REPEAT,
+    )
     assert [a_payload[k] for k in TOTAL_KEYS] == [float(v) if v % 1 else int(v) for v in a_row[:9]]
-    plans.append((f"drawn polygon ({district.name})", explain(cursor, AREA_TOTALS_SQL, [area_ewkt])))
+    plans.append((f"drawn polygon ({district.name})", explain(requests.cursor, AREA_TOTALS_SQL, [area_ewkt])))
+    return district, a_ratio, a_ours, a_base, a_payload
+
+
+def main():
+    use_bench_database("_bench_map")  # its own database: the 10^5-premises set is made once
+    from django.db import connection
+
+    from inventory.models import Asset, Premises, User
+
+    if ensure_data():
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    requests = Requests(User.objects.get(username="demo-finance"))
+    cursor = requests.cursor
+    premises_count = Premises.objects.count()
+    asset_count = Asset.objects.count()
+
+    rows = []
+    plans = []
+    for zoom, lon, lat in TRACE:
+        bbox = screen_bbox(zoom, lon, lat)
+        rows.append(measure_data(requests, zoom, bbox))
+        if zoom in (8, 13):
+            plans.append((f"map data, zoom {zoom}", explain(cursor, *map_sql(zoom, bbox))))
+        if zoom in (8, 14):
+            plans.append((f"totals in view, zoom {zoom}", explain(cursor, BOX_TOTALS_SQL, bbox)))
+        rows.append(measure_totals(requests, zoom, bbox))
+    worst = print_rows(rows)
+
+    district, a_ratio, a_ours, a_base, a_payload = measure_polygon(requests, plans)
     cursor.execute(
         "EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(premises_count), sum(asset_value) FROM inventory_unitrollup"
     )
@@ -312,7 +341,7 @@ def main():
 
     PLANS.parent.mkdir(parents=True, exist_ok=True)
     PLANS.write_text("\n\n".join(f"== {title}\n{plan}" for title, plan in plans), encoding="utf-8")
-    kind, zoom, ratio, ours_s, base_s, size, n, stack = worst
+    kind, zoom, ratio, ours_s, base_s, _size, _n, stack = worst
     report(
         f"map request, worst of a zoom 8–16 trace ({kind} z{zoom}; "
         f"{premises_count:,} premises, {asset_count:,} assets)",

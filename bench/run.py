@@ -16,18 +16,7 @@ def fmt(value: float, unit: str) -> str:
 
 
 def main() -> int:
-    results, failed = [], []
-    for script in sorted(HERE.glob("bench_*.py")):
-        print(f"running {script.name} ...", flush=True)
-        proc = subprocess.run([sys.executable, str(script)], cwd=HERE, capture_output=True, text=True)
-        if proc.returncode != 0:
-            print(proc.stdout[-2000:], proc.stderr[-4000:], sep="\n")
-            failed.append(script.name)
-            continue
-        for line in proc.stdout.splitlines():
-            if line.startswith("{"):
-                results.append(json.loads(line))
-
+    results, failed = run_scripts()
     header = ("figure", "ours", "baseline", "ratio", "target", "")
     rows = []
     for r in results:
@@ -45,10 +34,7 @@ def main() -> int:
                 "ok" if ok else "MISSED",
             )
         )
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    print()
-    for row in [header, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print_table([header, *rows])
     for r in results:
         if r.get("details"):
             print(f"  {r['figure']}: {r['details']}")
@@ -56,6 +42,27 @@ def main() -> int:
         print("\nfailed:", ", ".join(failed))
         return 1
     return 0
+
+
+def run_scripts() -> tuple[list[dict], list[str]]:
+    """Every bench_*.py in turn: the figures they print (JSON lines), and the scripts that failed."""
+    results, failed = [], []
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"running {script.name} ...", flush=True)
+        proc = subprocess.run([sys.executable, str(script)], cwd=HERE, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stdout[-2000:], proc.stderr[-4000:], sep="\n")
+            failed.append(script.name)
+            continue
+        results.extend(json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{"))
+    return results, failed
+
+
+def print_table(rows: list[tuple]) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 if __name__ == "__main__":

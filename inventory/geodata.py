@@ -135,37 +135,46 @@ def unpack_upload(path: Path, folder: Path) -> Path:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
-            total = sum(m.file_size for m in members)
-            if len(members) > ZIP_MAX_MEMBERS or total > ZIP_MAX_BYTES:
-                raise GeodataError(
-                    _("The zip file is too large when unpacked (at most %(mb)s MB and %(n)s files).")
-                    % {"mb": ZIP_MAX_BYTES // (1024 * 1024), "n": ZIP_MAX_MEMBERS}
-                )
-            for member in members:
-                if member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1) and member.file_size > 1024 * 1024:
-                    raise GeodataError(_("The zip file is compressed suspiciously well; it is not read."))
-            names = []
-            for member in members:
-                name = Path(member.filename)
-                if name.is_absolute() or ".." in name.parts:
-                    continue
-                target = folder / "unzipped" / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                written = 0
-                with archive.open(member) as source, target.open("wb") as out:
-                    while chunk := source.read(1024 * 1024):
-                        written += len(chunk)
-                        if written > member.file_size:  # the directory lied about the size
-                            raise GeodataError(_("The zip file is damaged."))
-                        out.write(chunk)
-                names.append(target)
+            _refuse_zip_sizes(members)
+            names = [_unpack_member(archive, member, folder) for member in members]
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise GeodataError(_("The zip file is damaged.")) from exc
     for suffix in (".shp", ".gpkg", ".geojson", ".json", ".fgb"):
-        found = sorted(p for p in names if p.suffix.lower() == suffix)
+        found = sorted(p for p in names if p is not None and p.suffix.lower() == suffix)
         if found:
             return found[0]
     raise GeodataError(_("The zip file holds no Shapefile (.shp)."))
+
+
+def _refuse_zip_sizes(members) -> None:
+    """The sizes the zip's directory declares: all members together, and the packing of each."""
+    total = sum(m.file_size for m in members)
+    if len(members) > ZIP_MAX_MEMBERS or total > ZIP_MAX_BYTES:
+        raise GeodataError(
+            _("The zip file is too large when unpacked (at most %(mb)s MB and %(n)s files).")
+            % {"mb": ZIP_MAX_BYTES // (1024 * 1024), "n": ZIP_MAX_MEMBERS}
+        )
+    for member in members:
+        if member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1) and member.file_size > 1024 * 1024:
+            raise GeodataError(_("The zip file is compressed suspiciously well; it is not read."))
+
+
+def _unpack_member(archive, member, folder: Path) -> Path | None:
+    """Unpack one member under `folder`/unzipped, never more than its declared size; None
+    for a name that would leave the folder (absolute, or with ..)."""
+    name = Path(member.filename)
+    if name.is_absolute() or ".." in name.parts:
+        return None
+    target = folder / "unzipped" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with archive.open(member) as source, target.open("wb") as out:
+        while chunk := source.read(1024 * 1024):
+            written += len(chunk)
+            if written > member.file_size:  # the directory lied about the size
+                raise GeodataError(_("The zip file is damaged."))
+            out.write(chunk)
+    return target
 
 
 @dataclass
@@ -246,9 +255,32 @@ def read_features(
     """The first layer's features as 2D geometries in SRID 4326, and the source CRS's
     name. The source system is the file's own or `srs` (see `source_srs`); every
     feature must fall in Viet Nam once reprojected."""
-    from inventory.srs import in_vietnam
-
     path = Path(path)
+    source, layer = _first_layer(path, required_fields)
+    source_ref, named = source_srs(path, source, layer, srs)
+    hint = (
+        ""
+        if named
+        else " "
+        + _(
+            "If the coordinates are VN-2000 metres, name the system (--srs, or the coordinate system on the "
+            "upload page): 9208 or 3405."
+        )
+    )
+    features = []
+    for index, feature in enumerate(layer, start=1):
+        properties = {name: feature.get(name) for name in layer.fields}
+        label = properties.get(label_field) if label_field else index
+        geom = _wgs84_geometry(feature.geom, allowed, source_ref, index, label, hint)
+        features.append(Feature(index=index, geometry=geom, properties=properties))
+    if not features:
+        raise GeodataError(_("%(path)s holds no features.") % {"path": path.name})
+    return features, source_ref.name or "WGS 84"
+
+
+def _first_layer(path: Path, required_fields: tuple[str, ...]):
+    """The data source (which must outlive its layer) and its first layer, which has the
+    required fields."""
     if not path.exists():
         raise GeodataError(_("File not found: %(path)s") % {"path": path})
     try:
@@ -267,60 +299,49 @@ def read_features(
                 _("The field “%(field)s” is not in %(path)s. Fields found: %(fields)s.")
                 % {"field": name, "path": path.name, "fields": ", ".join(layer.fields) or "—"}
             )
-    source_ref, named = source_srs(path, source, layer, srs)
-    hint = (
-        ""
-        if named
-        else " "
-        + _(
-            "If the coordinates are VN-2000 metres, name the system (--srs, or the coordinate system on the "
-            "upload page): 9208 or 3405."
+    return source, layer
+
+
+def _wgs84_geometry(ogr, allowed: frozenset[str], source_ref, index: int, label, hint: str) -> GEOSGeometry:
+    """One feature's geometry of an allowed kind, in 2D WGS 84, non-empty, valid and in Viet Nam."""
+    from inventory.srs import in_vietnam
+
+    kind = ogr.geom_type.name.replace("25D", "") if ogr is not None else _("no geometry")
+    if ogr is None or kind not in allowed:
+        raise GeodataError(
+            _("Feature %(i)s (%(label)s) is a %(kind)s; expected %(expected)s.")
+            % {"i": index, "label": label, "kind": kind, "expected": ", ".join(sorted(allowed))}
         )
-    )
-    features = []
-    for index, feature in enumerate(layer, start=1):
-        properties = {name: feature.get(name) for name in layer.fields}
-        label = properties.get(label_field) if label_field else index
-        ogr = feature.geom
-        kind = ogr.geom_type.name.replace("25D", "") if ogr is not None else _("no geometry")
-        if ogr is None or kind not in allowed:
-            raise GeodataError(
-                _("Feature %(i)s (%(label)s) is a %(kind)s; expected %(expected)s.")
-                % {"i": index, "label": label, "kind": kind, "expected": ", ".join(sorted(allowed))}
+    ogr.srs = source_ref
+    try:
+        ogr.transform(WGS84)
+    except GDALException as exc:
+        raise GeodataError(
+            _("Feature %(i)s (%(label)s) cannot be reprojected to WGS 84.") % {"i": index, "label": label}
+        ) from exc
+    if ogr.coord_dim == 3:
+        ogr.coord_dim = 2
+    geom = GEOSGeometry(ogr.wkb, srid=4326)
+    if geom.empty:
+        raise GeodataError(_("Feature %(i)s (%(label)s) has an empty geometry.") % {"i": index, "label": label})
+    problem = lonlat_problem(geom)
+    if problem:
+        raise GeodataError(
+            _("Feature %(i)s (%(label)s): %(problem)s") % {"i": index, "label": label, "problem": problem} + hint
+        )
+    west, south, east, north = geom.extent
+    if not (in_vietnam(west, south) and in_vietnam(east, north)):
+        raise GeodataError(
+            _(
+                "Feature %(i)s (%(label)s) lies outside Viet Nam once read as %(srs)s "
+                "(%(lon).4f, %(lat).4f). Is that the file's coordinate system? Nothing was imported."
             )
-        ogr.srs = source_ref
-        try:
-            ogr.transform(WGS84)
-        except GDALException as exc:
-            raise GeodataError(
-                _("Feature %(i)s (%(label)s) cannot be reprojected to WGS 84.") % {"i": index, "label": label}
-            ) from exc
-        if ogr.coord_dim == 3:
-            ogr.coord_dim = 2
-        geom = GEOSGeometry(ogr.wkb, srid=4326)
-        if geom.empty:
-            raise GeodataError(_("Feature %(i)s (%(label)s) has an empty geometry.") % {"i": index, "label": label})
-        problem = lonlat_problem(geom)
-        if problem:
-            raise GeodataError(
-                _("Feature %(i)s (%(label)s): %(problem)s") % {"i": index, "label": label, "problem": problem} + hint
-            )
-        west, south, east, north = geom.extent
-        if not (in_vietnam(west, south) and in_vietnam(east, north)):
-            raise GeodataError(
-                _(
-                    "Feature %(i)s (%(label)s) lies outside Viet Nam once read as %(srs)s "
-                    "(%(lon).4f, %(lat).4f). Is that the file's coordinate system? Nothing was imported."
-                )
-                % {"i": index, "label": label, "srs": source_ref.name, "lon": west, "lat": south}
-                + hint
-            )
-        if not geom.valid:
-            raise GeodataError(
-                _("Feature %(i)s (%(label)s) is not a valid geometry: %(reason)s.")
-                % {"i": index, "label": label, "reason": geom.valid_reason}
-            )
-        features.append(Feature(index=index, geometry=geom, properties=properties))
-    if not features:
-        raise GeodataError(_("%(path)s holds no features.") % {"path": path.name})
-    return features, source_ref.name or "WGS 84"
+            % {"i": index, "label": label, "srs": source_ref.name, "lon": west, "lat": south}
+            + hint
+        )
+    if not geom.valid:
+        raise GeodataError(
+            _("Feature %(i)s (%(label)s) is not a valid geometry: %(reason)s.")
+            % {"i": index, "label": label, "reason": geom.valid_reason}
+        )
+    return geom

@@ -163,11 +163,16 @@ def display_value(field, value, names: dict) -> str:
         return names.get((field.related_model, value), f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, FieldFile) or isinstance(field, FileField):
+    if isinstance(value, FieldFile) or (isinstance(field, FileField) and not isinstance(value, bool)):
         name = value.name if isinstance(value, FieldFile) else value
         return name.rsplit("/", 1)[-1] if name else "—"
+    return _value_text(value, field.name)
+
+
+def _value_text(value, field_name: str) -> str:
+    """A value by its type: yes/no, a point's coordinates, a date, a number, JSON."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if isinstance(value, GEOSGeometry):
         if value.geom_type == "Point":
             return f"{value.y:.6f}, {value.x:.6f}"
@@ -177,7 +182,7 @@ def display_value(field, value, names: dict) -> str:
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal | int):
-        return number_text(value, field.name)
+        return number_text(value, field_name)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

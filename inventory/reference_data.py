@@ -201,8 +201,37 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
         province_id=None,
     )
 
-    # New commune-level units: official code and name from vietnam-provinces.
-    official = _official_wards(int(pcode))
+    new_by_key = _new_units(writer, prov, province, source, result)
+    say(_("new units: %(n)s") % {"n": len(new_by_key)})
+
+    # Legacy districts and communes of the former province(s) merged into this one.
+    table = _conversion_table()
+    districts, communes_by_key = _legacy_units(
+        writer, table["DICT_PROVINCE"][prov["provinceKey"]], province, source, result
+    )
+    say(_("legacy districts: %(d)s, legacy communes: %(c)s") % {"d": len(districts), "c": len(communes_by_key)})
+
+    basis = LEGAL_BASIS.get(pcode, GENERIC_LEGAL_BASIS)
+    links = _link_units(
+        _lineage_pairs(table, prov["provinceKey"]), communes_by_key, new_by_key, province, basis, result
+    )
+    say(_("lineage links: %(n)s") % {"n": links})
+    # The fixed-asset criteria (dated data, missing rows only: an administrator owns them).
+    result.created += seed_fixed_asset_criteria(django_apps)
+
+    result.counts = {
+        "province": 1,
+        "new_units": len(new_by_key),
+        "legacy_districts": len(districts),
+        "legacy_communes": len(communes_by_key),
+        "lineage_links": links,
+    }
+    return result
+
+
+def _new_units(writer, prov: dict, province, source: str, result: LoadResult) -> dict:
+    """New commune-level units, official code and name from vietnam-provinces, by key."""
+    official = _official_wards(int(prov["provinceCode"]))
     rows = query("SELECT * FROM admin_units WHERE provinceCode = ?", [prov["provinceCode"]])
     new_by_key = {}
     for row in rows:
@@ -227,11 +256,12 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
             parent_id=province.pk,
             province_id=province.pk,
         )
-    say(_("new units: %(n)s") % {"n": len(new_by_key)})
+    return new_by_key
 
-    # Legacy districts and communes of the former province(s) merged into this one.
-    table = _conversion_table()
-    legacy_provinces = table["DICT_PROVINCE"][prov["provinceKey"]]
+
+def _legacy_units(writer, legacy_provinces: list, province, source: str, result: LoadResult) -> tuple[dict, dict]:
+    """The legacy districts (by code) and communes (by province_district_ward key) of
+    the former provinces."""
     placeholders = ", ".join("?" for _key in legacy_provinces)
     legacy_rows = query(
         f"SELECT * FROM admin_units_legacy WHERE provinceKey IN ({placeholders}) "  # noqa: S608 - placeholders only
@@ -277,17 +307,24 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
             parent_id=district.pk,
             province_id=province.pk,
         )
-    say(_("legacy districts: %(d)s, legacy communes: %(c)s") % {"d": len(districts), "c": len(communes_by_key)})
+    return districts, communes_by_key
 
-    # Lineage old → new: whole communes, then communes divided between several new units.
+
+def _lineage_pairs(table: dict, province_key: str) -> dict[tuple[str, str], bool]:
+    """Lineage old → new, (legacy key, new key): primary; whole communes, then communes
+    divided between several new units."""
     pairs: dict[tuple[str, str], bool] = {}
-    for new_key, legacy_keys in table["DICT_PROVINCE_WARD_NO_DIVIDED"].get(prov["provinceKey"], {}).items():
+    for new_key, legacy_keys in table["DICT_PROVINCE_WARD_NO_DIVIDED"].get(province_key, {}).items():
         for legacy_key in legacy_keys:
             pairs[(legacy_key, new_key)] = True
-    for legacy_key, targets in table["DICT_PROVINCE_WARD_DIVIDED"].get(prov["provinceKey"], {}).items():
+    for legacy_key, targets in table["DICT_PROVINCE_WARD_DIVIDED"].get(province_key, {}).items():
         for target in targets:
             pairs[(legacy_key, target["newWardKey"])] = bool(target["isDefaultNewWard"])
-    basis = LEGAL_BASIS.get(pcode, GENERIC_LEGAL_BASIS)
+    return pairs
+
+
+def _link_units(pairs: dict, communes_by_key: dict, new_by_key: dict, province, basis: str, result: LoadResult) -> int:
+    """Create or update the lineage links of the pairs; the number of pairs that match units."""
     existing_links = {
         (link.predecessor_id, link.successor_id): link
         for link in UnitLineage.objects.filter(successor__province=province)
@@ -311,15 +348,4 @@ def load_province(code: str = "40", progress=None) -> LoadResult:
                 setattr(link, k, v)
             link.save()
             result.updated += 1
-    say(_("lineage links: %(n)s") % {"n": links})
-    # The fixed-asset criteria (dated data, missing rows only: an administrator owns them).
-    result.created += seed_fixed_asset_criteria(django_apps)
-
-    result.counts = {
-        "province": 1,
-        "new_units": len(new_by_key),
-        "legacy_districts": len(districts),
-        "legacy_communes": len(communes_by_key),
-        "lineage_links": links,
-    }
-    return result
+    return links

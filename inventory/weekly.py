@@ -121,6 +121,29 @@ def province_of(user) -> int | None:
     )
 
 
+def _is_processed(row: dict, records: list[dict]) -> bool:
+    """A site is processed once handled, handled whole, or handled in part and no longer
+    needing a plan."""
+    whole = any(r["floor_area"] is None for r in records)
+    return (
+        row["status"] == PremisesStatus.HANDLED
+        or whole
+        or bool(records and row["status"] not in PLAN_PREMISES_STATUSES)
+    )
+
+
+def _resulting_use(records: list[dict], plan: dict | None, priority: dict) -> str:
+    """The use a processed site goes to: its last handling's priority use, else its plan's."""
+    records = [r for r in records if r["priority_use_id"]]
+    if records:
+        return RETURN_USE_OF_PRIORITY_USE.get(priority.get(records[-1]["priority_use_id"]), ReturnUse.OTHER)
+    if plan and plan["use"] == SitePlanUse.PRIORITY_USE:
+        return RETURN_USE_OF_PRIORITY_USE.get(priority.get(plan["priority_use_id"]), ReturnUse.OTHER)
+    if plan and plan["use"] == SitePlanUse.LEND_COMMUNE:
+        return ReturnUse.CULTURE_SPORTS
+    return ReturnUse.OTHER
+
+
 def _figures(label: str, province: int | None) -> dict:
     """The week's figures of a province from history at its cut-off (or now, before the cut-off)."""
     cutoff = cutoff_of(label)
@@ -148,32 +171,12 @@ def _figures(label: str, province: int | None) -> dict:
         .values("premises_id", "use", "priority_use_id")
     }
     priority = dict(PriorityUse.objects.values_list("pk", "code"))
-
-    def resulting_use(site_id) -> str:
-        records = [r for r in done.get(site_id, []) if r["priority_use_id"]]
-        if records:
-            return RETURN_USE_OF_PRIORITY_USE.get(priority.get(records[-1]["priority_use_id"]), ReturnUse.OTHER)
-        plan = plans.get(site_id)
-        if plan and plan["use"] == SitePlanUse.PRIORITY_USE:
-            return RETURN_USE_OF_PRIORITY_USE.get(priority.get(plan["priority_use_id"]), ReturnUse.OTHER)
-        if plan and plan["use"] == SitePlanUse.LEND_COMMUNE:
-            return ReturnUse.CULTURE_SPORTS
-        return ReturnUse.OTHER
-
-    processed: dict[int, str] = {}
     last = WeeklyReturn.objects.filter(province=province, week__lt=label).order_by("-week").first()
     counted = _counted(last.figures if last else None)
-    for site_id, (use, _site_then) in counted.items():
-        processed[site_id] = use  # counted once, counted for good
+    processed: dict[int, str] = {site_id: use for site_id, (use, _site_then) in counted.items()}  # counted for good
     for site_id, row in premises.items():
-        records = done.get(site_id, [])
-        whole = any(r["floor_area"] is None for r in records)
-        if site_id not in processed and (
-            row["status"] == PremisesStatus.HANDLED
-            or whole
-            or (records and row["status"] not in PLAN_PREMISES_STATUSES)
-        ):
-            processed[site_id] = resulting_use(site_id)
+        if site_id not in processed and _is_processed(row, done.get(site_id, [])):
+            processed[site_id] = _resulting_use(done.get(site_id, []), plans.get(site_id), priority)
     remaining = [
         p for site_id, p in premises.items() if p["status"] in PLAN_PREMISES_STATUSES and site_id not in processed
     ]

@@ -344,14 +344,7 @@ def road_distances_many(requests: Sequence[tuple[Sequence[Point], Point]]) -> li
     snaps = _snap(coords) if network_loaded() else {}
     on_network = {i: s for i, s in snaps.items() if s.snap_m <= p["max_snap_m"]}
 
-    pairs = set()
-    for t, origin_is in slots:
-        if t in on_network:
-            target = on_network[t]
-            for i in origin_is:
-                if i in on_network:
-                    origin = on_network[i]
-                    pairs |= {(b, a) for b in (target.source, target.target) for a in (origin.source, origin.target)}
+    pairs = _network_pairs(slots, on_network)
     by_length = _costs(EDGES_BY_LENGTH, pairs)
     by_time = _costs(EDGES_BY_TIME, pairs)
 
@@ -361,35 +354,13 @@ def road_distances_many(requests: Sequence[tuple[Sequence[Point], Point]]) -> li
         for i in origin_is:
             line = next(straight)
             origin, target = snaps.get(i), snaps.get(t)
-            reason = ""
-            if not snaps:
-                reason = NO_NETWORK
-            elif i not in on_network:
-                reason = ORIGIN_OFF
-            elif t not in on_network:
-                reason = TARGET_OFF
-            else:
-                road = _through(origin, target, by_length, False, access_ms)
-                seconds = _through(origin, target, by_time, True, access_ms)
-                if math.isinf(road):
-                    reason = UNREACHABLE
-                else:
-                    snap = origin.snap_m + target.snap_m
-                    if line <= snap:
-                        # Nearer to each other than to the road: the direct leg, no road.
-                        road, snap, seconds = 0.0, line, 0.0
-                    row.append(
-                        RoadDistance(
-                            metres=road + snap,
-                            minutes=(seconds + snap / access_ms) / 60,
-                            is_estimate=False,
-                            straight_m=line,
-                            road_m=road,
-                            origin_snap_m=origin.snap_m,
-                            target_snap_m=target.snap_m,
-                        )
-                    )
+            reason = _off_network(snaps, on_network, i, t)
+            if not reason:
+                answer = _by_road(line, origin, target, by_length, by_time, access_ms)
+                if isinstance(answer, RoadDistance):
+                    row.append(answer)
                     continue
+                reason = answer
             metres = line * p["detour_factor"]
             row.append(
                 RoadDistance(
@@ -404,6 +375,53 @@ def road_distances_many(requests: Sequence[tuple[Sequence[Point], Point]]) -> li
             )
         answers.append(row)
     return answers
+
+
+def _network_pairs(slots, on_network: dict) -> set:
+    """(vertex near the target, vertex near the origin) of every request both ends of
+    which are near the network: the vertices pgRouting is asked about."""
+    pairs = set()
+    for t, origin_is in slots:
+        if t not in on_network:
+            continue
+        target = on_network[t]
+        for i in origin_is:
+            if i in on_network:
+                origin = on_network[i]
+                pairs |= {(b, a) for b in (target.source, target.target) for a in (origin.source, origin.target)}
+    return pairs
+
+
+def _off_network(snaps: dict, on_network: dict, origin_i: int, target_i: int) -> str:
+    """Why an origin and a target cannot be joined by road ("" when they may be)."""
+    if not snaps:
+        return NO_NETWORK
+    if origin_i not in on_network:
+        return ORIGIN_OFF
+    if target_i not in on_network:
+        return TARGET_OFF
+    return ""
+
+
+def _by_road(line: float, origin, target, by_length, by_time, access_ms: float) -> RoadDistance | str:
+    """The road distance between two points near the network, or UNREACHABLE."""
+    road = _through(origin, target, by_length, False, access_ms)
+    seconds = _through(origin, target, by_time, True, access_ms)
+    if math.isinf(road):
+        return UNREACHABLE
+    snap = origin.snap_m + target.snap_m
+    if line <= snap:
+        # Nearer to each other than to the road: the direct leg, no road.
+        road, snap, seconds = 0.0, line, 0.0
+    return RoadDistance(
+        metres=road + snap,
+        minutes=(seconds + snap / access_ms) / 60,
+        is_estimate=False,
+        straight_m=line,
+        road_m=road,
+        origin_snap_m=origin.snap_m,
+        target_snap_m=target.snap_m,
+    )
 
 
 def road_distances(origins: Sequence[Point], target: Point) -> list[RoadDistance]:

@@ -16,6 +16,7 @@ import io
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -111,25 +112,42 @@ def png() -> bytes:
 def build_unit(label: str, finance: User) -> UnitWorld:
     """One commune's records in every state, made through the services."""
     unit = AdministrativeUnit.objects.get(name=UNIT_NAMES[label], level="commune")
-    centre = unit.centroid
-    hq_agency, agency2, agency3, agency4 = (factories.agency(unit) for _ in range(4))
-    declarant = factories.declarant(unit, agency=hq_agency)
+    agencies = tuple(factories.agency(unit) for _ in range(4))
+    declarant = factories.declarant(unit, agency=agencies[0])
     world = UnitWorld(label, unit, declarant)
+    r = _unit_records(label, unit, agencies)
+    carried = _unit_handling(world, finance, r)
+    r.split = Asset.objects.get(code=f"{r.line.code}-XL{carried.pk}")
+    _unit_site_plans(world, finance, declarant, r)
+    photos = _unit_photos(finance, declarant, r)
+    declared = _unit_declarations(world, finance, declarant, r)
+    _add_records(world, r, Premises.objects.get(code=declared.code), Asset.objects.get(code=declared.small_code))
+    world.ids["agency"] = {str(i): a.pk for i, a in enumerate(agencies)}
+    world.ids["attachment"] = photos
+    world.ids["user"] = {"declarant": declarant.pk}
+    return world
+
+
+def _unit_records(label: str, unit, agencies) -> SimpleNamespace:
+    """The unit's premises, assets and needs, before any handling."""
+    hq_agency, agency2, agency3, agency4 = agencies
+    centre = unit.centroid
 
     def premises(agency, status, **kwargs):
         return factories.premises(admin_unit=unit, agency=agency, status=status, location=centre, **kwargs)
 
-    hq = premises(hq_agency, PremisesStatus.IN_USE_HQ, condition="good")
-    surplus = premises(hq_agency, PremisesStatus.SURPLUS, condition="good")
-    partly = premises(agency2, PremisesStatus.PARTLY_SURPLUS, condition="fair", surplus_floor_area=Decimal(200))
-    spare = premises(agency2, PremisesStatus.SURPLUS, condition="good")
-    renamed = premises(agency2, PremisesStatus.OTHER_PUBLIC_USE, condition="good")
-    doomed = premises(agency3, PremisesStatus.SURPLUS, condition="poor")
-    line = factories.asset(agency=hq_agency, premises=surplus, status="surplus", quantity=10, condition="good")
+    r = SimpleNamespace(hq_agency=hq_agency, agency2=agency2, agency3=agency3, agency4=agency4)
+    r.hq = premises(hq_agency, PremisesStatus.IN_USE_HQ, condition="good")
+    r.surplus = premises(hq_agency, PremisesStatus.SURPLUS, condition="good")
+    r.partly = premises(agency2, PremisesStatus.PARTLY_SURPLUS, condition="fair", surplus_floor_area=Decimal(200))
+    r.spare = premises(agency2, PremisesStatus.SURPLUS, condition="good")
+    r.renamed = premises(agency2, PremisesStatus.OTHER_PUBLIC_USE, condition="good")
+    r.doomed = premises(agency3, PremisesStatus.SURPLUS, condition="poor")
+    r.line = factories.asset(agency=hq_agency, premises=r.surplus, status="surplus", quantity=10, condition="good")
     # Two tools (5,000,000 each, not fixed assets): a line handled as a whole.
-    whole = factories.asset(
+    r.whole = factories.asset(
         agency=agency2,
-        premises=partly,
+        premises=r.partly,
         status="surplus",
         quantity=2,
         condition="good",
@@ -138,37 +156,41 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     # Three computers declared in one row: fixed assets, one record each, one group.
     for n in ("", "-02", "-03"):
         factories.asset(
-            code=f"{label}-GRP{n}", group_code=f"{label}-GRP", agency=agency2, premises=spare, status="surplus"
+            code=f"{label}-GRP{n}", group_code=f"{label}-GRP", agency=agency2, premises=r.spare, status="surplus"
         )
-    in_use = factories.asset(agency=hq_agency, premises=hq, status="in_use")
-    doomed_asset = factories.asset(agency=agency3, status="surplus")
+    r.in_use = factories.asset(agency=hq_agency, premises=r.hq, status="in_use")
+    r.doomed_asset = factories.asset(agency=agency3, status="surplus")
     it = AssetClass.objects.get(code="MMTB-CNTT")
-    need_area = factories.need(agency=hq_agency, floor_area=Decimal(300))
-    need_items = factories.need(agency=agency2, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=3)
-    need_whole = factories.need(agency=agency3, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=2)
-    need_part = factories.need(agency=agency3, floor_area=Decimal(50))
-    need_open = factories.need(agency=agency4)
-    need_cancelled = factories.need(agency=agency4)
-    Need.objects.filter(pk=need_cancelled.pk).update(status=NeedStatus.CANCELLED)
+    r.need_area = factories.need(agency=hq_agency, floor_area=Decimal(300))
+    r.need_items = factories.need(agency=agency2, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=3)
+    r.need_whole = factories.need(agency=agency3, kind=NeedKind.ASSET, floor_area=None, asset_class=it, quantity=2)
+    r.need_part = factories.need(agency=agency3, floor_area=Decimal(50))
+    r.need_open = factories.need(agency=agency4)
+    r.need_cancelled = factories.need(agency=agency4)
+    Need.objects.filter(pk=r.need_cancelled.pk).update(status=NeedStatus.CANCELLED)
+    return r
 
-    # Handling, each step through the service; the supply for a need found by reallocation.
-    found = {(c.kind, c.record.pk) for c in candidates(need_area, finance)}
-    assert ("premises", surplus.pk) in found, "the reallocation ranking offers the unit's own surplus building"
-    proposed = handling.propose_transfer(finance, need_area, premises=surplus)
+
+def _unit_handling(world: UnitWorld, finance: User, r: SimpleNamespace):
+    """Handling, each step through the service; the supply for a need found by
+    reallocation. Returns the handling carried out on part of the surplus line."""
+    found = {(c.kind, c.record.pk) for c in candidates(r.need_area, finance)}
+    assert ("premises", r.surplus.pk) in found, "the reallocation ranking offers the unit's own surplus building"
+    proposed = handling.propose_transfer(finance, r.need_area, premises=r.surplus)
     approved = handling.propose(
-        finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Nhà văn hóa"), premises=spare
+        finance, handling.Proposal(form_code="CONVERT_FUNCTION", intended_use="Nhà văn hóa"), premises=r.spare
     )
     decided = {"decision_number": "12/QĐ-UBND", "decision_date": TODAY, "decider": "Chủ tịch UBND tỉnh"}
     handling.approve(finance, factories.ready_for_decision(approved, finance), **decided)
-    assert ("asset", line.pk) in {(c.kind, c.record.pk) for c in candidates(need_items, finance)}
-    carried = handling.propose_transfer(finance, need_items, asset=line, quantity=3)
+    assert ("asset", r.line.pk) in {(c.kind, c.record.pk) for c in candidates(r.need_items, finance)}
+    carried = handling.propose_transfer(finance, r.need_items, asset=r.line, quantity=3)
     handling.approve(finance, factories.ready_for_decision(carried, finance), **decided)
     handling.carry_out(finance, carried, handover_number="BB-01", handover_date=TODAY)
-    closed = handling.propose_transfer(finance, need_whole, asset=whole)
+    closed = handling.propose_transfer(finance, r.need_whole, asset=r.whole)
     handling.approve(finance, factories.ready_for_decision(closed, finance), **decided)
     handling.carry_out(finance, closed, handover_number="BB-02", handover_date=TODAY)
     handling.close(finance, closed)
-    cancelled = handling.propose_transfer(finance, need_part, premises=partly, floor_area=Decimal(50))
+    cancelled = handling.propose_transfer(finance, r.need_part, premises=r.partly, floor_area=Decimal(50))
     handling.cancel(finance, cancelled, reason="Đơn vị đã tự bố trí")
     for state, record in [
         ("proposed", proposed),
@@ -183,39 +205,50 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         world.add("request", record.request.status, record.request)
         if record.decision_id:
             world.add("decision", state, record.decision)
-    split = Asset.objects.get(code=f"{line.code}-XL{carried.pk}")
+    return carried
 
-    # Site plans: a draft, an approved one and the one it superseded.
+
+def _unit_site_plans(world: UnitWorld, finance: User, declarant: User, r: SimpleNamespace) -> None:
+    """Site plans: a draft, an approved one and the one it superseded."""
     health = PriorityUse.objects.get(code="HEALTH")
     plan = {
-        "managing_agency": hq_agency,
+        "managing_agency": r.hq_agency,
         "responsible_person": "Người chịu trách nhiệm",
         "use": "priority_use",
         "priority_use": health,
         "start_date": TODAY,
         "end_date": TODAY,
     }
-    draft_plan = site_plans.save_plan(declarant, partly, {**plan, "managing_agency": agency2})
+    draft_plan = site_plans.save_plan(declarant, r.partly, {**plan, "managing_agency": r.agency2})
     superseded_plan = site_plans.approve_plan(
-        finance, site_plans.save_plan(declarant, surplus, plan), decision_ref="1/STC"
+        finance, site_plans.save_plan(declarant, r.surplus, plan), decision_ref="1/STC"
     )
-    approved_plan = site_plans.approve_plan(finance, site_plans.save_plan(finance, surplus, plan), decision_ref="2/STC")
+    approved_plan = site_plans.approve_plan(
+        finance, site_plans.save_plan(finance, r.surplus, plan), decision_ref="2/STC"
+    )
     for state, record in [("draft", draft_plan), ("superseded", superseded_plan), ("approved", approved_plan)]:
         world.add("siteplan", state, record)
 
-    deletion.soft_delete(finance, doomed, "Trùng hồ sơ")
-    deletion.soft_delete(finance, doomed_asset, "Trùng hồ sơ")
-    attachment = attachment_service.attach(declarant, hq, SimpleUploadedFile("mat-tien.png", png()), "Mặt tiền")
-    # The public register: the site under handling published with one of its two photos,
-    # and a registration of interest in it.
-    shown = attachment_service.attach(declarant, surplus, SimpleUploadedFile("cong-khai.png", png()), "Công khai")
-    private = attachment_service.attach(declarant, surplus, SimpleUploadedFile("noi-bo.png", png()), "Nội bộ")
-    public_register.publish(finance, surplus, "Trụ sở cũ", [shown])
-    public_register.register_interest(surplus, {"name": "Người quan tâm", "contact": "a@b.vn", "use_details": "Kho"})
 
-    # Declarations: every status, every item status, an agency with a draft while another
-    # of its declarations is under review.
-    small = factories.declare(declarant, ItemTarget.ASSET, factories.asset_form_data(hq_agency, premises=hq.code))
+def _unit_photos(finance: User, declarant: User, r: SimpleNamespace) -> dict[str, int]:
+    """Deleted records, photos, and the public register: the site under handling published
+    with one of its two photos, and a registration of interest in it. The photos' ids."""
+    deletion.soft_delete(finance, r.doomed, "Trùng hồ sơ")
+    deletion.soft_delete(finance, r.doomed_asset, "Trùng hồ sơ")
+    attachment = attachment_service.attach(declarant, r.hq, SimpleUploadedFile("mat-tien.png", png()), "Mặt tiền")
+    shown = attachment_service.attach(declarant, r.surplus, SimpleUploadedFile("cong-khai.png", png()), "Công khai")
+    private = attachment_service.attach(declarant, r.surplus, SimpleUploadedFile("noi-bo.png", png()), "Nội bộ")
+    public_register.publish(finance, r.surplus, "Trụ sở cũ", [shown])
+    public_register.register_interest(r.surplus, {"name": "Người quan tâm", "contact": "a@b.vn", "use_details": "Kho"})
+    return {"photo": attachment.pk, "public photo": shown.pk, "private photo": private.pk}
+
+
+def _unit_declarations(world: UnitWorld, finance: User, declarant: User, r: SimpleNamespace) -> SimpleNamespace:
+    """Declarations: every status, every item status, an agency with a draft while another
+    of its declarations is under review. The codes of the premises declared and approved
+    and of the asset applied at once."""
+    hq_agency, agency2, agency3 = r.hq_agency, r.agency2, r.agency3
+    small = factories.declare(declarant, ItemTarget.ASSET, factories.asset_form_data(hq_agency, premises=r.hq.code))
     applied = declaring.submit(declarant, small.declaration)
     new_premises = factories.declare(
         declarant, ItemTarget.PREMISES, factories.premises_form_data(hq_agency, name="Trụ sở mới được duyệt")
@@ -226,8 +259,8 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     draft_change = factories.declare(
         declarant,
         ItemTarget.PREMISES,
-        factories.record_form_data(hq, ItemTarget.PREMISES, name=hq.name + " (sửa)"),
-        record=hq,
+        factories.record_form_data(r.hq, ItemTarget.PREMISES, name=r.hq.name + " (sửa)"),
+        record=r.hq,
     )
     pending_premises = factories.declare(
         declarant, ItemTarget.PREMISES, factories.premises_form_data(agency2, name="Trụ sở mới chờ duyệt")
@@ -240,8 +273,8 @@ def build_unit(label: str, finance: User) -> UnitWorld:
     change = factories.declare(
         declarant,
         ItemTarget.PREMISES,
-        factories.record_form_data(renamed, ItemTarget.PREMISES, name=renamed.name + " (đổi tên)"),
-        record=renamed,
+        factories.record_form_data(r.renamed, ItemTarget.PREMISES, name=r.renamed.name + " (đổi tên)"),
+        record=r.renamed,
     )
     under_review = declaring.submit(declarant, pending_premises.declaration)
     declaring.review_item(finance, change, approve=True)
@@ -288,40 +321,39 @@ def build_unit(label: str, finance: User) -> UnitWorld:
         item.refresh_from_db()
         world.add("item", state, item)
     assert DeclarationItem.objects.get(pk=world.ids["item"]["pending premises"]).status == ItemStatus.PENDING
+    return SimpleNamespace(code=new_premises.code, small_code=small.code)
 
-    created = Premises.objects.get(code=new_premises.code)
+
+def _add_records(world: UnitWorld, r: SimpleNamespace, created: Premises, applied: Asset) -> None:
+    """The unit's premises, assets and needs, by the state each is in."""
     for state, record in [
-        ("hq", hq),
-        ("under handling", surplus),
-        ("partly surplus", partly),
-        ("handled", spare),
-        ("changed by declaration", renamed),
-        ("deleted", doomed),
+        ("hq", r.hq),
+        ("under handling", r.surplus),
+        ("partly surplus", r.partly),
+        ("handled", r.spare),
+        ("changed by declaration", r.renamed),
+        ("deleted", r.doomed),
         ("declared and approved", created),
     ]:
         world.add("premises", state, record)
     for state, record in [
-        ("surplus line", line),
-        ("split off", split),
-        ("transferred whole", whole),
-        ("in use", in_use),
-        ("deleted", doomed_asset),
-        ("applied", Asset.objects.get(code=small.code)),
+        ("surplus line", r.line),
+        ("split off", r.split),
+        ("transferred whole", r.whole),
+        ("in use", r.in_use),
+        ("deleted", r.doomed_asset),
+        ("applied", applied),
     ]:
         world.add("asset", state, record)
     for state, record in [
-        ("reserved", need_area),
-        ("met", need_items),
-        ("met whole", need_whole),
-        ("open after cancel", need_part),
-        ("open", need_open),
-        ("cancelled", need_cancelled),
+        ("reserved", r.need_area),
+        ("met", r.need_items),
+        ("met whole", r.need_whole),
+        ("open after cancel", r.need_part),
+        ("open", r.need_open),
+        ("cancelled", r.need_cancelled),
     ]:
         world.add("need", state, record)
-    world.ids["agency"] = {str(i): a.pk for i, a in enumerate((hq_agency, agency2, agency3, agency4))}
-    world.ids["attachment"] = {"photo": attachment.pk, "public photo": shown.pk, "private photo": private.pk}
-    world.ids["user"] = {"declarant": declarant.pk}
-    return world
 
 
 def revalue(unit: UnitWorld, finance: User):
@@ -679,31 +711,7 @@ def combos(route: Route, world: World) -> list[tuple[dict, str | None]]:
     if route.name == "admin:view_on_site":
         content_type = ContentType.objects.get_for_model(Premises).pk
         return [({"content_type_id": content_type, "object_id": v}, o) for v, o in owned(world, "premises")]
-    lists = []
-    for param in route.params:
-        if param == "pk" and route.name in PK_KIND:
-            values = kind_values(world, PK_KIND[route.name])
-        elif param in ("object_id", "id") and route.template.startswith("admin/"):
-            values = admin_values(route, world)
-        elif param == "key":
-            values = [("premises", None), ("units", None), ("assets-by-premises", None), ("nope", None)]
-        elif param == "format":
-            if route.name == "api:api-root":
-                values = [(".json", None), (".api", None)]
-            elif route.name.endswith("-list"):
-                values = [(f, None) for f in LIST_FORMATS]
-            else:
-                values = [(f, None) for f in (["json"] if route.name in POST_ONLY else ["json", "api"])]
-        elif param == "code":
-            # Premises codes, of no unit: the public register's pages are public by design.
-            pks = [pk for unit in world.units.values() for pk in unit.all("premises")]
-            values = [(c, None) for c in Premises.all_objects.filter(pk__in=pks).values_list("code", flat=True)]
-            values.append(("nope", None))
-        elif param in PLAIN_VALUES:
-            values = [(v, None) for v in PLAIN_VALUES[param]]
-        else:
-            raise Unfillable(f"{route.name} ({route.template}): no values for the parameter {param!r}")
-        lists.append(values)
+    lists = [param_values(route, param, world) for param in route.params]
     result, sampled = [], set()
     for filling in itertools.product(*lists):
         owners = {o for _v, o in filling if o}
@@ -720,6 +728,34 @@ def combos(route: Route, world: World) -> list[tuple[dict, str | None]]:
             sampled.add(key)
         result.append((values, owner))
     return result
+
+
+def param_values(route: Route, param: str, world: World) -> list[tuple[str, str | None]]:
+    """The values one parameter of the route takes: (value, the unit owning the record named)."""
+    if param == "pk" and route.name in PK_KIND:
+        return kind_values(world, PK_KIND[route.name])
+    if param in ("object_id", "id") and route.template.startswith("admin/"):
+        return admin_values(route, world)
+    if param == "key":
+        return [("premises", None), ("units", None), ("assets-by-premises", None), ("nope", None)]
+    if param == "format":
+        return [(f, None) for f in format_values(route)]
+    if param == "code":
+        # Premises codes, of no unit: the public register's pages are public by design.
+        pks = [pk for unit in world.units.values() for pk in unit.all("premises")]
+        codes = Premises.all_objects.filter(pk__in=pks).values_list("code", flat=True)
+        return [*((c, None) for c in codes), ("nope", None)]
+    if param in PLAIN_VALUES:
+        return [(v, None) for v in PLAIN_VALUES[param]]
+    raise Unfillable(f"{route.name} ({route.template}): no values for the parameter {param!r}")
+
+
+def format_values(route: Route) -> list[str]:
+    if route.name == "api:api-root":
+        return [".json", ".api"]
+    if route.name.endswith("-list"):
+        return list(LIST_FORMATS)
+    return ["json"] if route.name in POST_ONLY else ["json", "api"]
 
 
 def expensive(route: Route, values: dict) -> bool:
@@ -871,9 +907,7 @@ def check(role: str, route: Route, owner: str | None, response) -> str | None:
         return f"a GET of a POST-only URL ({POST_ONLY[route.name]}) must be refused"
     if role == "anonymous" and route.name not in PUBLIC and not refused(response, route):
         return "anonymous must be sent to a login page or refused"
-    other_unit = (
-        role.startswith("declarant") and owner is not None and owner != role[-1] and route.name not in PUBLIC
-    )
+    other_unit = role.startswith("declarant") and owner is not None and owner != role[-1] and route.name not in PUBLIC
     if other_unit and not refused(response, route):
         return f"a declarant of {role[-1]} reached a record of {owner}"
     return None

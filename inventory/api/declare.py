@@ -127,10 +127,7 @@ class DeclareView(ApiView, APIView):
         return idempotency.once(request, lambda: self._declare(request, target, record))
 
     def _declare(self, request, target, record) -> Response:
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
-        if hasattr(data, "pop"):
-            for name in list(request.FILES):
-                data.pop(name, None)
+        data = _fields(request)
         if record is not None:
             version = parse_version(request.headers.get("If-Match") or data.get("version"))
             if version is None:
@@ -145,19 +142,7 @@ class DeclareView(ApiView, APIView):
             return Response({"errors": form.errors.get_json_data()}, status=status.HTTP_400_BAD_REQUEST)
         photos = request.FILES.getlist("photos")
         if len(photos) > attachment_service.MAX_ITEM_PHOTOS:
-            return Response(
-                {
-                    "errors": {
-                        "photos": [
-                            {
-                                "message": _("At most %(n)s files per declared record.")
-                                % {"n": attachment_service.MAX_ITEM_PHOTOS}
-                            }
-                        ]
-                    }
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _too_many_photos()
         try:
             with transaction.atomic():
                 saved = services.propose(
@@ -192,6 +177,20 @@ class DeclareView(ApiView, APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+def _fields(request):
+    """The declared fields: the request's data without its files."""
+    data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+    if hasattr(data, "pop"):
+        for name in list(request.FILES):
+            data.pop(name, None)
+    return data
+
+
+def _too_many_photos() -> Response:
+    message = _("At most %(n)s files per declared record.") % {"n": attachment_service.MAX_ITEM_PHOTOS}
+    return Response({"errors": {"photos": [{"message": message}]}}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class DeclareChangeView(DeclareView):

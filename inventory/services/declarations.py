@@ -159,16 +159,7 @@ def propose(
     if record is not None and not P.MODELS[target].objects.visible_to(actor).filter(pk=record.pk).exists():
         raise PermissionDenied(_("You may only declare for the agencies of your own unit."))
     code = record.code if record is not None else payload.get("code")
-    if record is None:
-        taken = codes_taken(target, [code], [declaration])
-        if code in taken:
-            raise ValidationError({"code": taken[code]})
-    waiting = pending_elsewhere(target, code, exclude_declaration=declaration)
-    if waiting is not None:
-        raise ValidationError(
-            _("%(code)s is awaiting review in declaration no. %(pk)s; change it after the review.")
-            % {"code": code, "pk": waiting.declaration_id}
-        )
+    _refuse_code(target, code, record, declaration)
     payload = {**payload, "code": code}
     lookups = _lookups_for(declaration)
     instance = P.build(target, payload, base=record, lookups=lookups)
@@ -205,6 +196,20 @@ def _province_of(actor, record):
     if record is not None:
         return record.province_id
     return P.Lookups.for_user(actor).province_id
+
+
+def _refuse_code(target: str, code, record, declaration: Declaration) -> None:
+    """A new record's code must be free, and no record's may await review in another declaration."""
+    if record is None:
+        taken = codes_taken(target, [code], [declaration])
+        if code in taken:
+            raise ValidationError({"code": taken[code]})
+    waiting = pending_elsewhere(target, code, exclude_declaration=declaration)
+    if waiting is not None:
+        raise ValidationError(
+            _("%(code)s is awaiting review in declaration no. %(pk)s; change it after the review.")
+            % {"code": code, "pk": waiting.declaration_id}
+        )
 
 
 def _lookups_for(declaration: Declaration, preload: bool = False) -> P.Lookups:
@@ -290,11 +295,7 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
         base = lock(type(base), base.pk, item.base_version)
     instance = P.build(item.target, item.payload, base=base, lookups=lookups)
     if item.target == ItemTarget.ASSET and instance.premises_id is None and item.payload.get("premises"):
-        instance.premises = lookups.get("premises", item.payload["premises"])
-        if instance.premises is None:
-            raise ValidationError(
-                _("Approve the premises %(code)s first: this asset is in it.") % {"code": item.payload["premises"]}
-            )
+        _place_in_declared_premises(item, instance, lookups)
     P.validate(instance, item.target)
     if base is None:
         taken = codes_taken(item.target, [instance.code], [item.declaration_id])
@@ -303,17 +304,7 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
                 _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
                 % {"code": instance.code, "reason": taken[instance.code]}
             )
-    records = [instance]
-    if base is None and item.target == ItemTarget.ASSET:
-        records = P.records_of(instance, _codes_after(instance.code))
-        if len(records) > 1:
-            taken = codes_taken(item.target, [r.code for r in records[1:]], [item.declaration_id])
-            if taken:
-                code, reason = next(iter(taken.items()))
-                raise ValidationError(
-                    _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
-                    % {"code": code, "reason": reason}
-                )
+    records = _group(item, instance) if base is None and item.target == ItemTarget.ASSET else [instance]
     for record in records:
         record.save()
     instance = records[0]  # the item stands for the first record of its group
@@ -323,6 +314,29 @@ def _apply(item: DeclarationItem, lookups: P.Lookups):
         # Photos taken while declaring join the premises once it takes effect.
         item.attachments.filter(premises__isnull=True).update(premises=instance)
     return instance
+
+
+def _place_in_declared_premises(item: DeclarationItem, instance, lookups: P.Lookups) -> None:
+    """An asset declared in premises declared new: in those premises once they are in effect."""
+    instance.premises = lookups.get("premises", item.payload["premises"])
+    if instance.premises is None:
+        raise ValidationError(
+            _("Approve the premises %(code)s first: this asset is in it.") % {"code": item.payload["premises"]}
+        )
+
+
+def _group(item: DeclarationItem, instance) -> list:
+    """The records a new asset row becomes (`payload.records_of`), whose codes must be free."""
+    records = P.records_of(instance, _codes_after(instance.code))
+    if len(records) > 1:
+        taken = codes_taken(item.target, [r.code for r in records[1:]], [item.declaration_id])
+        if taken:
+            code, reason = next(iter(taken.items()))
+            raise ValidationError(
+                _("%(code)s: %(reason)s Return the item so that the declarant can change it.")
+                % {"code": code, "reason": reason}
+            )
+    return records
 
 
 def _codes_after(code: str) -> set[str]:

@@ -110,57 +110,88 @@ def template(user) -> bytes:
     records of the user's unit, lists to pick enumerations from."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    lists = workbook.create_sheet("Danh mục")
-    list_columns: dict[str, str] = {}
-
-    def list_range(key: str, values: list[str]) -> str:
-        if key not in list_columns:
-            col = get_column_letter(len(list_columns) + 1)
-            spreadsheets.write(lists, 1, len(list_columns) + 1, key)
-            for row, value in enumerate(values, start=2):
-                spreadsheets.write(lists, row, len(list_columns) + 1, value)
-            list_columns[key] = f"'Danh mục'!${col}$2:${col}${max(2, len(values) + 1)}"
-        return list_columns[key]
-
-    agencies = [a.code for a in services.declarable_agencies(user)]
-    classes = list(AssetClass.objects.filter(is_active=True).values_list("code", flat=True))
+    lists = _Lists(workbook.create_sheet("Danh mục"))
+    related = {
+        "agency": [a.code for a in services.declarable_agencies(user)],
+        "asset_class": list(AssetClass.objects.filter(is_active=True).values_list("code", flat=True)),
+    }
     for target, title in SHEETS.items():
         sheet = workbook.create_sheet(title)
         names = columns(target)
+        _write_headings(sheet, target, names)
+        _write_records(sheet, target, names, user)
         for col, name in enumerate(names, start=1):
-            cell = spreadsheets.write(sheet, 1, col, header(target, name))
-            cell.font, cell.fill = Font(bold=True), HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[get_column_letter(col)].width = 18
-            if (target, name) in HEADER_NOTES:
-                with translation.override("vi"):
-                    cell.comment = Comment(str(HEADER_NOTES[target, name]), "")
-        sheet.freeze_panes = "B2"
-        records = P.MODELS[target].objects.visible_to(user).order_by("code")
-        for row, record in enumerate(records.select_related(*_related(target)), start=2):
-            data = P.to_payload(record, target)
-            for col, name in enumerate(names, start=1):
-                spreadsheets.write(sheet, row, col, _cell_value(target, name, data))
-        last = 5000
-        for col, name in enumerate(names, start=1):
-            values = None
-            if name in P.RELATED:
-                values = {"agency": agencies, "asset_class": classes}.get(name)
-            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).choices:
-                values = list(_choice_labels(target, name).values())
-            elif name not in COORDINATE_COLUMNS and P.model_field(target, name).get_internal_type() == "BooleanField":
-                values = [YES, NO]
+            values = _list_values(target, name, related)
             if values:
-                validation = DataValidation(
-                    type="list", formula1=list_range(f"{target}.{name}", values), allow_blank=True
-                )
-                validation.error = _("Pick a value from the list.")
-                validation.add(f"{get_column_letter(col)}2:{get_column_letter(col)}{last}")
-                sheet.add_data_validation(validation)
-    lists.sheet_state = "hidden"
+                _add_list(sheet, col, lists.range(f"{target}.{name}", values))
+    lists.sheet.sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class _Lists:
+    """The hidden sheet of the drop-down lists: each list written once, in its own column,
+    and referred to by its range."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self.ranges: dict[str, str] = {}
+
+    def range(self, key: str, values: list[str]) -> str:
+        if key not in self.ranges:
+            number = len(self.ranges) + 1
+            col = get_column_letter(number)
+            spreadsheets.write(self.sheet, 1, number, key)
+            for row, value in enumerate(values, start=2):
+                spreadsheets.write(self.sheet, row, number, value)
+            self.ranges[key] = f"'Danh mục'!${col}$2:${col}${max(2, len(values) + 1)}"
+        return self.ranges[key]
+
+
+def _write_headings(sheet, target: str, names: list[str]) -> None:
+    for col, name in enumerate(names, start=1):
+        cell = spreadsheets.write(sheet, 1, col, header(target, name))
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = 18
+        if (target, name) in HEADER_NOTES:
+            with translation.override("vi"):
+                cell.comment = Comment(str(HEADER_NOTES[target, name]), "")
+    sheet.freeze_panes = "B2"
+
+
+def _write_records(sheet, target: str, names: list[str], user) -> None:
+    records = P.MODELS[target].objects.visible_to(user).order_by("code")
+    for row, record in enumerate(records.select_related(*_related(target)), start=2):
+        data = P.to_payload(record, target)
+        for col, name in enumerate(names, start=1):
+            spreadsheets.write(sheet, row, col, _cell_value(target, name, data))
+
+
+def _list_values(target: str, name: str, related: dict[str, list[str]]) -> list[str] | None:
+    """The values a column is picked from: related codes, a field's choices, Có/Không."""
+    if name in P.RELATED:
+        return related.get(name)
+    if name in COORDINATE_COLUMNS:
+        return None
+    field_ = P.model_field(target, name)
+    if field_.choices:
+        return list(_choice_labels(target, name).values())
+    if field_.get_internal_type() == "BooleanField":
+        return [YES, NO]
+    return None
+
+
+TEMPLATE_ROWS = 5000  # rows of a sheet whose cells offer the drop-down lists
+
+
+def _add_list(sheet, col: int, formula: str) -> None:
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+    validation.error = _("Pick a value from the list.")
+    letter = get_column_letter(col)
+    validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+    sheet.add_data_validation(validation)
 
 
 def _related(target: str) -> list[str]:
@@ -269,6 +300,23 @@ def _refuse_archive(upload) -> None:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+    _refuse_sizes(infos)
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                _count_markup(archive, info)
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
+    finally:
+        archive.close()
+        upload.seek(0)
+
+
+def _refuse_sizes(infos) -> None:
+    """The sizes the zip declares: the number of parts, all of them unpacked, the method
+    and the packing ratio of each."""
     too_big = _("The workbook unpacks to more than %(mb)s MB: split it into several files.") % {
         "mb": limit("WORKBOOK_MAX_UNCOMPRESSED_BYTES") // (1024 * 1024)
     }
@@ -285,17 +333,6 @@ def _refuse_archive(upload) -> None:
             raise WorkbookError(
                 _("The workbook is packed far more tightly than a spreadsheet can be (a “zip bomb”): it is refused.")
             )
-    try:
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                _count_markup(archive, info)
-    except WorkbookError:
-        raise
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise WorkbookError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from exc
-    finally:
-        archive.close()
-        upload.seek(0)
 
 
 def _count_markup(archive, info) -> None:
@@ -425,68 +462,63 @@ def _blank(value) -> bool:
 
 def _cell_parser(target: str, name: str):
     """A function turning a cell of this column into a payload value; it raises
-    ValueError with a message for the user. Made once per column, used for every row."""
-    if name == LATITUDE:
-        return _coordinate(90)
-    if name == LONGITUDE:
-        return _coordinate(180)
-    if name == VN_SYSTEM:
-        return _vn2000_system
-    if name in (VN_X, VN_Y):
-        return _metres
+    ValueError with a message for the user. Made once per column, used for every row:
+    by the column (coordinates), else by the field's choices, else by the field's kind."""
+    if name in COLUMN_PARSERS:
+        return COLUMN_PARSERS[name]
     field_ = P.model_field(target, name)
-    kind = field_.get_internal_type()
     if field_.choices and name not in P.RELATED:
-        accepted = {}
-        for key, label in _choice_labels(target, name).items():
-            accepted[key] = accepted[label] = key
+        return _choice_parser(target, name)
+    return KIND_PARSERS.get(field_.get_internal_type(), _parse_text)
 
-        def parse_choice(value):
-            if _blank(value):
-                return None
-            text = str(value).strip()
-            if text not in accepted:
-                raise ValueError(_("“%(value)s” is not in the list.") % {"value": text})
-            return accepted[text]
 
-        return parse_choice
-    if kind == "BooleanField":
+def _choice_parser(target: str, name: str):
+    """A choice is written as its Vietnamese label (the drop-down list) or its value."""
+    accepted = {}
+    for key, label in _choice_labels(target, name).items():
+        accepted[key] = accepted[label] = key
 
-        def parse_boolean(value):
-            if _blank(value):
-                return None
-            text = str(value).strip().lower()
-            if text in ("có", "co", "x", "1", "true", "yes"):
-                return True
-            if text in ("không", "khong", "0", "false", "no"):
-                return False
-            raise ValueError(_("Write “Có” or “Không”."))
-
-        return parse_boolean
-    if kind == "DecimalField":
-        return lambda value: None if _blank(value) else format(_number(value), "f")
-    if kind in ("PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField"):
-
-        def parse_integer(value):
-            if _blank(value):
-                return None
-            number = _number(value)
-            if number != int(number):
-                raise ValueError(_("Enter a whole number."))
-            return int(number)
-
-        return parse_integer
-    if kind == "DateField":
-        return _parse_date
-
-    def parse_text(value):
+    def parse_choice(value):
         if _blank(value):
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
+        text = str(value).strip()
+        if text not in accepted:
+            raise ValueError(_("“%(value)s” is not in the list.") % {"value": text})
+        return accepted[text]
 
-    return parse_text
+    return parse_choice
+
+
+def _parse_boolean(value):
+    if _blank(value):
+        return None
+    text = str(value).strip().lower()
+    if text in ("có", "co", "x", "1", "true", "yes"):
+        return True
+    if text in ("không", "khong", "0", "false", "no"):
+        return False
+    raise ValueError(_("Write “Có” or “Không”."))
+
+
+def _parse_decimal(value):
+    return None if _blank(value) else format(_number(value), "f")
+
+
+def _parse_integer(value):
+    if _blank(value):
+        return None
+    number = _number(value)
+    if number != int(number):
+        raise ValueError(_("Enter a whole number."))
+    return int(number)
+
+
+def _parse_text(value):
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _parse_date(value):
@@ -555,40 +587,33 @@ def _coordinate(bound: int):
     return parse
 
 
+# How a column's cells are read: coordinates by their column, other fields by their kind
+# (text when the kind is not listed).
+COLUMN_PARSERS = {
+    LATITUDE: _coordinate(90),
+    LONGITUDE: _coordinate(180),
+    VN_SYSTEM: _vn2000_system,
+    VN_X: _metres,
+    VN_Y: _metres,
+}
+KIND_PARSERS = {
+    "BooleanField": _parse_boolean,
+    "DecimalField": _parse_decimal,
+    "PositiveIntegerField": _parse_integer,
+    "PositiveSmallIntegerField": _parse_integer,
+    "IntegerField": _parse_integer,
+    "DateField": _parse_date,
+}
+
+
 def _read_sheet(workbook, target: str, budget: _Budget):
     """Yield (row number, cells, payload or None) for each non-empty row; header errors
     are raised as WorkbookError."""
     title = SHEETS[target]
     if title not in workbook.sheetnames:
         raise WorkbookError(_("The sheet “%(sheet)s” is missing: use the template.") % {"sheet": title})
-    sheet = workbook[title]
-    rows = _sheet_rows(workbook, sheet, budget)
-    first = next(rows, None)
-    heading = ()
-    if first is not None and first[0] == 1:
-        heading = tuple(first[1].get(col) for col in range(1, max(first[1], default=0) + 1))
-    elif first is not None:
-        rows = itertools.chain([first], rows)  # no heading row: the headings are reported missing
-    expected = [header(target, name) for name in columns(target)]
-    found = [str(h).strip() if h is not None else "" for h in heading]
-    while found and not found[-1]:
-        found.pop()
-    vn2000 = found != [header(target, name) for name in columns(target, vn2000=False)]
-    if vn2000 and found != expected:
-        missing = [h for h in expected if h not in found]
-        unknown = [h for h in found if h and h not in expected]
-        detail = []
-        if missing:
-            detail.append(_("missing: %(cols)s") % {"cols": ", ".join(missing)})
-        if unknown:
-            detail.append(_("unknown: %(cols)s") % {"cols": ", ".join(unknown)})
-        if not detail:
-            detail.append(_("columns out of order"))
-        raise WorkbookError(
-            _("The headings of sheet “%(sheet)s” are not those of the template (%(detail)s).")
-            % {"sheet": title, "detail": "; ".join(detail)}
-        )
-    names = columns(target, vn2000=vn2000)
+    heading, rows = _heading(_sheet_rows(workbook, workbook[title], budget))
+    names = _sheet_columns(target, title, heading)
     parsers = [(name, _cell_parser(target, name)) for name in names]
     positions = range(1, len(names) + 1)
     located = LATITUDE in names
@@ -606,22 +631,70 @@ def _read_sheet(workbook, target: str, budget: _Budget):
             except ValueError as exc:
                 row_errors.append(RowError(title, number, header(target, name), str(exc)))
         if located:  # a refused coordinate has no value: the row has its error
-            lat, lon = payload.pop(LATITUDE, None), payload.pop(LONGITUDE, None)
-            payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
-            system, x, y = payload.pop(VN_SYSTEM, None), payload.pop(VN_X, None), payload.pop(VN_Y, None)
-            if x is not None or y is not None:  # X/Y off a land certificate win, as on the form
-                payload["location"] = None
-                try:
-                    if x is None or y is None:
-                        raise ValidationError(_("Type both X and Y, or neither."))
-                    point = vn2000_point(system or VN2000_TM3_NGHE_AN, x, y)
-                except ValidationError as exc:
-                    keys = set(getattr(exc, "error_dict", ()))
-                    column = VN_Y if (x is not None and y is None) or keys == {"vn2000_y"} else VN_X
-                    row_errors.append(RowError(title, number, header(target, column), " ".join(exc.messages)))
-                else:
-                    payload["location"] = f"SRID=4326;POINT({point.x!r} {point.y!r})"
+            error = _locate(target, payload)
+            if error:
+                row_errors.append(RowError(title, number, *error))
         yield number, cells, payload, row_errors
+
+
+def _heading(rows):
+    """The cells of the heading row (row 1; none if the sheet starts lower) and the rows after it."""
+    first = next(rows, None)
+    if first is None:
+        return (), rows
+    if first[0] == 1:
+        return tuple(first[1].get(col) for col in range(1, max(first[1], default=0) + 1)), rows
+    return (), itertools.chain([first], rows)  # no heading row: the headings are reported missing
+
+
+def _sheet_columns(target: str, title: str, heading: tuple) -> list[str]:
+    """The columns the headings name: the template's, or those of the template before the
+    VN-2000 columns; other headings are a WorkbookError saying what differs."""
+    found = [str(h).strip() if h is not None else "" for h in heading]
+    while found and not found[-1]:
+        found.pop()
+    if found == [header(target, name) for name in columns(target, vn2000=False)]:
+        return columns(target, vn2000=False)
+    expected = [header(target, name) for name in columns(target)]
+    if found != expected:
+        raise WorkbookError(
+            _("The headings of sheet “%(sheet)s” are not those of the template (%(detail)s).")
+            % {"sheet": title, "detail": _heading_differences(expected, found)}
+        )
+    return columns(target)
+
+
+def _heading_differences(expected: list[str], found: list[str]) -> str:
+    missing = [h for h in expected if h not in found]
+    unknown = [h for h in found if h and h not in expected]
+    detail = []
+    if missing:
+        detail.append(_("missing: %(cols)s") % {"cols": ", ".join(missing)})
+    if unknown:
+        detail.append(_("unknown: %(cols)s") % {"cols": ", ".join(unknown)})
+    return "; ".join(detail or [_("columns out of order")])
+
+
+def _locate(target: str, payload: dict) -> tuple[str, str] | None:
+    """Replace the coordinate columns of a row's payload by its location: latitude and
+    longitude, or X/Y off a land certificate, which win as on the form. Returns the
+    (column heading, message) of a refused X/Y."""
+    lat, lon = payload.pop(LATITUDE, None), payload.pop(LONGITUDE, None)
+    payload["location"] = f"SRID=4326;POINT({lon} {lat})" if lat is not None and lon is not None else None
+    system, x, y = payload.pop(VN_SYSTEM, None), payload.pop(VN_X, None), payload.pop(VN_Y, None)
+    if x is None and y is None:
+        return None
+    payload["location"] = None
+    try:
+        if x is None or y is None:
+            raise ValidationError(_("Type both X and Y, or neither."))
+        point = vn2000_point(system or VN2000_TM3_NGHE_AN, x, y)
+    except ValidationError as exc:
+        keys = set(getattr(exc, "error_dict", ()))
+        column = VN_Y if (x is not None and y is None) or keys == {"vn2000_y"} else VN_X
+        return header(target, column), " ".join(exc.messages)
+    payload["location"] = f"SRID=4326;POINT({point.x!r} {point.y!r})"
+    return None
 
 
 def _column_of(target: str, name: str) -> str:
@@ -638,16 +711,27 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     if not can_declare(actor):
         raise PermissionDenied(_("Only commune declarants upload declarations."))
     workbook = _open(upload)
-    result = ImportResult()
-    default_agency = actor.agency or services.declarable_agencies(actor).first()
-    lookups = P.Lookups.for_user(actor, preload=True, memo={})
-    own_agencies = {a.code for a in services.declarable_agencies(actor)}
-    extent_cache = {}
-    planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
-    new_rows: list[tuple[str, int, dict]] = []  # rows without code among the planned
+    check = _RowCheck(actor)
+    sheets = _read_workbook(workbook)
+    # Premises declared new in this file may hold assets of the same file.
+    for target, rows in sheets.items():
+        check.sheet(target, rows)
+    result = check.result
+    if result.errors and not keep_valid_rows:
+        return result
+    repeated = _already_declared(actor, check.new_rows, sheets, result)
+    planned = [row for row in check.planned if id(row[1]) not in repeated]
+    if planned:
+        result.declaration_id = _write(actor, planned, result)
+    result.written = True
+    return result
+
+
+def _read_workbook(workbook) -> dict[str, list]:
+    """The rows of each sheet, read whole; the workbook is closed."""
     try:
         budget = _Budget()
-        sheets = {target: list(_read_sheet(workbook, target, budget)) for target in SHEETS}
+        return {target: list(_read_sheet(workbook, target, budget)) for target in SHEETS}
     except WorkbookError:
         raise
     except Exception as exc:  # a part openpyxl cannot read (a damaged or hand-made file)
@@ -655,69 +739,83 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     finally:
         workbook.close()
 
-    # Premises declared new in this file may hold assets of the same file.
-    for target, rows in sheets.items():
-        model = P.MODELS[target]
+
+class _RowCheck:
+    """The rows of an upload against the register: which change nothing, which break a
+    rule (the result's errors and rejected rows), and which are planned for writing."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.result = ImportResult()
+        self.default_agency = actor.agency or services.declarable_agencies(actor).first()
+        self.lookups = P.Lookups.for_user(actor, preload=True, memo={})
+        self.own_agencies = {a.code for a in services.declarable_agencies(actor)}
+        self.extent_cache = {}
+        self.planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
+        self.new_rows: list[tuple[str, int, dict]] = []  # rows without code among the planned
+
+    def sheet(self, target: str, rows: list) -> None:
         codes = [p.get("code") for _n, _c, p, _e in rows if p.get("code")]
         # The unit's own records as payloads, in one query and without model instances;
         # codes it does not hold are looked for among other units' records.
-        existing = P.payloads(model.objects.visible_to(actor), target)
+        existing = P.payloads(P.MODELS[target].objects.visible_to(self.actor), target)
         unknown = [c for c in codes if c not in existing]
-        open_declarations = services.open_declarations(actor)
-        taken = services.codes_taken(target, unknown, open_declarations)
+        taken = services.codes_taken(target, unknown, services.open_declarations(self.actor))
         if target == ItemTarget.PREMISES:
-            lookups.pending_premises.update({c: {} for c in unknown if c not in taken})
-            lookups.pending_premises.update(
-                dict(
-                    DeclarationItem.objects.visible_to(actor)
-                    .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)
-                    .values_list("code", "payload")
+            self._pending_premises(unknown, taken)
+        # First pass: who declares for whom, and which rows declare nothing new.
+        to_check = [row for row in rows if self._declares_something(target, row, existing, taken)]
+        # Second pass: the rules, on the new rows and on changes to the records fetched now.
+        self._check_rules(target, to_check, existing)
+
+    def _pending_premises(self, unknown: list[str], taken: dict) -> None:
+        """Premises the file or a declaration creates, which assets may name."""
+        self.lookups.pending_premises.update({c: {} for c in unknown if c not in taken})
+        self.lookups.pending_premises.update(
+            dict(
+                DeclarationItem.objects.visible_to(self.actor)
+                .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)
+                .values_list("code", "payload")
+            )
+        )
+
+    def _declares_something(self, target: str, row, existing: dict, taken: dict) -> bool:
+        """Check a row's code and agency; False (and counted unchanged) if it repeats its record."""
+        number, _cells, payload, row_errors = row
+        code = payload.get("code")
+        if code in taken:
+            row_errors.append(RowError(SHEETS[target], number, header(target, "code"), taken[code]))
+        if not payload.get("agency") and self.default_agency is not None:
+            payload["agency"] = self.default_agency.code
+        if payload.get("agency") and payload["agency"] not in self.own_agencies:
+            row_errors.append(
+                RowError(
+                    SHEETS[target],
+                    number,
+                    header(target, "agency"),
+                    _("You may only declare for the agencies of your own unit."),
                 )
             )
-        # First pass: who declares for whom, and which rows declare nothing new.
-        to_check = []
-        for number, cells, payload, row_errors in rows:
-            code = payload.get("code")
-            if code in taken:
-                row_errors.append(RowError(SHEETS[target], number, header(target, "code"), taken[code]))
-            if not payload.get("agency") and default_agency is not None:
-                payload["agency"] = default_agency.code
-            if payload.get("agency") and payload["agency"] not in own_agencies:
-                row_errors.append(
-                    RowError(
-                        SHEETS[target],
-                        number,
-                        header(target, "agency"),
-                        _("You may only declare for the agencies of your own unit."),
-                    )
-                )
-            if not row_errors and code in existing and P.same(existing[code][1], payload, target):
-                result.unchanged += 1
-                continue
-            to_check.append((number, cells, payload, row_errors))
-        # Second pass: the rules, on the new rows and on changes to the records fetched now.
+        if not row_errors and code in existing and P.same(existing[code][1], payload, target):
+            self.result.unchanged += 1
+            return False
+        return True
+
+    def _check_rules(self, target: str, to_check: list, existing: dict) -> None:
         changed = [existing[p["code"]][0] for _n, _c, p, _e in to_check if p.get("code") in existing]
+        model = P.MODELS[target]
         records = {r.code: r for r in model.objects.filter(pk__in=changed).select_related(*_related(target))}
         for number, cells, payload, row_errors in to_check:
             record = records.get(payload.get("code"))
             if not row_errors:
-                row_errors += _check_row(target, number, payload, record, lookups, extent_cache)
+                row_errors += _check_row(target, number, payload, record, self.lookups, self.extent_cache)
             if row_errors:
-                result.errors += row_errors
-                result.rejected_rows.setdefault(target, []).append((number, cells))
+                self.result.errors += row_errors
+                self.result.rejected_rows.setdefault(target, []).append((number, cells))
                 continue
-            planned.append((target, payload, record))
+            self.planned.append((target, payload, record))
             if record is None and not payload.get("code"):
-                new_rows.append((target, number, payload))
-
-    if result.errors and not keep_valid_rows:
-        return result
-    repeated = _already_declared(actor, new_rows, sheets, result)
-    planned = [row for row in planned if id(row[1]) not in repeated]
-    if planned:
-        result.declaration_id = _write(actor, planned, result)
-    result.written = True
-    return result
+                self.new_rows.append((target, number, payload))
 
 
 def _declared_key(target: str, payload: dict) -> tuple:
@@ -821,16 +919,7 @@ def _write(actor, planned, result: ImportResult) -> int:
             status=ItemStatus.PENDING, code__in=[payload["code"] for _t, payload, record in planned if record]
         ).values_list("code", "declaration_id")
     )
-    # Codes for new rows written without one, in bulk per record type and agency.
-    uncoded: dict[tuple[str, str], list[dict]] = {}
-    for target, payload, _record in planned:
-        if not payload.get("code"):
-            uncoded.setdefault((target, payload["agency"]), []).append(payload)
-    for (target, agency_code), payloads in uncoded.items():
-        for payload, code in zip(
-            payloads, services.new_codes(target, agencies[agency_code], len(payloads)), strict=True
-        ):
-            payload["code"] = code
+    _give_codes(planned, agencies)
     for target, payload, record in planned:
         agency = agencies[payload["agency"]]
         declaration = declarations.get(agency.pk)
@@ -870,6 +959,19 @@ def _write(actor, planned, result: ImportResult) -> int:
     copy_records(DeclarationItem, to_create)
     DeclarationItem.objects.bulk_update(to_update, ["payload", "status", "base_version"], batch_size=2000)
     return next(iter(declarations.values())).pk
+
+
+def _give_codes(planned, agencies: dict) -> None:
+    """Codes for new rows written without one, in bulk per record type and agency."""
+    uncoded: dict[tuple[str, str], list[dict]] = {}
+    for target, payload, _record in planned:
+        if not payload.get("code"):
+            uncoded.setdefault((target, payload["agency"]), []).append(payload)
+    for (target, agency_code), payloads in uncoded.items():
+        for payload, code in zip(
+            payloads, services.new_codes(target, agencies[agency_code], len(payloads)), strict=True
+        ):
+            payload["code"] = code
 
 
 def rejected_workbook(result: ImportResult) -> bytes:

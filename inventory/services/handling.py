@@ -405,15 +405,7 @@ def decide(
     hand-over (or carrying out) is due by each line's form, a sale's validity runs."""
     _require_review(actor)
     request = _locked_request(request, RequestStatus.DECIDED, expected_version)
-    errors = {}
-    if not number.strip():
-        errors["decision_number"] = _("Give the decision number.")
-    if not signer.strip():
-        errors["decider"] = _("Say who signed the decision.")
-    if date is None:
-        errors["decision_date"] = _("Give the decision date.")
-    elif date > timezone.localdate():
-        errors["decision_date"] = _("The decision date cannot be in the future.")
+    errors = _decision_errors(number, date, signer)
     authorities = DecisionAuthority.objects.filter(is_active=True)
     authority = authorities.filter(code=authority_code).first() if authority_code else authorities.first()
     if authority is None:
@@ -449,19 +441,38 @@ def decide(
     decision.full_clean(exclude=["request", "recorded_by", "authority"])
     decision.save()
     for line in lines:
-        line.full_clean(exclude=["created_by", "request"])
-        _check_sale_method(line)
-        line.decision = decision
-        line.decision_number, line.decision_date, line.decider = decision.number, date, decision.signer
-        if decision.document:
-            line.decision_document = decision.document.name
-        if line.status == HandlingStatus.PROPOSED:
-            line.status = HandlingStatus.APPROVED
-            line.deadline = due(line, DeadlineStep.HANDOVER, date)
-        line.save()
+        _record_decision(line, decision, date)
     request.status = RequestStatus.DECIDED
     request.save()
     return decision
+
+
+def _decision_errors(number: str, date: dt.date | None, signer: str) -> dict:
+    """What a decision lacks: its number, its signer, a date not in the future."""
+    errors = {}
+    if not number.strip():
+        errors["decision_number"] = _("Give the decision number.")
+    if not signer.strip():
+        errors["decider"] = _("Say who signed the decision.")
+    if date is None:
+        errors["decision_date"] = _("Give the decision date.")
+    elif date > timezone.localdate():
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    return errors
+
+
+def _record_decision(line, decision: Decision, date: dt.date) -> None:
+    """One line under the decision: a proposed line is approved, its hand-over due."""
+    line.full_clean(exclude=["created_by", "request"])
+    _check_sale_method(line)
+    line.decision = decision
+    line.decision_number, line.decision_date, line.decider = decision.number, date, decision.signer
+    if decision.document:
+        line.decision_document = decision.document.name
+    if line.status == HandlingStatus.PROPOSED:
+        line.status = HandlingStatus.APPROVED
+        line.deadline = due(line, DeadlineStep.HANDOVER, date)
+    line.save()
 
 
 def approve(

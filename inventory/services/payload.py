@@ -339,17 +339,9 @@ def build(target: str, payload: dict, base=None, lookups: Lookups | None = None)
         if raw is None and base is None and field_.null:
             continue  # a new instance already holds None
         if field_.is_relation:
-            related = None if raw in (None, "") else lookups.get(name, str(raw))
-            # A premises declared in the same declaration is linked when it takes effect.
-            declared_alongside = name == "premises" and str(raw) in lookups.pending_premises
-            if related is None and raw not in (None, "") and not declared_alongside:
-                errors[name] = _("Unknown code “%(code)s”.") % {"code": raw}
-                continue
-            setattr(instance, field_.attname, related.pk if related is not None else None)
-            if related is not None:
-                field_.set_cached_value(instance, related)
-            elif field_.is_cached(instance):
-                field_.delete_cached_value(instance)
+            error = _set_related(instance, name, field_, raw, lookups)
+            if error:
+                errors[name] = error
             continue
         try:
             setattr(instance, name, _convert_memo(field_, raw, lookups.memo))
@@ -360,6 +352,21 @@ def build(target: str, payload: dict, base=None, lookups: Lookups | None = None)
     if errors:
         raise ValidationError(errors)
     return instance
+
+
+def _set_related(instance, name: str, field_, raw, lookups: Lookups) -> str | None:
+    """Set a relation from the code in the payload; the error for an unknown code."""
+    related = None if raw in (None, "") else lookups.get(name, str(raw))
+    # A premises declared in the same declaration is linked when it takes effect.
+    declared_alongside = name == "premises" and str(raw) in lookups.pending_premises
+    if related is None and raw not in (None, "") and not declared_alongside:
+        return _("Unknown code “%(code)s”.") % {"code": raw}
+    setattr(instance, field_.attname, related.pk if related is not None else None)
+    if related is not None:
+        field_.set_cached_value(instance, related)
+    elif field_.is_cached(instance):
+        field_.delete_cached_value(instance)
+    return None
 
 
 def _place(premises: Premises) -> None:
@@ -442,6 +449,17 @@ def validate(
     # that are there; a field keeps its first error), so a form shows every error at once.
     # A new row of N fixed assets is checked as the records it becomes (quantity 1;
     # they differ only in code and cost, the largest share on the last).
+    _clean_model(instance, target, errors)
+    if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
+        _validate_location(instance, errors, province, extent)
+    if target == ItemTarget.PREMISES:
+        _validate_building(instance, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_model(instance, target: str, errors: dict) -> None:
+    """The model's own rules (`clean`), their errors added to those of fields that have none."""
     line = None
     if target == ItemTarget.ASSET and "quantity" not in errors and splits_into_records(instance) > 1:
         line = (instance.quantity, instance.original_cost)
@@ -454,15 +472,16 @@ def validate(
     finally:
         if line is not None:
             instance.quantity, instance.original_cost = line
-    if target == ItemTarget.PREMISES and instance.location is not None and "location" not in errors:
-        _validate_location(instance, errors, province, extent)
-    if target == ItemTarget.PREMISES and any(getattr(instance, name) for name in BUILDING_GIVEN_BY):
-        if not instance.building_grade:
-            errors.setdefault("building_grade", [_("A building needs its grade.")])
-        if not instance.floors:
-            errors.setdefault("floors", [_("A building needs its number of floors.")])
-    if errors:
-        raise ValidationError(errors)
+
+
+def _validate_building(premises, errors: dict) -> None:
+    """A premises that declares a building (BUILDING_GIVEN_BY) needs BUILDING_REQUIRED."""
+    if not any(getattr(premises, name) for name in BUILDING_GIVEN_BY):
+        return
+    if not premises.building_grade:
+        errors.setdefault("building_grade", [_("A building needs its grade.")])
+    if not premises.floors:
+        errors.setdefault("floors", [_("A building needs its number of floors.")])
 
 
 def _validate_location(instance, errors, province, extent) -> None:

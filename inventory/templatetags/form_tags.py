@@ -21,18 +21,23 @@ def form_errors(*forms):
         else:
             expanded.append(form)
     for form in expanded:
-        if not hasattr(form, "is_bound") or not form.is_bound:
-            continue
-        prefix = f"{form.prefix}-" if form.prefix else ""
-        for message in form.non_field_errors():
-            rows.append({"anchor": "", "label": "", "message": message})
-        for field in form:
-            for message in field.errors:
-                rows.append({"anchor": f"field-{prefix}{field.name}", "label": field.label, "message": message})
-        for name in form.errors:
-            if name != "__all__" and name not in form.fields:  # an error on no shown field
-                for message in form.errors[name]:
-                    rows.append({"anchor": "", "label": name, "message": message})
+        if hasattr(form, "is_bound") and form.is_bound:
+            rows.extend(_errors_of(form))
+    return rows
+
+
+def _errors_of(form) -> list[dict]:
+    """A bound form's errors: the whole form's, each shown field's, then those on no shown field."""
+    prefix = f"{form.prefix}-" if form.prefix else ""
+    rows = [{"anchor": "", "label": "", "message": message} for message in form.non_field_errors()]
+    for field in form:
+        rows.extend(
+            {"anchor": f"field-{prefix}{field.name}", "label": field.label, "message": message}
+            for message in field.errors
+        )
+    for name in form.errors:
+        if name != "__all__" and name not in form.fields:  # an error on no shown field
+            rows.extend({"anchor": "", "label": name, "message": message} for message in form.errors[name])
     return rows
 
 

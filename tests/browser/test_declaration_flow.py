@@ -33,8 +33,42 @@ def login(browser, live_url, username):
 
 def test_declare_return_correct_approve(browser, live_url, shot):
     declarant_context, page = login(browser, live_url, "demo-commune")
+    item = declare_premises(page, live_url, shot)
+    declaration_url = f"{live_url}/declarations/{item.declaration_id}/"
+    asset_item = add_car(page, item)
 
-    # 1. A new premises, placed by clicking on the map.
+    # 3. Submit.
+    submit(page)
+    shot(page, "submitted")
+    assert Declaration.objects.get(pk=item.declaration_id).status == "submitted"
+
+    reviewer_context, review = login(browser, live_url, "demo-finance")
+    return_the_car(review, live_url, item, asset_item, shot)
+    assert Declaration.objects.get(pk=item.declaration_id).status == "returned"
+
+    correct_the_car(page, live_url, declaration_url, asset_item, shot)
+
+    # 6. The reviewer approves; the records are in effect.
+    review.goto(declaration_url)
+    review.click("[data-testid=review-all]")
+    confirm(review)
+    review.wait_for_selector("[data-testid=declaration-status] >> text=Đã phê duyệt")
+    shot(review, "approved")
+    premises = Premises.objects.get(code=item.code)
+    assert Asset.objects.get(code=asset_item.code).plate_number == "37A-222.22"
+    assert Asset.objects.get(code=asset_item.code).premises == premises
+
+    page.goto(f"{live_url}/declarations/premises/{premises.pk}/")
+    assert page.inner_text("[data-testid=premises-status]") == "Dôi dư"
+    shot(page, "record-in-effect")
+    page.goto(declaration_url)
+    assert page.inner_text("[data-testid=declaration-status]") == "Đã phê duyệt"
+    declarant_context.close()
+    reviewer_context.close()
+
+
+def declare_premises(page, live_url, shot) -> DeclarationItem:
+    """1. A new premises, placed by clicking on the map: its item in the draft declaration."""
     page.goto(live_url + "/declarations/premises/new/")
     page.wait_for_selector(".leaflet-container")
     page.fill("#id_name", "Nhà văn hóa khối 12 (thử nghiệm trình duyệt)")
@@ -55,10 +89,11 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=declaration-status]")
     shot(page, "premises-saved-in-draft")
-    item = DeclarationItem.objects.filter(payload__name__icontains="thử nghiệm trình duyệt").get()
-    declaration_url = f"{live_url}/declarations/{item.declaration_id}/"
+    return DeclarationItem.objects.filter(payload__name__icontains="thử nghiệm trình duyệt").get()
 
-    # 2. An asset in that premises: a car, which always needs the Finance department's approval.
+
+def add_car(page, item) -> DeclarationItem:
+    """2. An asset in that premises: a car, which always needs the Finance department's approval."""
     page.click(f"[data-item='{item.code}'] [data-testid=add-asset]")
     page.fill("#id_name", "Xe ô tô 7 chỗ")
     page.select_option("#id_asset_class", "OTO")
@@ -68,17 +103,17 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     page.fill("#id_original_cost", "850000000")
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=declaration-status]")
-    asset_item = DeclarationItem.objects.get(declaration_id=item.declaration_id, target="asset")
+    return DeclarationItem.objects.get(declaration_id=item.declaration_id, target="asset")
 
-    # 3. Submit.
+
+def submit(page) -> None:
     page.click("[data-testid=submit]")
     confirm(page)
     page.wait_for_selector("text=Đã gửi Sở Tài chính để duyệt")
-    shot(page, "submitted")
-    assert Declaration.objects.get(pk=item.declaration_id).status == "submitted"
 
-    # 4. The reviewer returns the asset with a comment and approves the premises.
-    reviewer_context, review = login(browser, live_url, "demo-finance")
+
+def return_the_car(review, live_url, item, asset_item, shot) -> None:
+    """4. The reviewer returns the asset with a comment and approves the premises."""
     review.goto(live_url + "/declarations/review/")
     review.click(f"a[href='/declarations/{item.declaration_id}/']")
     asset_box = review.locator(f"[data-item='{asset_item.code}']")
@@ -91,9 +126,10 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     premises_box.locator("[data-testid=item-review]").click()
     review.wait_for_selector(f"[data-item='{item.code}'] >> text=Đã phê duyệt")
     shot(review, "reviewer-approved-premises")
-    assert Declaration.objects.get(pk=item.declaration_id).status == "returned"
 
-    # 5. The declarant sees the comment, corrects the quantity and resubmits.
+
+def correct_the_car(page, live_url, declaration_url, asset_item, shot) -> None:
+    """5. The declarant sees the comment, corrects the plate number and resubmits."""
     page.goto(live_url + "/notifications/")
     page.wait_for_selector("text=bị trả lại")
     page.goto(declaration_url)
@@ -104,25 +140,5 @@ def test_declare_return_correct_approve(browser, live_url, shot):
     page.fill("#id_plate_number", "37A-222.22")
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=submit]")
-    page.click("[data-testid=submit]")
-    confirm(page)
-    page.wait_for_selector("text=Đã gửi Sở Tài chính để duyệt")
+    submit(page)
     shot(page, "resubmitted")
-
-    # 6. The reviewer approves; the records are in effect.
-    review.goto(declaration_url)
-    review.click("[data-testid=review-all]")
-    confirm(review)
-    review.wait_for_selector("[data-testid=declaration-status] >> text=Đã phê duyệt")
-    shot(review, "approved")
-    premises = Premises.objects.get(code=item.code)
-    assert Asset.objects.get(code=asset_item.code).plate_number == "37A-222.22"
-    assert Asset.objects.get(code=asset_item.code).premises == premises
-
-    page.goto(f"{live_url}/declarations/premises/{premises.pk}/")
-    assert page.inner_text("[data-testid=premises-status]") == "Dôi dư"
-    shot(page, "record-in-effect")
-    page.goto(declaration_url)
-    assert page.inner_text("[data-testid=declaration-status]") == "Đã phê duyệt"
-    declarant_context.close()
-    reviewer_context.close()

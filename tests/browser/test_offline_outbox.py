@@ -102,7 +102,6 @@ def tag():
 
 def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot, tag):
     user = User.objects.get(username="demo-commune")
-    centre = user.admin_unit.centroid
     context = phone()
     page = context.pages[0] if context.pages else context.new_page()
     sign_in(page, live_url)
@@ -110,6 +109,67 @@ def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot, t
 
     # 1. No signal: 5 premises with 2 photos each, 10 assets, 10 needs.
     context.set_offline(True)
+    declare_all_offline(page, live_url, user.admin_unit.centroid, tag, shot)
+    total = PREMISES + ASSETS + NEEDS
+    assert counts(page)["waiting"] == total
+    assert not DeclarationItem.objects.filter(payload__name__icontains=tag).exists()
+    shot(page, "all-waiting")
+
+    # Logging out with unsent drafts asks first; declining keeps the user signed in.
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.locator("form[action$='/accounts/logout/'] button").dispatch_event("click")  # see save()
+    page.wait_for_timeout(500)
+    assert dialogs and "chưa được gửi" in dialogs[0]
+    assert page.url.endswith("/declarations/outbox/")
+
+    # 2. The browser is closed and opened again on the same profile, still without a signal.
+    context.close()
+    context = phone()
+    context.set_offline(True)
+    network = FlakyNetwork(random.Random(13))
+    context.route("**/api/v1/declare/**", network)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(live_url + "/declarations/outbox/")
+    page.wait_for_function(f"() => document.querySelector('[data-testid=count-waiting]').textContent === '{total}'")
+
+    # 3. The signal returns.
+    started = time.monotonic()
+    context.set_offline(False)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=count-waiting]').textContent === '0'", timeout=SYNC_SECONDS * 1000
+    )
+    elapsed = time.monotonic() - started
+    shot(page, "all-sent")
+    assert counts(page) == {"waiting": 0, "sent": total, "conflict": 0, "error": 0}
+    lost = network.lost
+    assert lost["before"] + lost["after"] > 0, "the route dropped nothing: the test would prove nothing"
+    print(f"synced {total} drafts in {elapsed:.1f}s; lost before server {lost['before']}, after {lost['after']}")
+
+    state = database_state(user, tag)
+    assert state["premises"] == sorted(f"Trụ sở xã cũ {tag}-{n}" for n in range(PREMISES))
+    assert state["assets"] == sorted(f"Máy tính {tag}-{n}" for n in range(ASSETS))
+    assert state["needs"] == sorted(f"Nhu cầu {tag}-{n}" for n in range(NEEDS))
+    codes = DeclarationItem.objects.filter(target="premises", payload__name__icontains=tag).values_list(
+        "code", flat=True
+    )
+    assert state["photos"] == sorted([c for c in codes for _ in range(2)])
+    for attachment in Attachment.objects.filter(item__code__in=codes):
+        with Image.open(attachment.file.path) as image:
+            assert max(image.size) == 1600  # shrunk on the phone from 2400×1800
+
+    # (b) The outbox replayed twice, request by request: the first answers, nothing new.
+    context.unroute("**/api/v1/declare/**")
+    for _round in range(2):
+        for url, headers, body in network.sent:
+            answer = context.request.post(url, headers=headers, data=body)
+            assert answer.status == 201, answer.text()
+            assert answer.headers.get("idempotent-replayed") == "true"
+    assert database_state(user, tag) == state
+
+
+def declare_all_offline(page, live_url, centre, tag, shot):
+    """PREMISES premises with 2 photos each, ASSETS assets and NEEDS needs, all into the outbox."""
     photos = [png("#b45309"), png("#1d4ed8")]
     for n in range(PREMISES):
         declare_offline(
@@ -158,96 +218,51 @@ def test_drafts_survive_a_restart_and_sync_exactly_once(phone, live_url, shot, t
             "need",
             {"kind": "floor_area", "floor_area": "200", "purpose": f"Nhu cầu {tag}-{n}", "urgency": "normal"},
         )
-    total = PREMISES + ASSETS + NEEDS
-    assert counts(page)["waiting"] == total
-    assert not DeclarationItem.objects.filter(payload__name__icontains=tag).exists()
-    shot(page, "all-waiting")
 
-    # Logging out with unsent drafts asks first; declining keeps the user signed in.
-    dialogs = []
-    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.locator("form[action$='/accounts/logout/'] button").dispatch_event("click")  # see save()
-    page.wait_for_timeout(500)
-    assert dialogs and "chưa được gửi" in dialogs[0]
-    assert page.url.endswith("/declarations/outbox/")
 
-    # 2. The browser is closed and opened again on the same profile, still without a signal.
-    context.close()
-    context = phone()
-    context.set_offline(True)
-    rng = random.Random(13)
-    sent = []  # requests that reached the server: replayed below
-    lost = {"before": 0, "after": 0}
+class FlakyNetwork:
+    """A route handler that drops some POSTs before they reach the server and loses the
+    answer of others; `sent` keeps every request that reached the server, to replay."""
 
-    def flaky(route, request):
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.sent = []
+        self.lost = {"before": 0, "after": 0}
+
+    def __call__(self, route, request):
         if request.method != "POST":
             route.continue_()
             return
-        roll = rng.random()
+        roll = self.rng.random()
         if roll < 0.15:
-            lost["before"] += 1
+            self.lost["before"] += 1
             route.abort()  # never reached the server
             return
-        sent.append((request.url, dict(request.headers), request.post_data_buffer))
+        self.sent.append((request.url, dict(request.headers), request.post_data_buffer))
         if roll < 0.30:
-            lost["after"] += 1
+            self.lost["after"] += 1
             route.fetch()  # the server did it; its answer is lost on the way back
             route.abort()
             return
         route.continue_()
 
-    context.route("**/api/v1/declare/**", flaky)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto(live_url + "/declarations/outbox/")
-    page.wait_for_function(f"() => document.querySelector('[data-testid=count-waiting]').textContent === '{total}'")
 
-    # 3. The signal returns.
-    started = time.monotonic()
-    context.set_offline(False)
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=count-waiting]').textContent === '0'", timeout=SYNC_SECONDS * 1000
-    )
-    elapsed = time.monotonic() - started
-    shot(page, "all-sent")
-    assert counts(page) == {"waiting": 0, "sent": total, "conflict": 0, "error": 0}
-    assert lost["before"] + lost["after"] > 0, "the route dropped nothing: the test would prove nothing"
-    print(f"synced {total} drafts in {elapsed:.1f}s; lost before server {lost['before']}, after {lost['after']}")
-
-    def database_state():
-        items = DeclarationItem.objects.filter(declaration__agency__admin_unit=user.admin_unit)
-        premises_items = items.filter(target="premises", payload__name__icontains=tag)
-        return {
-            "premises": sorted(premises_items.values_list("payload__name", flat=True)),
-            "assets": sorted(
-                items.filter(target="asset", payload__name__icontains=tag).values_list("payload__name", flat=True)
-            ),
-            "needs": sorted(
-                items.filter(target="need", payload__purpose__icontains=tag).values_list("payload__purpose", flat=True)
-            ),
-            "photos": sorted(Attachment.objects.filter(item__in=premises_items).values_list("item__code", flat=True)),
-            "keys": IdempotentRequest.objects.filter(user=user).count(),
-        }
-
-    state = database_state()
-    assert state["premises"] == sorted(f"Trụ sở xã cũ {tag}-{n}" for n in range(PREMISES))
-    assert state["assets"] == sorted(f"Máy tính {tag}-{n}" for n in range(ASSETS))
-    assert state["needs"] == sorted(f"Nhu cầu {tag}-{n}" for n in range(NEEDS))
-    codes = DeclarationItem.objects.filter(target="premises", payload__name__icontains=tag).values_list(
-        "code", flat=True
-    )
-    assert state["photos"] == sorted([c for c in codes for _ in range(2)])
-    for attachment in Attachment.objects.filter(item__code__in=codes):
-        with Image.open(attachment.file.path) as image:
-            assert max(image.size) == 1600  # shrunk on the phone from 2400×1800
-
-    # (b) The outbox replayed twice, request by request: the first answers, nothing new.
-    context.unroute("**/api/v1/declare/**")
-    for _round in range(2):
-        for url, headers, body in sent:
-            answer = context.request.post(url, headers=headers, data=body)
-            assert answer.status == 201, answer.text()
-            assert answer.headers.get("idempotent-replayed") == "true"
-    assert database_state() == state
+def database_state(user, tag) -> dict:
+    """The items of the user's unit declared by this test (names and purposes marked with
+    `tag`), their photos, and the idempotency keys the user sent."""
+    items = DeclarationItem.objects.filter(declaration__agency__admin_unit=user.admin_unit)
+    premises_items = items.filter(target="premises", payload__name__icontains=tag)
+    return {
+        "premises": sorted(premises_items.values_list("payload__name", flat=True)),
+        "assets": sorted(
+            items.filter(target="asset", payload__name__icontains=tag).values_list("payload__name", flat=True)
+        ),
+        "needs": sorted(
+            items.filter(target="need", payload__purpose__icontains=tag).values_list("payload__purpose", flat=True)
+        ),
+        "photos": sorted(Attachment.objects.filter(item__in=premises_items).values_list("item__code", flat=True)),
+        "keys": IdempotentRequest.objects.filter(user=user).count(),
+    }
 
 
 def test_a_record_changed_meanwhile_is_one_conflict_and_nothing_is_lost(phone, live_url, shot):

@@ -97,6 +97,21 @@ def _as_a_client_sends_it(context, case):
         return case
     query = case.query if isinstance(case.query, dict) else {}
     query.pop("cursor", None)
+    _fix_area(query)
+    today = timezone.localdate().isoformat()
+    if isinstance(query.get("as_of"), str) and query["as_of"] > today:
+        query["as_of"] = today
+    if isinstance(query.get("week"), str) and re.fullmatch(r"\d{4}-W\d{2}", query["week"]):
+        query["week"] = _existing_week(query["week"])
+    if isinstance(case.body, dict):
+        for name in ("decision_date", "handover_date"):
+            if isinstance(case.body.get(name), str) and case.body[name] > today:
+                case.body[name] = today
+    return case
+
+
+def _fix_area(query: dict) -> None:
+    """A box with its sides in order and a polygon with closed rings, or none when that is no area."""
     if isinstance(query.get("bbox"), str):
         w, s, e, n = query["bbox"].split(",")
         (w, e), (s, n) = sorted((w, e), key=float), sorted((s, n), key=float)
@@ -108,16 +123,6 @@ def _as_a_client_sends_it(context, case):
         query["within"] = _closed(query["within"])
         if query["within"] is None:
             del query["within"]
-    today = timezone.localdate().isoformat()
-    if isinstance(query.get("as_of"), str) and query["as_of"] > today:
-        query["as_of"] = today
-    if isinstance(query.get("week"), str) and re.fullmatch(r"\d{4}-W\d{2}", query["week"]):
-        query["week"] = _existing_week(query["week"])
-    if isinstance(case.body, dict):
-        for name in ("decision_date", "handover_date"):
-            if isinstance(case.body.get(name), str) and case.body[name] > today:
-                case.body[name] = today
-    return case
 
 
 def _existing_week(week: str) -> str:

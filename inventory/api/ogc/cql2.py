@@ -13,6 +13,7 @@ geometry is built.
 """
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -129,43 +130,64 @@ class Translator:
     def __init__(self, queryables: list[Queryable], filter_crs: crs_module.Crs):
         self.queryables = {q.name: q for q in queryables}
         self.crs = filter_crs
+        # Each kind of node and its translation, tried in this order.
+        self.translations = [
+            (ast.And, lambda node: self.q(node.lhs) & self.q(node.rhs)),
+            (ast.Or, lambda node: self.q(node.lhs) | self.q(node.rhs)),
+            (ast.Not, lambda node: ~self.q(node.sub_node)),
+            (bool, self._boolean),  # a boolean literal as a whole predicate
+            (ast.Include, self._include),
+            (ast.NotEqual, self._not_equal),
+            *((kind, functools.partial(self._compare, lookup=lookup)) for kind, lookup in self.COMPARISONS.items()),
+            (ast.IsNull, self._is_null),
+            (ast.Between, self._between),
+            (ast.In, self._in),
+            (ast.Like, self._like),
+            *((kind, functools.partial(self._spatial_node, lookup=lookup)) for kind, lookup in self.SPATIAL.items()),
+            (ast.BBox, self._bbox),
+        ]
 
     def q(self, node) -> Q:
-        if isinstance(node, ast.And):
-            return self.q(node.lhs) & self.q(node.rhs)
-        if isinstance(node, ast.Or):
-            return self.q(node.lhs) | self.q(node.rhs)
-        if isinstance(node, ast.Not):
-            return ~self.q(node.sub_node)
-        if isinstance(node, bool):  # a boolean literal as a whole predicate
-            return Q() if node else Q(pk__in=[])
-        if isinstance(node, ast.Include):
-            return Q(pk__in=[]) if node.not_ else Q()
-        if isinstance(node, ast.NotEqual):
-            return ~self._comparison(node.lhs, node.rhs, "exact") & self._not_null(node.lhs, node.rhs)
-        for kind, lookup in self.COMPARISONS.items():
+        for kind, translate in self.translations:
             if isinstance(node, kind):
-                return self._comparison(node.lhs, node.rhs, lookup)
-        if isinstance(node, ast.IsNull):
-            q = Q(**{f"{self._attribute(node.lhs).lookup}__isnull": True})
-            return ~q if node.not_ else q
-        if isinstance(node, ast.Between):
-            q = self._comparison(node.lhs, node.low, "gte") & self._comparison(node.lhs, node.high, "lte")
-            return ~q & self._not_null(node.lhs) if node.not_ else q
-        if isinstance(node, ast.In):
-            q = Q()
-            for value in node.sub_nodes:
-                q |= self._comparison(node.lhs, value, "exact")
-            return ~q & self._not_null(node.lhs) if node.not_ else q
-        if isinstance(node, ast.Like):
-            return self._like(node)
-        for kind, lookup in self.SPATIAL.items():
-            if isinstance(node, kind):
-                return self._spatial(node.lhs, node.rhs, lookup)
-        if isinstance(node, ast.BBox):
-            box = values.Envelope(node.minx, node.maxx, node.miny, node.maxy)
-            return self._spatial(node.lhs, box, "intersects")
+                return translate(node)
         raise FilterError(_("This filter uses an operator the server does not support."))
+
+    # -- predicates -----------------------------------------------------------------
+    @staticmethod
+    def _boolean(node: bool) -> Q:
+        return Q() if node else Q(pk__in=[])
+
+    @staticmethod
+    def _include(node) -> Q:
+        return Q(pk__in=[]) if node.not_ else Q()
+
+    def _not_equal(self, node) -> Q:
+        return ~self._comparison(node.lhs, node.rhs, "exact") & self._not_null(node.lhs, node.rhs)
+
+    def _compare(self, node, lookup: str) -> Q:
+        return self._comparison(node.lhs, node.rhs, lookup)
+
+    def _is_null(self, node) -> Q:
+        q = Q(**{f"{self._attribute(node.lhs).lookup}__isnull": True})
+        return ~q if node.not_ else q
+
+    def _between(self, node) -> Q:
+        q = self._comparison(node.lhs, node.low, "gte") & self._comparison(node.lhs, node.high, "lte")
+        return ~q & self._not_null(node.lhs) if node.not_ else q
+
+    def _in(self, node) -> Q:
+        q = Q()
+        for value in node.sub_nodes:
+            q |= self._comparison(node.lhs, value, "exact")
+        return ~q & self._not_null(node.lhs) if node.not_ else q
+
+    def _spatial_node(self, node, lookup: str) -> Q:
+        return self._spatial(node.lhs, node.rhs, lookup)
+
+    def _bbox(self, node) -> Q:
+        box = values.Envelope(node.minx, node.maxx, node.miny, node.maxy)
+        return self._spatial(node.lhs, box, "intersects")
 
     # -- comparisons ----------------------------------------------------------------
     def _unwrap(self, node):
@@ -209,16 +231,7 @@ class Translator:
         prop = self._attribute(left)
         if prop.type == "geometry":
             raise FilterError(_("Compare geometries with the spatial functions (S_INTERSECTS...)."))
-        path = prop.lookup
-        if lacc or lcase:
-            if prop.type != "string":
-                raise FilterError(_("CASEI() and ACCENTI() apply to text."))
-            if lacc:
-                path += "__unaccent"
-            if lcase:
-                lookup = {"exact": "iexact"}.get(lookup, lookup)
-                if lookup != "iexact":
-                    path += "__upper"  # order comparisons case-insensitively
+        path, lookup = self._text_path(prop, lookup, lcase, lacc)
         if isinstance(right, ast.Attribute):
             other = self._attribute(right)
             if other.type != prop.type:
@@ -229,42 +242,77 @@ class Translator:
             value = value.upper()
         return Q(**{f"{path}__{lookup}": value})
 
+    @staticmethod
+    def _text_path(prop: Queryable, lookup: str, casei: bool, accenti: bool) -> tuple[str, str]:
+        """The path and lookup of a property compared under CASEI() and/or ACCENTI()."""
+        path = prop.lookup
+        if not (accenti or casei):
+            return path, lookup
+        if prop.type != "string":
+            raise FilterError(_("CASEI() and ACCENTI() apply to text."))
+        if accenti:
+            path += "__unaccent"
+        if casei:
+            lookup = {"exact": "iexact"}.get(lookup, lookup)
+            if lookup != "iexact":
+                path += "__upper"  # order comparisons case-insensitively
+        return path, lookup
+
     def _literal(self, prop: Queryable, value):
-        kind = prop.type
         if isinstance(value, (ast.Node, values.Geometry, values.Envelope)):
             raise FilterError(_("%(name)s must be compared with a literal value.") % {"name": prop.name})
-        if kind == "string":
-            if not isinstance(value, str):
-                raise FilterError(_("%(name)s is text: compare it with a quoted string.") % {"name": prop.name})
-            if "\x00" in value:
-                raise FilterError(_("The filter holds a character that is not allowed."))
-            if prop.enum and value not in prop.enum:
-                raise FilterError(
-                    _("%(name)s takes one of: %(values)s.") % {"name": prop.name, "values": ", ".join(prop.enum)}
-                )
-            return unicodedata.normalize("NFC", value)
-        if kind in ("number", "integer"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise FilterError(_("%(name)s is a number: compare it with a number.") % {"name": prop.name})
-            if not math.isfinite(value) or abs(value) > AMOUNT_MAX:
-                raise FilterError(_("%(name)s: the number is out of range.") % {"name": prop.name})
+        literal = self.LITERALS.get(prop.type)
+        if literal is None:
+            raise FilterError(_("%(name)s cannot be compared.") % {"name": prop.name})
+        return literal(prop, value)
+
+    @staticmethod
+    def _string(prop: Queryable, value):
+        if not isinstance(value, str):
+            raise FilterError(_("%(name)s is text: compare it with a quoted string.") % {"name": prop.name})
+        if "\x00" in value:
+            raise FilterError(_("The filter holds a character that is not allowed."))
+        if prop.enum and value not in prop.enum:
+            raise FilterError(
+                _("%(name)s takes one of: %(values)s.") % {"name": prop.name, "values": ", ".join(prop.enum)}
+            )
+        return unicodedata.normalize("NFC", value)
+
+    @staticmethod
+    def _number(prop: Queryable, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise FilterError(_("%(name)s is a number: compare it with a number.") % {"name": prop.name})
+        if not math.isfinite(value) or abs(value) > AMOUNT_MAX:
+            raise FilterError(_("%(name)s: the number is out of range.") % {"name": prop.name})
+        return value
+
+    @staticmethod
+    def _true_or_false(prop: Queryable, value):
+        if not isinstance(value, bool):
+            raise FilterError(_("%(name)s is true or false.") % {"name": prop.name})
+        return value
+
+    @staticmethod
+    def _date(prop: Queryable, value):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
             return value
-        if kind == "boolean":
-            if not isinstance(value, bool):
-                raise FilterError(_("%(name)s is true or false.") % {"name": prop.name})
-            return value
-        if kind == "date":
-            if isinstance(value, dt.datetime):
-                return value.date()
-            if isinstance(value, dt.date):
-                return value
-            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                try:
-                    return dt.date.fromisoformat(value)
-                except ValueError:
-                    pass
-            raise FilterError(_("%(name)s is a date: compare it with DATE('YYYY-MM-DD').") % {"name": prop.name})
-        raise FilterError(_("%(name)s cannot be compared.") % {"name": prop.name})
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise FilterError(_("%(name)s is a date: compare it with DATE('YYYY-MM-DD').") % {"name": prop.name})
+
+    # A literal compared with a property, by the property's type.
+    LITERALS = {
+        "string": _string,
+        "number": _number,
+        "integer": _number,
+        "boolean": _true_or_false,
+        "date": _date,
+    }
 
     def _like(self, node) -> Q:
         left, casei, accenti = self._unwrap(node.lhs)

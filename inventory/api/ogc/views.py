@@ -337,20 +337,7 @@ class Items(OgcView):
 
     def arguments(self, request, layer):
         errors = {}
-        try:
-            limit = int(request.GET.get("limit", DEFAULT_LIMIT))
-            if not 1 <= limit <= MAX_LIMIT:
-                raise ValueError
-        except ValueError:
-            errors["limit"] = _("A whole number from 1 to %(max)s.") % {"max": MAX_LIMIT}
-            limit = DEFAULT_LIMIT
-        try:
-            offset = int(request.GET.get("offset", 0))
-            if not 0 <= offset <= BIGINT_MAX - MAX_LIMIT:  # OFFSET and OFFSET + LIMIT within bigint
-                raise ValueError
-        except ValueError:
-            errors["offset"] = _("A whole number from 0 to %(max)s.") % {"max": BIGINT_MAX - MAX_LIMIT}
-            offset = 0
+        limit, offset = _paging(request.GET, errors)
         systems = {}
         for name in ("crs", "bbox-crs", "filter-crs"):
             try:
@@ -363,20 +350,42 @@ class Items(OgcView):
                 box = crs_module.bbox(request.GET["bbox"], systems["bbox-crs"])
             except crs_module.CrsError as exc:
                 errors["bbox"] = str(exc)
-        condition = None
-        text = request.GET.get("filter")
-        if text is not None and "filter-crs" in systems:
-            try:
-                condition = cql2.to_q(
-                    text, request.GET.get("filter-lang"), layer.all_queryables(), systems["filter-crs"]
-                )
-            except (cql2.FilterError, crs_module.CrsError) as exc:
-                errors["filter"] = str(exc)
-        elif request.GET.get("filter-lang") and request.GET["filter-lang"] not in (cql2.TEXT, cql2.JSON):
-            errors["filter-lang"] = _("filter-lang: use cql2-text or cql2-json.")
+        condition = _condition(request.GET, layer, systems, errors)
         if errors:
             raise ValidationError(errors)
         return limit, offset, systems.get("crs", crs_module.STORAGE), box, condition
+
+
+def _paging(params, errors: dict) -> tuple[int, int]:
+    """`limit` and `offset`, or their defaults with the error noted in `errors`."""
+    try:
+        limit = int(params.get("limit", DEFAULT_LIMIT))
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError
+    except ValueError:
+        errors["limit"] = _("A whole number from 1 to %(max)s.") % {"max": MAX_LIMIT}
+        limit = DEFAULT_LIMIT
+    try:
+        offset = int(params.get("offset", 0))
+        if not 0 <= offset <= BIGINT_MAX - MAX_LIMIT:  # OFFSET and OFFSET + LIMIT within bigint
+            raise ValueError
+    except ValueError:
+        errors["offset"] = _("A whole number from 0 to %(max)s.") % {"max": BIGINT_MAX - MAX_LIMIT}
+        offset = 0
+    return limit, offset
+
+
+def _condition(params, layer, systems: dict, errors: dict):
+    """The CQL2 `filter` as a Q (None without one), its error noted in `errors`."""
+    text = params.get("filter")
+    if text is not None and "filter-crs" in systems:
+        try:
+            return cql2.to_q(text, params.get("filter-lang"), layer.all_queryables(), systems["filter-crs"])
+        except (cql2.FilterError, crs_module.CrsError) as exc:
+            errors["filter"] = str(exc)
+    elif params.get("filter-lang") and params["filter-lang"] not in (cql2.TEXT, cql2.JSON):
+        errors["filter-lang"] = _("filter-lang: use cql2-text or cql2-json.")
+    return None
 
 
 def _public_features(page, layer, out_crs, request, members):
