@@ -48,8 +48,11 @@ def copy_lines(table: str, columns, lines, progress=None, label="rows") -> int:
 def copy_records(model, records) -> int:
     """COPY new rows of `model` given as {attname: value} dicts, without building model
     instances; missing fields take their defaults (formatted once), auto_now timestamps
-    the time now. No primary keys are returned."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    the time now; a field the database fills (a db_default and no Python default: the
+    province key, set by its trigger) is left to it. No primary keys are returned."""
+    fields = [
+        f for f in model._meta.concrete_fields if not f.primary_key and not (f.has_db_default() and not f.has_default())
+    ]
     now = timezone.now()
     defaults, position, json_fields = [], {}, set()
     for i, f in enumerate(fields):

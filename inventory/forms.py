@@ -147,8 +147,8 @@ class DeclarationForm(forms.Form):
         # A new record left without a code is given one when it is declared
         # (`services.declarations.propose`): its code is not asked for here.
         code_given_later = not payload.get("code")
-        lookups = declared_values.Lookups(
-            unit_id=self.user.admin_unit_id,
+        lookups = declared_values.Lookups.for_user(
+            self.user,
             pending_premises=dict(
                 DeclarationItem.objects.visible_to(self.user)
                 .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)

@@ -149,9 +149,9 @@ def propose(
     changed since; the item remembers the version it was declared on."""
     if record is not None:
         record = lock(declared_values.MODELS[target], record.pk, expected_version)
-    agency = declared_values.Lookups().get("agency", str(payload.get("agency") or "")) or (
-        record.agency if record else None
-    )
+    agency = declared_values.Lookups(province_id=_province_of(actor, record)).get(
+        "agency", str(payload.get("agency") or "")
+    ) or (record.agency if record else None)
     if agency is None:
         raise ValidationError({"agency": _("This field is required.")})
     declaration = open_declaration(actor, agency)
@@ -192,6 +192,14 @@ def propose(
     return item
 
 
+def _province_of(actor, record):
+    """The province whose agency codes a declaration by `actor` names: the record's, else
+    the actor's (codes are unique per province)."""
+    if record is not None:
+        return record.province_id
+    return declared_values.Lookups.for_user(actor).province_id
+
+
 def _refuse_code(target: str, code, record, declaration: Declaration) -> None:
     """A new record's code must be free, and no record's may await review in another declaration."""
     if record is None:
@@ -212,7 +220,10 @@ def _lookups_for(declaration: Declaration, preload: bool = False) -> declared_va
         target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True
     ).values_list("code", "payload")
     return declared_values.Lookups(
-        unit_id=declaration.agency.admin_unit_id, preload=preload, pending_premises=dict(pending)
+        unit_id=declaration.agency.admin_unit_id,
+        province_id=declaration.province_id,
+        preload=preload,
+        pending_premises=dict(pending),
     )
 
 

@@ -748,7 +748,7 @@ class _RowCheck:
         self.actor = actor
         self.result = ImportResult()
         self.default_agency = actor.agency or services.declarable_agencies(actor).first()
-        self.lookups = declared_values.Lookups(unit_id=actor.admin_unit_id, preload=True, memo={})
+        self.lookups = declared_values.Lookups.for_user(actor, preload=True, memo={})
         self.own_agencies = {a.code for a in services.declarable_agencies(actor)}
         self.extent_cache = {}
         self.planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)
