@@ -71,8 +71,9 @@ logins:
 	@echo "  Nghệ An public premises and assets — http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: $(DEMO_PASSWORD)):"
 	@echo "    demo-admin     administrator (also /admin/)"
-	@echo "    demo-finance   Finance department reviewer"
-	@echo "    demo-auditor   auditor, read-only"
+	@echo "    demo-finance   Finance department reviewer (Nghệ An)"
+	@echo "    demo-auditor   auditor, read-only (Nghệ An)"
+	@echo "    demo-ministry  Ministry of Finance, every province"
 	@echo "    demo-commune   commune declarant, Phường Thành Vinh"
 	@echo
 

@@ -579,13 +579,19 @@ class NeedAdmin(GroupedNumbersMixin, VersionedAdminMixin, DemoFilterMixin, admin
 
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "admin_unit", "is_active", "is_staff")
+    list_display = ("username", "get_full_name", "role", "province", "admin_unit", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "admin_unit__name")
     autocomplete_fields = ("admin_unit", "agency")
-    list_select_related = ("admin_unit",)
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Role and scope"), {"fields": ("role", "admin_unit", "agency")}))
+    list_select_related = ("admin_unit", "province")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ("role", "province", "admin_unit", "agency")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Role and scope"), {"fields": ("role", "province", "admin_unit", "agency")}),
+    )
 
 
 class DeclarationItemInline(admin.TabularInline):

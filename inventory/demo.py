@@ -67,7 +67,7 @@ from inventory.models import (
 from inventory.models.houses import houses_from_premises
 
 DEMO_PREFIX = "DEMO-"
-DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune")
+DEMO_USERNAMES = ("demo-admin", "demo-finance", "demo-auditor", "demo-commune", "demo-ministry")
 DEMO_COMMUNE_UNIT = "Phường Thành Vinh"
 DEFAULT_DEMO_PASSWORD = "nghean2025"  # noqa: S105 - the documented demo password
 MERGER_DATE = dt.date(2025, 7, 1)
@@ -838,11 +838,21 @@ class _Generator:
     def users(self):
         password = demo_password()
         unit = next((u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT), self.new_units[0])
+        province = self.province
+        # The province's Finance, auditor and administrator see it only; the Ministry
+        # (a national Finance reviewer, no province) sees every province.
         specs = [
-            ("demo-admin", Role.ADMIN, None, {"is_staff": True, "is_superuser": True}, "Quản trị (demo)"),
-            ("demo-finance", Role.FINANCE, None, {}, "Sở Tài chính (demo)"),
-            ("demo-auditor", Role.AUDITOR, None, {}, "Kiểm toán (demo)"),
+            (
+                "demo-admin",
+                Role.ADMIN,
+                None,
+                {"is_staff": True, "is_superuser": True, "province": province},
+                "Quản trị (demo)",
+            ),
+            ("demo-finance", Role.FINANCE, None, {"province": province}, "Sở Tài chính (demo)"),
+            ("demo-auditor", Role.AUDITOR, None, {"province": province}, "Kiểm toán (demo)"),
             ("demo-commune", Role.DECLARANT, unit, {}, f"{unit.name} (demo)"),
+            ("demo-ministry", Role.FINANCE, None, {}, "Bộ Tài chính (demo)"),
         ]
         for username, role, admin_unit, flags, full_name in specs:
             user = User(

@@ -141,10 +141,10 @@ class DeclarationForm(forms.Form):
         elif self.item is not None:
             payload["code"] = self.item.code
         elif not payload.get("code") and payload.get("agency"):
-            agency = P.Lookups().get("agency", payload["agency"])
+            agency = P.Lookups.for_user(self.user).get("agency", payload["agency"])
             payload["code"] = services.new_code(self.target, agency)
-        lookups = P.Lookups(
-            unit_id=self.user.admin_unit_id,
+        lookups = P.Lookups.for_user(
+            self.user,
             pending_premises=dict(
                 DeclarationItem.objects.visible_to(self.user)
                 .filter(target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True)

@@ -3,13 +3,17 @@
 Views, API views, the admin, the menu (through `inventory.context_processors.roles`) and
 the services ask these functions; none of them reads `user.role` or `Role` itself (a test
 checks it). What rows a user sees is the other half of the rules: `visible_to(user)` on
-each queryset (`inventory.querysets`), which asks `scope_unit` here.
+each queryset (`inventory.querysets`), which asks `scope` here.
 
 The roles: a commune declarant (bound to one administrative unit) declares for the agencies
 of that unit; Finance reviews, decides and sees every unit; an auditor reads everything and
 changes nothing; an administrator does what Finance does and manages users and reference
-data. A superuser counts as an administrator.
+data. A superuser counts as an administrator. Finance, auditors and administrators with a
+province (`User.province`) see that province's units; without one (the Ministry, a national
+reviewer), every province's.
 """
+
+from dataclasses import dataclass
 
 from inventory.choices import Role
 
@@ -31,15 +35,36 @@ def sees_everything(user) -> bool:
     return _signed_in(user) and (user.is_superuser or user.role in PROVINCE_WIDE)
 
 
-def scope_unit(user):
-    """The administrative unit a user's records are limited to: None for those who see
-    every unit, False for a user who may see nothing (anonymous, or a declarant bound to
-    no unit)."""
+@dataclass(frozen=True)
+class Scope:
+    """The records a user sees: those of one administrative unit (`unit`, a commune's
+    declarant), of one province (`province`, a provincial reviewer), all of them (neither:
+    the Ministry), or none (`nothing`: anonymous, or a declarant bound to no unit)."""
+
+    unit: int | None = None
+    province: int | None = None
+    nothing: bool = False
+
+    @property
+    def everything(self) -> bool:
+        return not (self.nothing or self.unit or self.province)
+
+
+def scope(user) -> Scope:
+    """What records `user` sees (see `Scope`)."""
     if not _signed_in(user):
-        return False
+        return Scope(nothing=True)
     if sees_everything(user):
-        return None
-    return user.admin_unit_id or False
+        return Scope(province=user.province_id)
+    if user.admin_unit_id:
+        return Scope(unit=user.admin_unit_id)
+    return Scope(nothing=True)
+
+
+def sees_every_record(user) -> bool:
+    """Sees every record of every province (the Ministry, a national reviewer): a view may
+    then skip the scope (e.g. read the rollups of everything)."""
+    return scope(user).everything
 
 
 def needs_unit(user) -> bool:

@@ -20,24 +20,29 @@ from inventory.choices import (
 )
 
 
-def _unit_of(user):
-    """The administrative unit a scoped user is bound to, or None if the user sees all.
+def _scope_of(user):
+    """What `user` sees: a unit's, a province's, every record, or none (`permissions.Scope`)."""
+    from inventory.permissions import scope
 
-    Returns False for a user who may see nothing (anonymous, or unbound)."""
-    from inventory.permissions import scope_unit
+    return scope(user)
 
-    return scope_unit(user)
+
+def _in_scope(rows, scope, belongs_to):
+    """`rows` limited to `scope`: a province's rows by their province key, a unit's by the
+    unit rule `belongs_to(unit_id)` of their model."""
+    if scope.nothing:
+        return rows.none()
+    if scope.unit:
+        return rows.filter(belongs_to(scope.unit))
+    if scope.province:
+        return rows.filter(province_id=scope.province)
+    return rows
 
 
 def history_visible_to(model, rows, user):
     """`visible_to(user)` for rows of `model`'s history (its event rows, or `as_of` rows,
-    which carry the model's columns): the same unit rule (`belongs_to`) applied to them."""
-    unit = _unit_of(user)
-    if unit is None:
-        return rows
-    if unit is False:
-        return rows.none()
-    return rows.filter(model.objects.belongs_to(unit))
+    which carry the model's columns, the province key among them): the same rules."""
+    return _in_scope(rows, _scope_of(user), model.objects.belongs_to)
 
 
 class AdministrativeUnitQuerySet(QuerySet):
@@ -56,21 +61,25 @@ class AdministrativeUnitQuerySet(QuerySet):
     def offered_to(self, user):
         """The units a user's filters offer: all of them to those who see every unit; to a
         commune's user their commune, the former communes merged into it (lineage) and the
-        former districts of those — no other unit matches a record they can see."""
-        unit = _unit_of(user)
-        if unit is None:
-            return self
-        if unit is False:
+        former districts of those — no other unit matches a record they can see. A
+        provincial reviewer: the province and its units."""
+        scope = _scope_of(user)
+        if scope.nothing:
             return self.none()
-        merged = self.model.objects.filter(successor_links__successor_id=unit)
-        return self.filter(Q(pk=unit) | Q(pk__in=merged.values("pk")) | Q(pk__in=merged.values("parent_id")))
+        if scope.unit:
+            merged = self.model.objects.filter(successor_links__successor_id=scope.unit)
+            return self.filter(Q(pk=scope.unit) | Q(pk__in=merged.values("pk")) | Q(pk__in=merged.values("parent_id")))
+        if scope.province:
+            return self.filter(Q(province_id=scope.province) | Q(pk=scope.province))
+        return self
 
     def in_province(self, province):
         return self.filter(Q(province=province) | Q(pk=province.pk))
 
 
 class ScopedQuerySet(QuerySet):
-    """A queryset whose rows belong to an administrative unit through `unit_path`.
+    """A queryset whose rows belong to an administrative unit through `unit_path`, and
+    to a province through their province key (`models.province`).
 
     Records belong to the unit of the agency that manages or holds them: a provincial
     department's building in a ward is the department's, not the ward's."""
@@ -78,12 +87,7 @@ class ScopedQuerySet(QuerySet):
     unit_path = "agency__admin_unit"
 
     def visible_to(self, user):
-        unit = _unit_of(user)
-        if unit is None:
-            return self
-        if unit is False:
-            return self.none()
-        return self.filter(self.belongs_to(unit))
+        return _in_scope(self, _scope_of(user), self.belongs_to)
 
     def belongs_to(self, unit_id) -> Q:
         """The condition for rows of the unit `unit_id`."""

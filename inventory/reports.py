@@ -44,6 +44,7 @@ from inventory.querysets import history_visible_to
 
 PREMISES_COLUMNS = (
     "id",
+    "province_id",
     "status",
     "land_area",
     "floor_area",
@@ -94,11 +95,13 @@ def as_of_rows(model, as_of: dt.date) -> QuerySet:
     return rows_before(model, timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min)))
 
 
-def rows_before(model, cutoff: dt.datetime) -> QuerySet:
-    """The rows of `model` as they stood just before the moment `cutoff` (see `as_of_rows`)."""
+def rows_before(model, cutoff: dt.datetime, province=None) -> QuerySet:
+    """The rows of `model` as they stood just before the moment `cutoff` (see `as_of_rows`);
+    of one province (its id) if given: only that province's history is read."""
     events = model.events.rel.related_model
+    history = events.objects.filter(province_id=province) if province else events.objects.all()
     latest = (
-        events.objects.filter(pgh_created_at__lt=cutoff)
+        history.filter(pgh_created_at__lt=cutoff)
         .order_by("pgh_obj_id", "-pgh_id")
         .distinct("pgh_obj_id")
         .values("pgh_id")
@@ -149,6 +152,16 @@ def _premises_source(user, as_of):
     return premises, handling
 
 
+def _province_names() -> dict:
+    return dict(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE).values_list("pk", "name"))
+
+
+def _by_province(table: Table) -> list[Table]:
+    """The national roll-up, one row per province: shown when the rows span several
+    provinces (a national user's), left out for one province's."""
+    return [table] if len(table.rows) > 1 else []
+
+
 def _counts():
     return {
         "n": 0,
@@ -188,12 +201,13 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
     forms = {f.pk: f.name for f in HandlingForm.objects.order_by("sort_order")}
     uses = {u.pk: u.name for u in PriorityUse.objects.order_by("sort_order")}
     units = dict(AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).values_list("pk", "name"))
+    provinces = _province_names()
     district_of = dict(
         AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_COMMUNE).values_list("pk", "parent__name")
     )
     no_plan, no_use, no_district = _("No plan yet"), _("Not set"), _("No former commune recorded")
 
-    groups = {key: defaultdict(_counts) for key in ("form", "use", "unit", "district")}
+    groups = {key: defaultdict(_counts) for key in ("province", "form", "use", "unit", "district")}
     for p in premises:
         record = plan.get(p["id"])
         partly = p["status"] == PremisesStatus.PARTLY_SURPLUS
@@ -209,6 +223,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
             bool(record.get("temporary_handover")) and record.get("decision_id") is None,
         )
         keys = {
+            "province": provinces.get(p["province_id"], "?"),
             "form": forms.get(record["form_id"], no_plan) if record else no_plan,
             "use": uses.get(record["priority_use_id"], no_use) if record and record["priority_use_id"] else no_use,
             "unit": units.get(p["admin_unit_id"], "?"),
@@ -259,6 +274,7 @@ def surplus_report(user, as_of: dt.date | None = None) -> Report:
         title=str(REPORTS["surplus"]),
         as_of=as_of,
         tables=[
+            *_by_province(table("province", "by_province", _("By province"), _("province"))),
             table("form", "by_form", _("By form of handling"), _("form of handling"), form_order),
             table("use", "by_priority_use", _("By priority use"), _("priority use"), use_order),
             table("unit", "by_commune", _("By commune (since 2025)"), _("commune")),
@@ -277,7 +293,7 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
         assets = history_visible_to(Asset, as_of_rows(Asset, as_of), user)
     rows = (
         assets.order_by()
-        .values("agency__admin_unit_id", "asset_class_id")
+        .values("province_id", "agency__admin_unit_id", "asset_class_id")
         .annotate(
             lines=Count("id"),
             items=Coalesce(Sum("quantity"), 0),
@@ -301,25 +317,32 @@ def asset_report(user, as_of: dt.date | None = None) -> Report:
     ]
     detail = Table("by_unit_class", _("By commune and asset class"), columns)
     by_class = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0), 0, Decimal(0)])
+    by_province = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0), 0, Decimal(0)])
+    provinces = _province_names()
     for r in rows:
         figures = [r["lines"], r["items"], r["cost"], r["value"], r["surplus_items"], r["surplus_value"]]
         detail.rows.append(
             [units.get(r["agency__admin_unit_id"], "?"), classes.get(r["asset_class_id"], "?"), *figures]
         )
-        totals = by_class[classes.get(r["asset_class_id"], "?")]
-        for i, value in enumerate(figures):
-            totals[i] += value
+        for totals in (
+            by_class[classes.get(r["asset_class_id"], "?")],
+            by_province[provinces.get(r["province_id"], "?")],
+        ):
+            for i, value in enumerate(figures):
+                totals[i] += value
     detail.rows.sort(key=lambda row: (row[0], row[1]))
     summary = Table("by_class", _("By asset class"), [_("asset class"), *columns[2:]], chart_column=4)
     summary.rows = [[name, *values] for name, values in sorted(by_class.items())]
-    for t in (summary, detail):
-        first = 1 if t is summary else 2
+    national = Table("by_province", _("By province"), [_("province"), *columns[2:]], chart_column=4)
+    national.rows = [[name, *values] for name, values in sorted(by_province.items())]
+    for t in (national, summary, detail):
+        first = 2 if t is detail else 1
         t.total = [
             _("Total"),
             *([""] * (first - 1)),
             *(sum(row[i] for row in t.rows) for i in range(first, len(t.columns))),
         ]
-    return Report(title=str(REPORTS["assets"]), as_of=as_of, tables=[summary, detail])
+    return Report(title=str(REPORTS["assets"]), as_of=as_of, tables=[*_by_province(national), summary, detail])
 
 
 BUILDERS = {"surplus": surplus_report, "assets": asset_report}

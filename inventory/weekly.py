@@ -109,13 +109,25 @@ def _counted(previous: dict | None) -> dict[int, tuple[str, dict]]:
     return {site["id"]: (use, site) for use, block in previous["processed"].items() for site in block["sites"]}
 
 
-def _figures(label: str) -> dict:
-    """The week's figures from history at its cut-off (or now, before the cut-off)."""
+def province_of(user) -> int | None:
+    """The province whose return `user` reads and issues: their own, or for a national
+    user the deployment's (settings.PROVINCE_CODE)."""
+    from inventory.models import AdministrativeUnit
+
+    if user.province_id:
+        return user.province_id
+    return (
+        AdministrativeUnit.objects.provinces().filter(code=settings.PROVINCE_CODE).values_list("pk", flat=True).first()
+    )
+
+
+def _figures(label: str, province: int | None) -> dict:
+    """The week's figures of a province from history at its cut-off (or now, before the cut-off)."""
     cutoff = cutoff_of(label)
     moment = min(cutoff, timezone.now())
     done: dict[int, list[dict]] = {}
     for record in (
-        rows_before(HandlingRecord, moment)
+        rows_before(HandlingRecord, moment, province)
         .filter(premises_id__isnull=False, status__in=HANDLING_DONE)
         .values("premises_id", "floor_area", "priority_use_id", "created_at", "id")
         .order_by("created_at", "id")
@@ -125,13 +137,13 @@ def _figures(label: str) -> dict:
     # in part (whatever their status now).
     premises = {
         p["id"]: p
-        for p in rows_before(Premises, moment)
+        for p in rows_before(Premises, moment, province)
         .filter(Q(status__in=(*PLAN_PREMISES_STATUSES, PremisesStatus.HANDLED)) | Q(id__in=list(done)))
         .values("id", "code", "name", "status")
     }
     plans = {
         p["premises_id"]: p
-        for p in rows_before(SitePlan, moment)
+        for p in rows_before(SitePlan, moment, province)
         .filter(status=SitePlanStatus.APPROVED)
         .values("premises_id", "use", "priority_use_id")
     }
@@ -149,7 +161,7 @@ def _figures(label: str) -> dict:
         return ReturnUse.OTHER
 
     processed: dict[int, str] = {}
-    last = WeeklyReturn.objects.filter(week__lt=label).order_by("-week").first()
+    last = WeeklyReturn.objects.filter(province=province, week__lt=label).order_by("-week").first()
     counted = _counted(last.figures if last else None)
     for site_id, (use, _site_then) in counted.items():
         processed[site_id] = use  # counted once, counted for good
@@ -200,16 +212,17 @@ def weekly_return(user, label: str) -> tuple[dict, WeeklyReturn | None]:
     (then "issued" is false); with the week before and the change since."""
     if not sees_everything(user):
         raise PermissionDenied(_("The weekly return covers the whole province: Finance, auditors and administrators."))
-    frozen = WeeklyReturn.objects.filter(week=label).select_related("issued_by").first()
+    province = province_of(user)
+    frozen = WeeklyReturn.objects.filter(province=province, week=label).select_related("issued_by").first()
     if frozen is not None:
         return frozen.figures, frozen
-    return _with_change(_figures(label)), None
+    return _with_change(_figures(label, province), province), None
 
 
-def _with_change(figures: dict) -> dict:
+def _with_change(figures: dict, province: int | None) -> dict:
     before_label = previous_week(figures["week"])
-    before_frozen = WeeklyReturn.objects.filter(week=before_label).first()
-    before = before_frozen.figures if before_frozen else _figures(before_label)
+    before_frozen = WeeklyReturn.objects.filter(province=province, week=before_label).first()
+    before = before_frozen.figures if before_frozen else _figures(before_label, province)
     keys = [*ReturnUse.values, *TOTALS]
     figures["previous"] = {
         "week": before_label,
@@ -228,12 +241,15 @@ def issue(actor, label: str) -> WeeklyReturn:
         raise PermissionDenied(_("Only the Finance department issues the weekly return."))
     if cutoff_of(label) > timezone.now():
         raise ValidationError(_("The return of %(week)s can be issued after its cut-off.") % {"week": label})
-    if WeeklyReturn.objects.filter(week=label).exists():
+    province = province_of(actor)
+    if WeeklyReturn.objects.filter(province=province, week=label).exists():
         raise ValidationError(_("The return of %(week)s was already issued.") % {"week": label})
-    figures = _with_change(_figures(label))
+    figures = _with_change(_figures(label, province), province)
     try:
         with transaction.atomic():
-            return WeeklyReturn.objects.create(week=label, cutoff=cutoff_of(label), figures=figures, issued_by=actor)
+            return WeeklyReturn.objects.create(
+                province_id=province, week=label, cutoff=cutoff_of(label), figures=figures, issued_by=actor
+            )
     except IntegrityError:  # issued by someone else at the same moment
         raise ValidationError(_("The return of %(week)s was already issued.") % {"week": label}) from None
 

@@ -49,7 +49,7 @@ from inventory.models import (
     SitePlan,
     User,
 )
-from inventory.permissions import can_read_history, sees_everything
+from inventory.permissions import can_read_history, sees_every_record
 from inventory.querysets import history_visible_to
 from inventory.services import declarations as declaration_services
 from inventory.services import handling as handling_services
@@ -718,7 +718,7 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         events = model.events.rel.related_model.objects.select_related("pgh_context")
         if not can_read_history(user, model):
             raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
-        if not sees_everything(user):  # the records' own scope, as they stand now
+        if not sees_every_record(user):  # the records' own scope, as they stand now
             events = events.filter(pgh_obj_id__in=model.objects.visible_to(user).values("pk"))
         if "object" in p:
             events = events.filter(pgh_obj_id=p["object"])

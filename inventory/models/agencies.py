@@ -5,19 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AgencyKind
 from inventory.models.base import DemoFlagModel, TimeStampedModel, track_history
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.querysets import AgencyQuerySet
 
 __all__ = ["Agency", "AgencySuccession"]
 
 
 @track_history()
-class Agency(DemoFlagModel, TimeStampedModel):
+@province_key
+class Agency(ProvinceKeyedModel, DemoFlagModel, TimeStampedModel):
     """A managing or using body (đơn vị quản lý, sử dụng): a provincial department, a
     commune People's Committee, a public service unit... It belongs to an administrative
     unit; a body dissolved by the 2025 merger keeps its row (active=False) and links to
     the bodies that took over its premises and assets through `AgencySuccession`."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=40, choices=AgencyKind.choices, db_index=True)
     admin_unit = models.ForeignKey(
@@ -56,10 +58,14 @@ class Agency(DemoFlagModel, TimeStampedModel):
 
     objects = AgencyQuerySet.as_manager()
 
+    province_from = ("admin_unit",)
+
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["code", "province"], name="agency_code_per_province")]
+        indexes = [models.Index(fields=["province", "admin_unit"])]
 
     def __str__(self):
         return self.name

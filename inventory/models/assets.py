@@ -16,6 +16,7 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.models.rollups import asset_rollup_triggers
 from inventory.models.valued import ValuedModel, raise_if
 from inventory.querysets import AssetQuerySet, live_manager
@@ -32,7 +33,8 @@ FIXED_ASSET_QUANTITY_MESSAGE = _(
 @no_hard_delete
 @versioned
 @track_history()
-class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
+@province_key
+class Asset(ProvinceKeyedModel, ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
     """An asset held by an agency (tài sản). A fixed asset (tài sản cố định, see
     `FixedAssetCriteria`) is one record, its own accounting object (Circular 23/2023
     Art. 5.2.a): twelve computers are twelve records, which keep the code of the line
@@ -40,7 +42,7 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
     are not fixed assets (công cụ, dụng cụ) may be a line with a quantity; its original
     cost is that of the whole line. Its place is the premises where it is kept."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40)
     group_code = models.CharField(
         _("group code"),
         max_length=40,
@@ -109,6 +111,8 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
     objects = live_manager(AssetQuerySet)
     all_objects = AssetQuerySet.as_manager()
 
+    province_from = ("agency",)
+
     class Meta:
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
@@ -116,10 +120,13 @@ class Asset(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeSta
         indexes = [
             models.Index(fields=["premises", "status"]),
             models.Index(fields=["agency", "status"]),
+            models.Index(fields=["province", "premises"]),
+            models.Index(fields=["province", "status"]),
             deleted_index("asset_deleted"),
         ]
         triggers = asset_rollup_triggers()
         constraints = [
+            models.UniqueConstraint(fields=["code", "province"], name="asset_code_per_province"),
             # Each fixed asset is its own record (Circular 23/2023 Art. 5.2.a).
             models.CheckConstraint(
                 condition=models.Q(is_fixed_asset=False) | models.Q(quantity=1), name="fixed_asset_one_record"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import AttachmentKind
 from inventory.models.base import no_hard_delete_unless_demo, track_history
+from inventory.models.province import ProvinceKeyedModel, province_key
 
 __all__ = ["Attachment"]
 
@@ -22,7 +23,8 @@ def attachment_path(instance, filename):
 
 @no_hard_delete_unless_demo(premises_id="inventory_premises")
 @track_history()
-class Attachment(models.Model):
+@province_key
+class Attachment(ProvinceKeyedModel, models.Model):
     """A photo (re-encoded, with a thumbnail) or a document (PDF) of a premises. The
     type is checked from the content, not the name; removal keeps the history row.
     Files are served only by `inventory.views.files`, to those who may see the premises.
@@ -57,10 +59,13 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    province_from = ("premises", "item")
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["province", "premises"])]
 
     def __str__(self):
         return self.title or self.filename

@@ -14,6 +14,7 @@ from inventory.choices import (
     ItemTarget,
 )
 from inventory.models.base import TimeStampedModel, VersionedModel, track_history, versioned
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.querysets import ScopedQuerySet
 
 __all__ = ["Declaration", "DeclarationItem", "Notification"]
@@ -29,7 +30,8 @@ class DeclarationQuerySet(ScopedQuerySet):
 
 @versioned
 @track_history()
-class Declaration(VersionedModel, TimeStampedModel):
+@province_key
+class Declaration(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """A declaration by an agency: a set of proposed new records and changes (items).
 
     Items that need the Finance department's approval (land and houses, cars, anything
@@ -69,14 +71,17 @@ class Declaration(VersionedModel, TimeStampedModel):
 
     objects = DeclarationQuerySet.as_manager()
 
+    province_from = ("agency",)
+
     class Meta:
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["province", "status"])]
         constraints = [
             # One declaration open for changes per agency, even when two people start at once.
             models.UniqueConstraint(
-                fields=["agency"],
+                fields=["agency", "province"],
                 condition=models.Q(status__in=["draft", "returned"]),
                 name="one_open_declaration_per_agency",
             )
@@ -97,7 +102,8 @@ class DeclarationItemQuerySet(ScopedQuerySet):
 
 @versioned
 @track_history()
-class DeclarationItem(VersionedModel, TimeStampedModel):
+@province_key
+class DeclarationItem(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """One proposed new record or change, kept as the field values the declarant gave
     (`payload`), until it takes effect on the record itself (`premises`, `asset` or
     `need`, set once the record exists)."""
@@ -142,22 +148,25 @@ class DeclarationItem(VersionedModel, TimeStampedModel):
 
     objects = DeclarationItemQuerySet.as_manager()
 
+    province_from = ("declaration",)
+
     class Meta:
         verbose_name = _("declaration item")
         verbose_name_plural = _("declaration items")
         ordering = ["declaration", "pk"]
+        indexes = [models.Index(fields=["province", "status"])]
         constraints = [
             # One open item per record in a declaration; closed ones (approved, in effect)
             # stay beside a later change to the same record.
             models.UniqueConstraint(
-                fields=["declaration", "target", "code"],
+                fields=["declaration", "target", "code", "province"],
                 condition=models.Q(status__in=OPEN_OR_PENDING),
                 name="one_open_item_per_record",
             ),
             # A code chosen for a new record is held by one declaration until it is
             # decided: two units cannot both be waiting to create the same code.
             models.UniqueConstraint(
-                fields=["target", "code"],
+                fields=["target", "code", "province"],
                 condition=models.Q(action=ItemAction.CREATE, status__in=OPEN_OR_PENDING),
                 name="one_new_record_per_code",
             ),

@@ -29,6 +29,7 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.province import ProvinceKeyedModel, ProvinceOneToOneField, province_key
 from inventory.querysets import ScopedQuerySet
 
 __all__ = ["Decision", "HandlingRecord", "HandlingRequest", "RequestDocument"]
@@ -103,7 +104,8 @@ class DecisionQuerySet(ScopedQuerySet):
 
 @versioned
 @track_history()
-class HandlingRequest(VersionedModel, TimeStampedModel):
+@province_key
+class HandlingRequest(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """A request to handle premises and assets (hồ sơ đề nghị xử lý tài sản công, form
     01/TSC-XLTS), filed by the holding agency (a commune declarant for its commune's
     agencies, or Finance on an agency's behalf) with its superior's letter and the
@@ -159,10 +161,13 @@ class HandlingRequest(VersionedModel, TimeStampedModel):
 
     objects = HandlingRequestQuerySet.as_manager()
 
+    province_from = ("agency",)
+
     class Meta:
         verbose_name = _("handling request")
         verbose_name_plural = _("handling requests")
         ordering = ["-filed_at"]
+        indexes = [models.Index(fields=["province", "status"])]
 
     def __str__(self):
         return _("Request %(pk)s of %(agency)s") % {"pk": self.pk, "agency": self.agency}
@@ -192,13 +197,14 @@ class RequestDocument(TimeStampedModel):
 
 @versioned
 @track_history()
-class Decision(VersionedModel, TimeStampedModel):
+@province_key
+class Decision(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """A handling decision (quyết định xử lý) covering the lines of one request: number,
     date, signer and the authority they sign as (the provincial chair or a delegate,
     `DecisionAuthority`). For a sale: who sells and the validity (6 months, one
     extension of at most 6 months, Decree 186/2025 Art. 23)."""
 
-    request = models.OneToOneField(
+    request = ProvinceOneToOneField(
         HandlingRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="decision"
     )
     number = models.CharField(_("decision number"), max_length=60)
@@ -217,10 +223,13 @@ class Decision(VersionedModel, TimeStampedModel):
 
     objects = DecisionQuerySet.as_manager()
 
+    province_from = ("request",)
+
     class Meta:
         verbose_name = _("handling decision")
         verbose_name_plural = _("handling decisions")
         ordering = ["-date", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["request", "province"], name="one_decision_per_request")]
 
     def __str__(self):
         return self.number
@@ -229,7 +238,8 @@ class Decision(VersionedModel, TimeStampedModel):
 @no_hard_delete_unless_demo(premises_id="inventory_premises", asset_id="inventory_asset", need_id="inventory_need")
 @versioned
 @track_history()
-class HandlingRecord(VersionedModel, TimeStampedModel):
+@province_key
+class HandlingRecord(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """A form of handling proposed, decided and carried out for a premises (whole, or a
     part of its floor area) or for a line of assets (all or some items): the form and
     reason from the legal lists, current and intended use, priority use, receiving
@@ -363,10 +373,13 @@ class HandlingRecord(VersionedModel, TimeStampedModel):
 
     objects = HandlingQuerySet.as_manager()
 
+    province_from = ("premises", "asset", "need", "request")
+
     class Meta:
         verbose_name = _("handling record")
         verbose_name_plural = _("handling records")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["province", "status"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(premises__isnull=False, asset__isnull=True) | Q(premises__isnull=True, asset__isnull=False),

@@ -28,6 +28,7 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.models.valued import MONEY, ValuedModel, raise_if
 from inventory.querysets import HouseQuerySet, live_manager
 
@@ -121,7 +122,8 @@ def house_totals_triggers() -> list[pgtrigger.Trigger]:
 @no_hard_delete_unless_demo(premises_id="inventory_premises")
 @versioned
 @track_history()
-class House(ValuedModel, VersionedModel, SoftDeleteModel, TimeStampedModel):
+@province_key
+class House(ProvinceKeyedModel, ValuedModel, VersionedModel, SoftDeleteModel, TimeStampedModel):
     """One house (nhà) of a premises: one row of form 04a-ĐK/TSC under its site."""
 
     premises = models.ForeignKey(
@@ -162,12 +164,15 @@ class House(ValuedModel, VersionedModel, SoftDeleteModel, TimeStampedModel):
     objects = live_manager(HouseQuerySet)
     all_objects = HouseQuerySet.as_manager()
 
+    province_from = ("premises",)
+
     class Meta:
         verbose_name = _("house")
         verbose_name_plural = _("houses")
         ordering = ["premises", "id"]
         indexes = [
             models.Index(fields=["premises"], condition=models.Q(deleted_at__isnull=True), name="house_live_premises"),
+            models.Index(fields=["province", "premises"]),
             deleted_index("house_deleted"),
         ]
         triggers = house_totals_triggers()

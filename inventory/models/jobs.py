@@ -14,17 +14,19 @@ class JobQuerySet(models.QuerySet):
         """A job is seen by the person who started it and, for a unit's work, by the other
         users of that unit, and by those who see every record (Finance, auditors,
         administrators); by nobody else (its result may name a unit's records)."""
-        from inventory.permissions import scope_unit
+        from inventory.permissions import scope
 
-        unit = scope_unit(user)
-        if unit is None:  # sees every unit
+        seen = scope(user)
+        if seen.everything:  # sees every unit
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        scope = models.Q(owner=user)
-        if unit:
-            scope |= models.Q(admin_unit_id=unit)
-        return self.filter(scope)
+        rows = models.Q(owner=user)
+        if seen.unit:
+            rows |= models.Q(admin_unit_id=seen.unit)
+        if seen.province:
+            rows |= models.Q(admin_unit__province_id=seen.province) | models.Q(owner__province_id=seen.province)
+        return self.filter(rows)
 
 
 class Job(models.Model):

@@ -14,6 +14,7 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.querysets import NeedQuerySet
 
 __all__ = ["Need"]
@@ -22,11 +23,12 @@ __all__ = ["Need"]
 @no_hard_delete
 @versioned
 @track_history()
-class Need(VersionedModel, DemoFlagModel, TimeStampedModel):
+@province_key
+class Need(ProvinceKeyedModel, VersionedModel, DemoFlagModel, TimeStampedModel):
     """An agency's declared need (nhu cầu): floor area (e.g. 300 m² of offices) or a
     number of items of an asset class (10 computers, 1 car), with purpose and urgency."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40)
     agency = models.ForeignKey(
         "inventory.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="needs"
     )
@@ -62,10 +64,14 @@ class Need(VersionedModel, DemoFlagModel, TimeStampedModel):
 
     objects = NeedQuerySet.as_manager()
 
+    province_from = ("agency",)
+
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["code", "province"], name="need_code_per_province")]
+        indexes = [models.Index(fields=["province", "agency"])]
 
     def __str__(self):
         return f"{self.code} – {self.agency}"

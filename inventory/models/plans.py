@@ -15,6 +15,7 @@ from inventory.models.base import (
     track_history,
     versioned,
 )
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.models.valued import raise_if
 from inventory.querysets import ScopedQuerySet
 
@@ -37,7 +38,8 @@ class SitePlanQuerySet(ScopedQuerySet):
 @no_hard_delete_unless_demo(premises_id="inventory_premises")
 @versioned
 @track_history()
-class SitePlan(VersionedModel, TimeStampedModel):
+@province_key
+class SitePlan(ProvinceKeyedModel, VersionedModel, TimeStampedModel):
     """The plan for one surplus, partly surplus or under-handling site (phương án sắp xếp
     lại, xử lý nhà, đất): the managing unit and the person responsible, the chosen use
     (a priority use of Công điện 213 first; temporary lending under Decree 186 Art. 19
@@ -97,13 +99,18 @@ class SitePlan(VersionedModel, TimeStampedModel):
 
     objects = SitePlanQuerySet.as_manager()
 
+    province_from = ("premises",)
+
     class Meta:
         verbose_name = _("site plan")
         verbose_name_plural = _("site plans")
         ordering = ["premises__code", "-created_at"]
+        indexes = [models.Index(fields=["province", "status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["premises"], condition=Q(status=SitePlanStatus.APPROVED), name="one_approved_site_plan"
+                fields=["premises", "province"],
+                condition=Q(status=SitePlanStatus.APPROVED),
+                name="one_approved_site_plan",
             ),
             models.CheckConstraint(
                 condition=~Q(status=SitePlanStatus.APPROVED) | Q(approved_by__isnull=False, approved_at__isnull=False),
@@ -140,13 +147,14 @@ class SitePlan(VersionedModel, TimeStampedModel):
     pgtrigger.Protect(name="frozen_no_update", operation=pgtrigger.Update),
     pgtrigger.Protect(name="frozen_no_delete", operation=pgtrigger.Delete),
 )
-class WeeklyReturn(models.Model):
+@province_key
+class WeeklyReturn(ProvinceKeyedModel, models.Model):
     """The weekly return to the Ministry of Finance (báo cáo tuần, Công điện 213/CĐ-TTg)
     as issued: the ISO week, its cut-off, the figures exactly as reported (JSON, with the
     codes of the sites counted), who issued it and when. PostgreSQL refuses any change
     or removal of an issued return, so an auditor reads what was reported."""
 
-    week = models.CharField(_("week"), max_length=8, unique=True, help_text=_("ISO week, e.g. 2026-W48."))
+    week = models.CharField(_("week"), max_length=8, help_text=_("ISO week, e.g. 2026-W48."))
     cutoff = models.DateTimeField(_("cut-off"))
     figures = models.JSONField(_("figures"))
     issued_by = models.ForeignKey(
@@ -154,10 +162,13 @@ class WeeklyReturn(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
 
+    province_from = ()
+
     class Meta:
         verbose_name = _("weekly return")
         verbose_name_plural = _("weekly returns")
         ordering = ["-week"]
+        constraints = [models.UniqueConstraint(fields=["province", "week"], name="one_weekly_return_per_province")]
 
     def __str__(self):
         return _("Weekly return %(week)s") % {"week": self.week}

@@ -16,6 +16,7 @@ from inventory.models.base import (
     versioned,
 )
 from inventory.models.houses import DECLARED_HOUSE_FIELDS, HOUSE_TOTALS, House, validate_building
+from inventory.models.province import ProvinceKeyedModel, province_key
 from inventory.models.rollups import premises_rollup_triggers
 from inventory.models.valued import MONEY, ValuedModel, raise_if
 from inventory.querysets import PremisesQuerySet, live_manager
@@ -37,7 +38,8 @@ LAND_USE_FIELDS = (
 @no_hard_delete
 @versioned
 @track_history()
-class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
+@province_key
+class Premises(ProvinceKeyedModel, ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, TimeStampedModel):
     """A site (cơ sở nhà, đất): a headquarters (trụ sở) or another public-service site,
     placed by a point (SRID 4326) and optionally its land parcel, with its land (area,
     use split, land book value, certificate) and zero or more houses (`House`).
@@ -50,7 +52,7 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
     row gives a site with one house). Areas are in m².
     """
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
     location = models.PointField(_("location"), srid=4326)
     parcel = models.MultiPolygonField(_("land parcel"), srid=4326, null=True, blank=True)
@@ -170,11 +172,19 @@ class Premises(ValuedModel, VersionedModel, SoftDeleteModel, DemoFlagModel, Time
     objects = live_manager(PremisesQuerySet)
     all_objects = PremisesQuerySet.as_manager()
 
+    province_from = ("agency",)
+
     class Meta:
         verbose_name = _("premises")
         verbose_name_plural = _("premises")
         ordering = ["code"]
-        indexes = [models.Index(fields=["admin_unit", "status"]), deleted_index("premises_deleted")]
+        indexes = [
+            models.Index(fields=["admin_unit", "status"]),
+            models.Index(fields=["province", "status"]),
+            models.Index(fields=["province", "agency"]),
+            deleted_index("premises_deleted"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["code", "province"], name="premises_code_per_province")]
         triggers = premises_rollup_triggers()
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.choices import InterestStatus
 from inventory.models.base import TimeStampedModel, no_hard_delete_unless_demo, track_history
+from inventory.models.province import ProvinceKeyedModel, ProvinceOneToOneField, province_key
 
 __all__ = ["InterestRegistration", "PublicListing"]
 
@@ -25,13 +26,14 @@ class PublicListingQuerySet(models.QuerySet):
 
 @no_hard_delete_unless_demo(premises_id="inventory_premises")
 @track_history()
-class PublicListing(TimeStampedModel):
+@province_key
+class PublicListing(ProvinceKeyedModel, TimeStampedModel):
     """A site Finance has published in the public register (công khai), with the short
     text the public reads and the photos chosen for it. Withdrawing keeps the row (and
     its history); a withdrawn listing, or one whose site left the publishable statuses,
     answers 404 to the public."""
 
-    premises = models.OneToOneField(
+    premises = ProvinceOneToOneField(
         "inventory.Premises", verbose_name=_("premises"), on_delete=models.PROTECT, related_name="public_listing"
     )
     summary = models.TextField(
@@ -56,10 +58,13 @@ class PublicListing(TimeStampedModel):
 
     objects = PublicListingQuerySet.as_manager()
 
+    province_from = ("premises",)
+
     class Meta:
         verbose_name = _("public listing")
         verbose_name_plural = _("public listings")
         ordering = ["premises__code"]
+        constraints = [models.UniqueConstraint(fields=["premises", "province"], name="one_listing_per_premises")]
 
     def __str__(self):
         return str(self.premises)
@@ -67,7 +72,8 @@ class PublicListing(TimeStampedModel):
 
 @no_hard_delete_unless_demo(premises_id="inventory_premises")
 @track_history()
-class InterestRegistration(TimeStampedModel):
+@province_key
+class InterestRegistration(ProvinceKeyedModel, TimeStampedModel):
     """Interest registered by an agency or a member of the public in a published site:
     who, for which organisation, for what use, how to reach them. Kept private (Finance
     reads it); the public sees only counts by outcome."""
@@ -91,6 +97,8 @@ class InterestRegistration(TimeStampedModel):
     status = models.CharField(
         _("outcome"), max_length=20, choices=InterestStatus.choices, default=InterestStatus.RECEIVED, db_index=True
     )
+
+    province_from = ("premises",)
 
     class Meta:
         verbose_name = _("registration of interest")

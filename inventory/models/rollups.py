@@ -15,13 +15,16 @@ import pgtrigger
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models.province import ProvinceKeyedModel, province_key
+
 __all__ = ["PremisesRollup", "UnitRollup"]
 
 SURPLUS_ASSET = "'surplus'"
 TOTAL = {"max_digits": 22, "decimal_places": 2, "default": 0, "db_default": 0}
 
 
-class PremisesRollup(models.Model):
+@province_key
+class PremisesRollup(ProvinceKeyedModel, models.Model):
     """Totals of the asset lines kept at one premises (tổng hợp tài sản theo cơ sở)."""
 
     premises = models.OneToOneField(
@@ -40,16 +43,20 @@ class PremisesRollup(models.Model):
     surplus_asset_items = models.BigIntegerField(_("surplus asset items"), default=0, db_default=0)
     surplus_asset_value = models.DecimalField(_("remaining value of surplus assets (VND)"), **TOTAL)
 
+    province_from = ("premises",)
+
     class Meta:
         verbose_name = _("asset totals of a premises")
         verbose_name_plural = _("asset totals of premises")
+        indexes = [models.Index(fields=["province"], name="premises_rollup_province")]
         default_permissions = ("view",)
 
     def __str__(self):
         return f"{self.premises_id}: {self.asset_lines}"
 
 
-class UnitRollup(models.Model):
+@province_key
+class UnitRollup(ProvinceKeyedModel, models.Model):
     """Premises and their assets per new commune, former commune and premises status."""
 
     admin_unit = models.ForeignKey(
@@ -78,13 +85,16 @@ class UnitRollup(models.Model):
     surplus_asset_items = models.BigIntegerField(_("surplus asset items"), default=0, db_default=0)
     surplus_asset_value = models.DecimalField(_("remaining value of surplus assets (VND)"), **TOTAL)
 
+    province_from = ("admin_unit",)
+
     class Meta:
         verbose_name = _("unit totals")
         verbose_name_plural = _("unit totals")
+        indexes = [models.Index(fields=["province", "status"])]
         default_permissions = ("view",)
         constraints = [
             models.UniqueConstraint(
-                fields=["admin_unit", "legacy_unit", "status"], name="unit_rollup_key", nulls_distinct=False
+                fields=["admin_unit", "legacy_unit", "status", "province"], name="unit_rollup_key", nulls_distinct=False
             )
         ]
 

@@ -33,6 +33,19 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    province = models.ForeignKey(
+        "inventory.AdministrativeUnit",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "province"},
+        help_text=_(
+            "A Finance reviewer, auditor or administrator with a province sees that province only;"
+            " without one (the Ministry), every province."
+        ),
+    )
     agency = models.ForeignKey(
         "inventory.Agency",
         verbose_name=_("agency"),

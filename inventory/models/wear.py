@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory import valuation
 from inventory.choices import AssetCategory
 from inventory.models.base import TimeStampedModel, no_hard_delete_unless_demo, track_history
+from inventory.models.province import ProvinceKeyedModel, province_key
 
 __all__ = ["BookedWear", "Revaluation", "WearRate", "WearRun"]
 
@@ -198,7 +199,8 @@ class WearRun(models.Model):
         ),
     ),
 )
-class BookedWear(models.Model):
+@province_key
+class BookedWear(ProvinceKeyedModel, models.Model):
     """A year's wear booked for one asset line or one house (sổ hao mòn; rows of a
     premises are those booked before its building became a house):
     the cost and rate it was booked on, the amount, and the accumulated wear and
@@ -246,10 +248,13 @@ class BookedWear(models.Model):
     note = models.CharField(_("note"), max_length=20, blank=True)
     run = models.ForeignKey(WearRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="entries_booked")
 
+    province_from = ("asset", "premises", "house")
+
     class Meta:
         verbose_name = _("booked wear")
         verbose_name_plural = _("booked wear")
         ordering = ["year"]
+        indexes = [models.Index(fields=["province", "year"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(asset__isnull=False, premises__isnull=True, house__isnull=True)
@@ -257,9 +262,9 @@ class BookedWear(models.Model):
                 | Q(asset__isnull=True, premises__isnull=True, house__isnull=False),
                 name="booked_wear_one_record",
             ),
-            models.UniqueConstraint(fields=["asset", "year"], name="booked_wear_asset_year"),
-            models.UniqueConstraint(fields=["premises", "year"], name="booked_wear_premises_year"),
-            models.UniqueConstraint(fields=["house", "year"], name="booked_wear_house_year"),
+            models.UniqueConstraint(fields=["asset", "year", "province"], name="booked_wear_asset_year"),
+            models.UniqueConstraint(fields=["premises", "year", "province"], name="booked_wear_premises_year"),
+            models.UniqueConstraint(fields=["house", "year", "province"], name="booked_wear_house_year"),
         ]
 
     def __str__(self):
@@ -284,7 +289,8 @@ DEMO_HOUSES = "(SELECT h.id, p.is_demo FROM inventory_house h JOIN inventory_pre
 
 @no_hard_delete_unless_demo(asset_id="inventory_asset", house_id=DEMO_HOUSES)
 @track_history()
-class Revaluation(TimeStampedModel):
+@province_key
+class Revaluation(ProvinceKeyedModel, TimeStampedModel):
     """A revaluation after damage (đánh giá lại): the appraisal of an asset or a
     house, with its new original cost, remaining value and remaining life (Circular
     23/2023 Art. 10.5, 13.1.c, 14.7). Applied by `inventory.services.revaluation.revalue`,
@@ -333,10 +339,13 @@ class Revaluation(TimeStampedModel):
         related_name="+",
     )
 
+    province_from = ("asset", "house")
+
     class Meta:
         verbose_name = _("revaluation")
         verbose_name_plural = _("revaluations")
         ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["province", "date"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(asset__isnull=False, house__isnull=True) | Q(asset__isnull=True, house__isnull=False),

@@ -150,7 +150,9 @@ def propose(
     record has changed since; the item remembers the version it was declared on."""
     if record is not None:
         record = lock(P.MODELS[target], record.pk, expected_version)
-    agency = P.Lookups().get("agency", str(payload.get("agency") or "")) or (record.agency if record else None)
+    agency = P.Lookups(province_id=_province_of(actor, record)).get("agency", str(payload.get("agency") or "")) or (
+        record.agency if record else None
+    )
     if agency is None:
         raise ValidationError({"agency": _("This field is required.")})
     declaration = open_declaration(actor, agency)
@@ -197,12 +199,25 @@ def propose(
     return item
 
 
+def _province_of(actor, record):
+    """The province whose agency codes a declaration by `actor` names: the record's, else
+    the actor's (codes are unique per province)."""
+    if record is not None:
+        return record.province_id
+    return P.Lookups.for_user(actor).province_id
+
+
 def _lookups_for(declaration: Declaration, preload: bool = False) -> P.Lookups:
     """Lookups that know the premises declared (but not yet in effect) in `declaration`."""
     pending = declaration.items.filter(
         target=ItemTarget.PREMISES, action=ItemAction.CREATE, premises__isnull=True
     ).values_list("code", "payload")
-    return P.Lookups(unit_id=declaration.agency.admin_unit_id, preload=preload, pending_premises=dict(pending))
+    return P.Lookups(
+        unit_id=declaration.agency.admin_unit_id,
+        province_id=declaration.province_id,
+        preload=preload,
+        pending_premises=dict(pending),
+    )
 
 
 @transaction.atomic

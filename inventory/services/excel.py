@@ -640,7 +640,7 @@ def import_workbook(actor, upload, keep_valid_rows: bool = False) -> ImportResul
     workbook = _open(upload)
     result = ImportResult()
     default_agency = actor.agency or services.declarable_agencies(actor).first()
-    lookups = P.Lookups(unit_id=actor.admin_unit_id, preload=True, memo={})
+    lookups = P.Lookups.for_user(actor, preload=True, memo={})
     own_agencies = {a.code for a in services.declarable_agencies(actor)}
     extent_cache = {}
     planned: list[tuple[str, dict, object]] = []  # (target, payload, record or None)

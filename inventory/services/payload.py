@@ -216,9 +216,11 @@ class Lookups:
 
     `unit_id` is the administrative unit the declaration belongs to: agencies and
     premises are looked up only among that unit's (None: among all, for reading back
-    what is stored)."""
+    what is stored). `province_id`: among that province's (codes are unique per
+    province only)."""
 
     unit_id: int | None = None
+    province_id: int | None = None
     preload: bool = False
     cache: dict[str, dict[str, models.Model]] = field(default_factory=dict)
     pending_premises: dict[str, dict] = field(default_factory=dict)
@@ -230,7 +232,16 @@ class Lookups:
         queryset = RELATED[name].objects.all()
         if name in UNIT_SCOPED and self.unit_id is not None:
             queryset = queryset.filter(queryset.belongs_to(self.unit_id))
+        if name in UNIT_SCOPED and self.province_id is not None:
+            queryset = queryset.filter(province_id=self.province_id)
         return queryset
+
+    @classmethod
+    def for_user(cls, user, **options) -> Lookups:
+        """Lookups among the records of `user`'s commune (a declarant) or province."""
+        unit = user.admin_unit
+        province = user.province_id or (unit and (unit.province_id or unit.pk))
+        return cls(unit_id=user.admin_unit_id, province_id=province, **options)
 
     def get(self, name: str, code: str):
         table = self.cache.get(name)

@@ -231,7 +231,7 @@ def _line_proposals(user, agency, formset) -> list:
         asset = None if premises else Asset.objects.visible_to(user).filter(code=code, agency=agency).first()
         receiver = None
         if data["receiver"]:
-            receiver = Agency.objects.filter(code=data["receiver"].strip()).first()
+            receiver = Agency.objects.filter(code=data["receiver"].strip(), province_id=agency.province_id).first()
             if receiver is None:
                 line.add_error("receiver", _("No agency has this code."))
         if premises is None and asset is None:

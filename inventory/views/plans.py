@@ -170,7 +170,9 @@ def weekly_return(request):
             "rows": weekly.table_rows(figures),
             "week": label,
             "error": error,
-            "issued": WeeklyReturn.objects.select_related("issued_by")[:20],
+            "issued": WeeklyReturn.objects.filter(province=weekly.province_of(request.user)).select_related(
+                "issued_by"
+            )[:20],
             "may_issue": can_review(request.user) and frozen is None and weekly.cutoff_of(label) <= timezone.now(),
         },
         status=400 if error else 200,

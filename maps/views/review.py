@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
 from inventory.models import AdministrativeUnit, Premises
-from inventory.permissions import sees_everything
+from inventory.permissions import sees_every_record
 from maps import mapdata
 from maps.filtersets import MapFilterSet
 
@@ -27,12 +27,13 @@ NOT_FILTERS = {"z", "bbox", "area"}
 
 def _filtered(request):
     """(queryset or None for 'every premises', filterset or None)."""
-    if sees_everything(request.user) and not any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS):
+    filtering = any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS)
+    if sees_every_record(request.user) and not filtering:
         return None, None  # the frequent case: nothing to compile
     filterset = MapFilterSet(request.GET, queryset=Premises.objects.visible_to(request.user), request=request)
     if not filterset.is_valid():
         return None, filterset
-    if filterset.is_unfiltered and sees_everything(request.user):
+    if filterset.is_unfiltered and sees_every_record(request.user):
         return None, filterset
     return filterset.qs, filterset
 
