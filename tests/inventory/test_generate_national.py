@@ -82,6 +82,21 @@ def test_every_record_is_in_the_province_of_its_commune(two_provinces):
         )
         assets, elsewhere = cursor.fetchone()
         assert assets > 0 and elsewhere == 0
+        # the province key of every row is its commune's province
+        cursor.execute(
+            """
+            SELECT count(*) FROM inventory_premises p JOIN inventory_administrativeunit u ON u.id = p.admin_unit_id
+            WHERE p.code LIKE 'DEMO-N%%' AND p.province_id IS DISTINCT FROM u.province_id
+            UNION ALL
+            SELECT count(*) FROM inventory_asset s JOIN inventory_premises p ON p.id = s.premises_id
+            JOIN inventory_administrativeunit u ON u.id = p.admin_unit_id
+            WHERE p.code LIKE 'DEMO-N%%' AND s.province_id IS DISTINCT FROM u.province_id
+            UNION ALL
+            SELECT count(*) FROM inventory_agency a JOIN inventory_administrativeunit u ON u.id = a.admin_unit_id
+            WHERE a.code LIKE 'DEMO-N%%' AND a.province_id IS DISTINCT FROM u.province_id
+            """
+        )
+        assert [row[0] for row in cursor.fetchall()] == [0, 0, 0]
         # sites lie within about 3 km of their former commune's centroid
         cursor.execute(
             """
