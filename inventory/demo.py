@@ -323,74 +323,87 @@ class _Generator:
 
     # -- premises ---------------------------------------------------------------------
     def premises(self):
-        rng = self.rng
         longitudes = sorted(u.centroid.x for u in self.legacy_communes)
-        west_limit = longitudes[len(longitudes) // 4]
-        rows, n = [], 0
+        self.west_limit = longitudes[len(longitudes) // 4]
+        self.premises_rows = []
+        by_new_unit = self._former_headquarters()
+        self._assign_statuses(by_new_unit)
+        self._district_centres()
+        self._department_sites()
+        self._extra_sites()
 
-        def add(name, unit_new, legacy, agency, point, *, district=False, department=False):
-            nonlocal n
-            n += 1
-            west = legacy is not None and legacy.centroid.x <= west_limit
-            hardest = unit_new.short_name in STORM_HARDEST_HIT
-            storm = west and rng.random() < (0.85 if hardest else 0.3)
-            floors = rng.randint(3, 6) if (district or department) else rng.randint(1, 3)
-            footprint = Decimal(
-                rng.randrange(400, 1200, 10) if (district or department) else rng.randrange(150, 600, 10)
-            )
-            floor_area = footprint * floors * Decimal(rng.choice(["0.85", "0.9", "0.95", "1"]))
-            land = (footprint * rng.randint(4, 10)).quantize(Decimal(1))
-            grade = (
-                BuildingGrade.GRADE_II
-                if (district or department) and rng.random() < 0.6
-                else rng.choice([BuildingGrade.GRADE_III, BuildingGrade.GRADE_III, BuildingGrade.GRADE_IV])
-            )
-            year_built = rng.randint(1994, 2021)
-            in_use = dt.date(year_built + rng.randint(0, 1), rng.randint(1, 12), 1)
-            cost = _money(float(floor_area) * rng.uniform(4.5e6, 9.5e6))
-            office = (land * Decimal(rng.choice(["0.5", "0.6", "0.7"]))).quantize(Decimal(1))
-            building_class = self.building_class.get(grade)
-            premises = Premises(
-                code=f"{DEMO_PREFIX}TS-{n:06d}",
-                name=name,
-                location=point,
-                address=(legacy or unit_new).name,
-                admin_unit=unit_new,
-                legacy_unit=legacy,
-                agency=agency,
-                status=PremisesStatus.IN_USE_HQ,
-                condition=Condition.DAMAGED
-                if storm and rng.random() < 0.6
-                else rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.FAIR, Condition.POOR]),
-                land_area=land,
-                footprint_area=footprint,
-                floor_area=floor_area.quantize(Decimal("0.01")),
-                floors=floors,
-                building_grade=grade,
-                building_class=building_class,
-                year_built=year_built,
-                in_use_date=in_use,
-                original_cost=cost,
-                land_use_office=office,
-                land_use_vacant=(land - office) if rng.random() < 0.5 else None,
-                land_certificate=f"CT{rng.randint(100000, 999999)}" if rng.random() < 0.8 else "",
-                is_flooded=rng.random() < (0.25 if not west else 0.1),
-                has_landslide=west and rng.random() < 0.3,
-                storm_damaged=storm,
-                is_demo=True,
-                notes="Dữ liệu mẫu (demo) — không phải số liệu thật.",
-            )
-            premises.valuation_date = self.valuation_date
-            premises.remaining_value = valuation.remaining_value(
-                cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date
-            )
-            # the demo accounts agree with the check
-            premises.book_remaining_value = premises.remaining_value
-            premises.book_accumulated_wear = cost - premises.remaining_value
-            premises.book_date = self.valuation_date
-            rows.append(premises)
-            return premises
+        rows = self.premises_rows
+        Premises.objects.bulk_create(rows, batch_size=2000)
+        houses_from_premises(premises_ids=[p.pk for p in rows])  # each site with its one house
+        self.summary.counts["premises"] = len(rows)
+        self.say(f"premises: {len(rows)}")
 
+    def _add_premises(self, name, unit_new, legacy, agency, point, *, district=False, department=False):
+        """One premises in use as a headquarters, with its building drawn at random."""
+        rng = self.rng
+        large = district or department
+        west = legacy is not None and legacy.centroid.x <= self.west_limit
+        hardest = unit_new.short_name in STORM_HARDEST_HIT
+        storm = west and rng.random() < (0.85 if hardest else 0.3)
+        floors = rng.randint(3, 6) if large else rng.randint(1, 3)
+        footprint = Decimal(rng.randrange(400, 1200, 10) if large else rng.randrange(150, 600, 10))
+        floor_area = footprint * floors * Decimal(rng.choice(["0.85", "0.9", "0.95", "1"]))
+        land = (footprint * rng.randint(4, 10)).quantize(Decimal(1))
+        grade = (
+            BuildingGrade.GRADE_II
+            if large and rng.random() < 0.6
+            else rng.choice([BuildingGrade.GRADE_III, BuildingGrade.GRADE_III, BuildingGrade.GRADE_IV])
+        )
+        year_built = rng.randint(1994, 2021)
+        in_use = dt.date(year_built + rng.randint(0, 1), rng.randint(1, 12), 1)
+        cost = _money(float(floor_area) * rng.uniform(4.5e6, 9.5e6))
+        office = (land * Decimal(rng.choice(["0.5", "0.6", "0.7"]))).quantize(Decimal(1))
+        building_class = self.building_class.get(grade)
+        premises = Premises(
+            code=f"{DEMO_PREFIX}TS-{len(self.premises_rows) + 1:06d}",
+            name=name,
+            location=point,
+            address=(legacy or unit_new).name,
+            admin_unit=unit_new,
+            legacy_unit=legacy,
+            agency=agency,
+            status=PremisesStatus.IN_USE_HQ,
+            condition=Condition.DAMAGED
+            if storm and rng.random() < 0.6
+            else rng.choice([Condition.GOOD, Condition.GOOD, Condition.FAIR, Condition.FAIR, Condition.POOR]),
+            land_area=land,
+            footprint_area=footprint,
+            floor_area=floor_area.quantize(Decimal("0.01")),
+            floors=floors,
+            building_grade=grade,
+            building_class=building_class,
+            year_built=year_built,
+            in_use_date=in_use,
+            original_cost=cost,
+            land_use_office=office,
+            land_use_vacant=(land - office) if rng.random() < 0.5 else None,
+            land_certificate=f"CT{rng.randint(100000, 999999)}" if rng.random() < 0.8 else "",
+            is_flooded=rng.random() < (0.25 if not west else 0.1),
+            has_landslide=west and rng.random() < 0.3,
+            storm_damaged=storm,
+            is_demo=True,
+            notes="Dữ liệu mẫu (demo) — không phải số liệu thật.",
+        )
+        premises.valuation_date = self.valuation_date
+        premises.remaining_value = valuation.remaining_value(
+            cost, building_class.wear_rate if building_class else None, in_use, self.valuation_date
+        )
+        # the demo accounts agree with the check
+        premises.book_remaining_value = premises.remaining_value
+        premises.book_accumulated_wear = cost - premises.remaining_value
+        premises.book_date = self.valuation_date
+        self.premises_rows.append(premises)
+        return premises
+
+    def _former_headquarters(self) -> dict[int, list[Premises]]:
+        """The former district seats and former commune committees' sites, by the new
+        unit that took them over (a district seat first)."""
+        rng = self.rng
         by_new_unit: dict[int, list[Premises]] = {u.pk: [] for u in self.new_units}
         for district in self.legacy_districts:
             seat = self.district_seat[district.pk]
@@ -399,7 +412,7 @@ class _Generator:
                 key=lambda c: (_distance_m(c.centroid, district.centroid), c.code),
                 default=None,
             )
-            p = add(
+            p = self._add_premises(
                 f"Trụ sở Huyện ủy - HĐND - UBND {_in_sentence(district.name)} (cũ)",
                 seat,
                 legacy,
@@ -410,7 +423,7 @@ class _Generator:
             by_new_unit[seat.pk].insert(0, p)
         for commune in self.legacy_communes:
             successor = self.unit_by_id[self.successor_of[commune.pk]]
-            p = add(
+            p = self._add_premises(
                 f"Trụ sở UBND {_in_sentence(commune.name)} (cũ)",
                 successor,
                 commune,
@@ -418,9 +431,11 @@ class _Generator:
                 _jitter(rng, commune.centroid, 900),
             )
             by_new_unit[successor.pk].append(p)
+        return by_new_unit
 
-        # Each new unit keeps one predecessor site as its headquarters (a former district
-        # seat first, else the site nearest its centroid); the others are mostly surplus.
+    def _assign_statuses(self, by_new_unit: dict[int, list[Premises]]) -> None:
+        """Each new unit keeps one predecessor site as its headquarters (a former district
+        seat first, else the site nearest its centroid); the others are mostly surplus."""
         for unit in self.new_units:
             sites = by_new_unit[unit.pk]
             if not sites:
@@ -432,30 +447,35 @@ class _Generator:
                 else min(sites, key=lambda s: (_distance_m(s.location, unit.centroid), s.code))
             )
             for site in sites:
-                if site is hq:
-                    continue
-                roll = rng.random()
-                if roll < 0.50:
-                    site.status = PremisesStatus.SURPLUS
-                elif roll < 0.70:
-                    site.status = PremisesStatus.PARTLY_SURPLUS
-                    site.surplus_floor_area = (site.floor_area * Decimal(rng.choice(["0.3", "0.4", "0.5"]))).quantize(
-                        Decimal("0.01")
-                    )
-                elif roll < 0.88:
-                    site.status = PremisesStatus.OTHER_PUBLIC_USE
-                    site.agency = self.service_unit[unit.pk]
-                elif roll < 0.95:
-                    site.status = PremisesStatus.UNDER_HANDLING
-                else:
-                    site.status = PremisesStatus.HANDLED
+                if site is not hq:
+                    self._draw_site_status(site, unit)
 
-        # Each former district also left a larger public-service building (culture and
-        # sports centre): surplus or partly surplus, the kind of building the archive
-        # siting study looks for.
+    def _draw_site_status(self, site: Premises, unit: AdministrativeUnit) -> None:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.50:
+            site.status = PremisesStatus.SURPLUS
+        elif roll < 0.70:
+            site.status = PremisesStatus.PARTLY_SURPLUS
+            site.surplus_floor_area = (site.floor_area * Decimal(rng.choice(["0.3", "0.4", "0.5"]))).quantize(
+                Decimal("0.01")
+            )
+        elif roll < 0.88:
+            site.status = PremisesStatus.OTHER_PUBLIC_USE
+            site.agency = self.service_unit[unit.pk]
+        elif roll < 0.95:
+            site.status = PremisesStatus.UNDER_HANDLING
+        else:
+            site.status = PremisesStatus.HANDLED
+
+    def _district_centres(self) -> None:
+        """Each former district also left a larger public-service building (culture and
+        sports centre): surplus or partly surplus, the kind of building the archive
+        siting study looks for."""
+        rng = self.rng
         for district in self.legacy_districts:
             seat = self.district_seat[district.pk]
-            p = add(
+            p = self._add_premises(
                 f"Trung tâm Văn hóa - Thể thao và Truyền thông {_in_sentence(district.name)} (cũ)",
                 seat,
                 None,
@@ -469,22 +489,25 @@ class _Generator:
                 p.status = PremisesStatus.PARTLY_SURPLUS
                 p.surplus_floor_area = (p.floor_area * Decimal("0.6")).quantize(Decimal("0.01"))
 
-        vinh = [u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT] or self.new_units[:1]
+    def _department_sites(self) -> None:
+        rng = self.rng
+        base = next((u for u in self.new_units if u.name == DEMO_COMMUNE_UNIT), self.new_units[0])
         for i, department in enumerate(self.departments):
-            base = vinh[0]
-            p = add(
+            p = self._add_premises(
                 f"Trụ sở {department.name}", base, None, department, _jitter(rng, base.centroid, 2500), department=True
             )
             if i % 7 == 6:
                 p.status = PremisesStatus.PARTLY_SURPLUS
                 p.surplus_floor_area = (p.floor_area * Decimal("0.35")).quantize(Decimal("0.01"))
 
-        # --sites K: K-1 more, smaller public sites per former commune (cultural houses,
-        # satellite schools, clinics): data at the scale of the whole country for benchmarks.
+    def _extra_sites(self) -> None:
+        """--sites K: K-1 more, smaller public sites per former commune (cultural houses,
+        satellite schools, clinics): data at the scale of the whole country for benchmarks."""
+        rng = self.rng
         for round_no in range(1, self.sites):
             for commune in self.legacy_communes:
                 successor = self.unit_by_id[self.successor_of[commune.pk]]
-                p = add(
+                p = self._add_premises(
                     f"{rng.choice(EXTRA_SITE_KINDS)} số {round_no} {_in_sentence(commune.name)} (cũ)",
                     successor,
                     commune,
@@ -495,13 +518,7 @@ class _Generator:
                 if p.status == PremisesStatus.PARTLY_SURPLUS:
                     p.surplus_floor_area = (p.floor_area * Decimal("0.5")).quantize(Decimal("0.01"))
             if round_no % 20 == 0:
-                self.say(f"premises: {len(rows):,}")
-
-        Premises.objects.bulk_create(rows, batch_size=2000)
-        houses_from_premises(premises_ids=[p.pk for p in rows])  # each site with its one house
-        self.premises_rows = rows
-        self.summary.counts["premises"] = len(rows)
-        self.say(f"premises: {len(rows)}")
+                self.say(f"premises: {len(self.premises_rows):,}")
 
     # -- assets -----------------------------------------------------------------------
     ASSET_KINDS = [

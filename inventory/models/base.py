@@ -19,16 +19,25 @@ def track_history(**options):
 
     A record's events are read newest first, and each change beside the one before it
     (history tabs, the admin's list, `as_of`): one index on (record, event id) answers
-    both, however many events the record has; it replaces the index on the record alone."""
-    options.setdefault("meta", {})
-    options["meta"].setdefault("indexes", []).append(models.Index(fields=["pgh_obj", "pgh_id"]))
-    return pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        level=pghistory.Statement,
-        **options,
-    )
+    both, however many events the record has; it replaces the index on the record alone.
+    A model with a province key gets the same index led by it: a province's records as
+    they stood at a time (the weekly return, the reports' `rows_before`) read only that
+    province's events, not the nation's."""
+
+    def decorate(model):
+        meta = dict(options.get("meta", {}))
+        indexes = [*meta.get("indexes", []), models.Index(fields=["pgh_obj", "pgh_id"])]
+        if any(field.name == "province" for field in model._meta.concrete_fields):
+            indexes.append(models.Index(fields=["province", "pgh_obj", "pgh_id"]))
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(),
+            pghistory.DeleteEvent(),
+            level=pghistory.Statement,
+            **{**options, "meta": {**meta, "indexes": indexes}},
+        )(model)
+
+    return decorate
 
 
 class TimeStampedModel(models.Model):
@@ -101,7 +110,6 @@ class SoftDeleteModel(models.Model):
 
     class Meta:
         abstract = True
-
 
     @property
     def is_deleted(self) -> bool:
