@@ -16,6 +16,7 @@ from inventory.models import (
     Need,
     Premises,
 )
+from inventory.models.valued import book_value_differs
 
 PREMISES_FIELDS = list(Premises.PUBLIC_FIELDS)
 ASSET_FIELDS = list(Asset.PUBLIC_FIELDS)
@@ -170,12 +171,23 @@ class HouseSerializer(serializers.ModelSerializer):
         read_only_fields = HOUSE_FIELDS
 
 
+class BookDiffersField(serializers.BooleanField):
+    """`book_differs` of a record, or of a history row (`?as_of=`), which has the values
+    but not the model's property: the one rule (`valued.book_value_differs`) on both."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value):
+        return book_value_differs(value.book_remaining_value, value.remaining_value)
+
+
 class PremisesSerializer(serializers.ModelSerializer):
     """`book_*` are the book values (what forms print); `remaining_value` is the check
     recomputed by the system and `book_differs` flags a difference beyond the tolerance."""
 
     location = GeometryField(read_only=True)
-    book_differs = serializers.BooleanField(read_only=True)
+    book_differs = BookDiffersField()
     houses = serializers.SerializerMethodField(
         help_text="The houses of the site (read-only); the building columns are their totals."
     )
@@ -194,7 +206,7 @@ class AssetSerializer(serializers.ModelSerializer):
     """Book values and check as for premises."""
 
     asset_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    book_differs = serializers.BooleanField(read_only=True)
+    book_differs = BookDiffersField()
 
     class Meta:
         model = Asset

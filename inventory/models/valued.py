@@ -15,6 +15,16 @@ from inventory import valuation
 MONEY = {"max_digits": 18, "decimal_places": 0, "validators": [MinValueValidator(0)]}
 
 
+def book_value_differs(book_remaining_value, remaining_value) -> bool:
+    """A book remaining value differs from the check (the recomputed value) by more than
+    the tolerance: for review. The rule of `ValuedModel.book_differs`, also for history
+    rows (which carry the values, not the model's properties); its SQL twin is
+    `querysets.book_differs`."""
+    if book_remaining_value is None or remaining_value is None:
+        return False
+    return abs(book_remaining_value - remaining_value) > book_check_tolerance()
+
+
 class ValuedModel(models.Model):
     """A record with its book values in VND (giá trị theo sổ kế toán) and a check.
 
@@ -114,8 +124,7 @@ class ValuedModel(models.Model):
     @property
     def book_differs(self) -> bool:
         """The book value differs from the check by more than the tolerance: for review."""
-        difference = self.book_check_difference
-        return difference is not None and abs(difference) > book_check_tolerance()
+        return book_value_differs(self.book_remaining_value, self.remaining_value)
 
     def clean(self):
         super().clean()

@@ -142,8 +142,13 @@ def test_api_lists_and_as_of(world, role):
     for resource, kind in API.items():
         found = set()
         for place in PLACES:
-            agency = world["rows"][place]["premises"].agency_id
-            response = client.get(f"/api/v1/{resource}/", {"agency": agency, "page_size": 1000})
+            # Asked agency by agency, by code: an agency the user does not see is refused
+            # like an unknown code (a 400 naming `agency`).
+            agency = world["rows"][place]["premises"].agency
+            response = client.get(f"/api/v1/{resource}/", {"agency": agency.code, "page_size": 1000})
+            if place not in SEES[role]:
+                assert response.status_code == 400 and set(response.json()) == {"agency"}, response.content[:300]
+                continue
             assert response.status_code == 200, response.content[:300]
             found |= {row["id"] for row in response.json()["results"]}
         assert found & _all(world, kind) == _ids(world, kind, SEES[role]), resource
@@ -202,3 +207,28 @@ def test_units_offered_to_filters(world):
         offered = set(AdministrativeUnit.objects.offered_to(world["users"][role]).values_list("pk", flat=True))
         assert (far in offered) is sees_far, role
         assert own in offered, role
+
+
+@pytest.mark.parametrize("role", ["finance", "auditor", "admin", "ministry"])
+def test_map_of_whole_provinces(world, role):
+    """Unfiltered, a provincial reviewer's map and totals are read from their province's
+    rollups: the other province's commune is not on it and its premises is not counted;
+    the Ministry's map has it. (One premises was made in the other province.)"""
+    client = _client(world, role)
+    far_commune = world["rows"]["other-province"]["premises"].admin_unit_id
+    whole_country = "102,8,110,24"
+    units = client.get(reverse("maps:map_data"), {"z": 7, "bbox": whole_country}).json()
+    counts = {f["properties"]["unit_id"]: f["properties"]["count"] for f in units["features"]}
+    sees_other = "other-province" in SEES[role]
+    assert (far_commune in counts) is sees_other
+    if sees_other:
+        assert counts[far_commune] == 1
+    # Totals of everything (rollups) and of a box round the three test premises (rows,
+    # all made at the same point): the Ministry counts the other province's one premises
+    # beyond what Nghệ An's reviewers count.
+    box = {"bbox": "105.6,18.6,105.7,18.7"}
+    counterpart = _client(world, "finance" if role == "ministry" else "ministry")
+    for params in ({}, box):
+        mine = client.get(reverse("maps:map_totals"), params).json()["count"]
+        theirs = counterpart.get(reverse("maps:map_totals"), params).json()["count"]
+        assert mine - theirs == (1 if sees_other else -1), params
