@@ -49,6 +49,12 @@ class Scope:
     def everything(self) -> bool:
         return not (self.nothing or self.unit or self.province)
 
+    @property
+    def whole_provinces(self) -> bool:
+        """Every record of one province (`province`) or of all: a view may then read the
+        province's rollups instead of its rows."""
+        return not (self.nothing or self.unit)
+
 
 def scope(user) -> Scope:
     """What records `user` sees (see `Scope`)."""

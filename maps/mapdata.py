@@ -72,13 +72,20 @@ def _collection(features_sql: str, level: str) -> str:
     """
 
 
-def unit_features_sql(rows_sql: str | None) -> str:
+def _of_province(province) -> tuple[str, tuple]:
+    """The condition (and parameter) limiting rollup or premises rows to one province;
+    none for every province."""
+    return (" AND province_id = %s", (province,)) if province else ("", ())
+
+
+def unit_features_sql(rows_sql: str | None, province: int | None = None) -> str:
     """One feature per new commune at its centroid. `rows_sql` selects the premises
-    rows that count; None means every premises, read from the unit rollups."""
+    rows that count; None means every premises (of `province` if given), read from the
+    unit rollups — then the province is the query's first parameter."""
     if rows_sql is None:
         stats = (
             f"SELECT admin_unit_id, {_UNIT_ROLLUP_STATS} FROM inventory_unitrollup "
-            "GROUP BY admin_unit_id HAVING sum(premises_count) > 0"
+            f"WHERE true{_of_province(province)[0]} GROUP BY admin_unit_id HAVING sum(premises_count) > 0"
         )
     else:
         stats = f"SELECT p.admin_unit_id, {_PREMISES_STATS} FROM ({rows_sql}) p GROUP BY p.admin_unit_id"
@@ -148,13 +155,17 @@ ALL_ROWS = (
 )
 
 
-def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None) -> tuple[str, tuple]:
+def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None, province=None) -> tuple[str, tuple]:
     """The SQL (and parameters) of the premises rows that count, inside `bbox` and
-    `area` if given, with their asset rollup. `queryset` None means every premises;
-    otherwise the queryset (the user's scope and the filters) is compiled by the ORM
-    into one flat query, so scope, filters and box reach the planner together."""
+    `area` if given, with their asset rollup. `queryset` None means every premises (of
+    `province` if given); otherwise the queryset (the user's scope and the filters) is
+    compiled by the ORM into one flat query, so scope, filters and box reach the planner
+    together."""
     if queryset is None:
         where, params = ["p.deleted_at IS NULL"], []
+        if province:
+            where.append("p.province_id = %s")
+            params.append(province)
         if bbox is not None:
             where.append("p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
             params += bbox
@@ -170,21 +181,21 @@ def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None) -> tuple[str
     return rows.query.sql_with_params()
 
 
-def map_features(queryset, zoom: int, bbox: tuple[float, float, float, float]) -> str:
+def map_features(queryset, zoom: int, bbox: tuple[float, float, float, float], province=None) -> str:
     """The GeoJSON FeatureCollection (as text) of the map at `zoom` over `bbox`
     (west, south, east, north). `queryset` is the premises that count, or None for every
-    premises (unfiltered, for a user who sees the whole province): then the low zoom
-    levels come from the rollups."""
+    premises of `province` (every province if None) — unfiltered, for a user who sees
+    whole provinces: then the low zoom levels come from the rollups."""
     zoom = max(0, min(MAX_ZOOM, zoom))
     with connection.cursor() as cursor:
         if zoom <= UNIT_ZOOM_MAX:
             if queryset is None:
-                cursor.execute(unit_features_sql(None), bbox)
+                cursor.execute(unit_features_sql(None, province), (*_of_province(province)[1], *bbox))
             else:
                 sql, params = rows_sql(queryset)
                 cursor.execute(unit_features_sql(sql), (*params, *bbox))
         else:
-            sql, params = rows_sql(queryset, bbox)
+            sql, params = rows_sql(queryset, bbox, province=province)
             cell = cell_degrees(zoom)
             cursor.execute(cluster_features_sql(sql), (cell, cell, *params))
         return cursor.fetchone()[0]
@@ -222,20 +233,22 @@ _TOTALS_OF_ROLLUP = f"""
            coalesce(sum(asset_items), 0), coalesce(sum(asset_value), 0),
            coalesce(sum(surplus_asset_items), 0), coalesce(sum(surplus_asset_value), 0),
            {", ".join(f"coalesce(sum(premises_count) FILTER (WHERE status = '{key}'), 0)" for key in STATUS_KEYS)}
-    FROM inventory_unitrollup
+    FROM inventory_unitrollup WHERE true
 """
 
 
-def totals(queryset=None, bbox=None, area: GEOSGeometry | None = None) -> dict:
-    """Totals of the premises that count (all when `queryset` is None), optionally inside
-    a box or an area: number, floor area, surplus (number, floor area, remaining value of
-    the buildings), assets (items and remaining value, surplus too), number by status.
-    Everything, with no box or area, is read from the unit rollups."""
+def totals(queryset=None, bbox=None, area: GEOSGeometry | None = None, province=None) -> dict:
+    """Totals of the premises that count (all of `province`, or of every province, when
+    `queryset` is None), optionally inside a box or an area: number, floor area, surplus
+    (number, floor area, remaining value of the buildings), assets (items and remaining
+    value, surplus too), number by status. Everything, with no box or area, is read from
+    the unit rollups."""
     with connection.cursor() as cursor:
         if queryset is None and area is None and bbox is None:
-            cursor.execute(_TOTALS_OF_ROLLUP)
+            condition, params = _of_province(province)
+            cursor.execute(_TOTALS_OF_ROLLUP + condition, params)
         else:
-            sql, params = rows_sql(queryset, bbox=bbox, area=area)
+            sql, params = rows_sql(queryset, bbox=bbox, area=area, province=province)
             cursor.execute(_TOTALS_OF_ROWS.replace("{rows}", sql), params)
         row = cursor.fetchone()
     result = {key: _number(value) for key, value in zip(TOTAL_KEYS, row, strict=False)}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from inventory.choices import PREMISES_STATUS_COLOURS, PremisesStatus, UnitLevel
 from inventory.filtersets import PremisesFilterSet, form_data
 from inventory.models import AdministrativeUnit, Premises
-from inventory.permissions import sees_every_record
+from inventory.permissions import scope
 from maps import mapdata
 
 GEOJSON = "application/geo+json"
@@ -35,14 +35,17 @@ def _filters(request, queryset):
 
 
 def _filtered(request):
-    """(queryset or None for 'every premises', filterset or None)."""
+    """(queryset or None for 'every premises of the user's province(s)', filterset or
+    None). Unfiltered, a user who sees whole provinces reads the rollups of their
+    province (every province for a national user): nothing is compiled."""
+    whole = scope(request.user).whole_provinces
     filtering = any(request.GET.get(key) for key in request.GET if key not in NOT_FILTERS)
-    if sees_every_record(request.user) and not filtering:
+    if whole and not filtering:
         return None, None  # the frequent case: nothing to compile
     filterset = _filters(request, Premises.objects.visible_to(request.user))
     if not filterset.is_valid():
         return None, filterset
-    if filterset.is_unfiltered and sees_every_record(request.user):
+    if filterset.is_unfiltered and whole:
         return None, filterset
     return filterset.qs, filterset
 
@@ -92,7 +95,9 @@ def map_data(request):
     queryset, filterset = _filtered(request)
     if filterset is not None and not filterset.is_valid():
         return _bad_request(_("Some filters are not valid."), filterset.errors.get_json_data())
-    return HttpResponse(mapdata.map_features(queryset, zoom, bbox), content_type=GEOJSON)
+    return HttpResponse(
+        mapdata.map_features(queryset, zoom, bbox, province=scope(request.user).province), content_type=GEOJSON
+    )
 
 
 @login_required
@@ -112,7 +117,7 @@ def map_totals(request):
             bbox = mapdata.parse_bbox(request.GET["bbox"])
     except ValueError as exc:
         return _bad_request(str(exc), {parameter: [{"message": str(exc)}]})
-    return JsonResponse(mapdata.totals(queryset, bbox=bbox, area=area))
+    return JsonResponse(mapdata.totals(queryset, bbox=bbox, area=area, province=scope(request.user).province))
 
 
 @login_required
