@@ -729,7 +729,9 @@ class HistoryViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
         if not can_read_history(user, model):
             raise PermissionDenied(_("Declarants read the history of their premises, assets and needs."))
         if not sees_every_record(user):  # the records' own scope, as they stand now
-            events = events.filter(pgh_obj_id__in=model.objects.visible_to(user).values("pk"))
+            # soft-deleted records included: their history stays readable (`all_objects`)
+            records = getattr(model, "all_objects", model.objects)
+            events = events.filter(pgh_obj_id__in=records.visible_to(user).values("pk"))
         if "object" in p:
             events = events.filter(pgh_obj_id=p["object"])
         if "action" in p:
