@@ -17,7 +17,7 @@ from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ChoiceField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from inventory.api.pagination import AMOUNT_MAX, BIGINT_MAX
@@ -215,7 +215,9 @@ def circle_box(point, distance):
     return box
 
 
-class GivenChoiceField(forms.ChoiceField):
+class GivenChoiceField(ChoiceField):
+    """A choice whose select offers an empty first option (no filter), as django-filter's own."""
+
     def clean(self, value):
         return super().clean(value) if _given(value) else None
 

@@ -179,7 +179,7 @@ class AccessReviewView(ApiView, APIView):
                     % {"max": MAX_WITHIN_KM}
                 }
             ) from exc
-        order = request.query_params.get("order") or "worst"
+        order = request.query_params.get("order", "worst")
         if order not in ORDERS:
             raise ValidationError({"order": _("Rank by “worst” or “average”.")})
         rows = review(request.user, within_km=within_km, order=order)
