@@ -30,7 +30,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 from inventory import spreadsheets
-from inventory.bulk import copy_records
+from inventory.bulk import copy_records, fresh_plans
 from inventory.choices import ItemAction, ItemStatus, ItemTarget
 from inventory.models import AssetClass, DeclarationItem
 from inventory.permissions import can_declare
@@ -959,6 +959,8 @@ def _write(actor, planned, result: ImportResult) -> int:
         else:
             result.changed += 1
     copy_records(DeclarationItem, to_create)
+    if to_update:
+        fresh_plans()
     DeclarationItem.objects.bulk_update(to_update, ["payload", "status", "base_version"], batch_size=2000)
     return next(iter(declarations.values())).pk
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
+from inventory.bulk import fresh_plans
 from inventory.choices import PremisesStatus
 from inventory.models import Asset, House, Premises
 
@@ -17,6 +18,7 @@ def revalue_class(asset_class) -> int:
     """Recompute the stored remaining value of every asset and house of a class,
     after its wear rate changed. Returns the number of records revalued."""
     changed = 0
+    fresh_plans()
     for model, field in ((Asset, "asset_class"), (House, "building_class")):
         batch = []
         rows = (

@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inventory.bulk import fresh_plans
 from inventory.choices import AssetStatus, Condition, PremisesStatus
 from inventory.history import history_context
 from inventory.models import BookedWear, WearRun
@@ -69,9 +70,7 @@ rec AS (
                AS booked_year,
            CASE WHEN v.year IS NOT NULL AND (b.year IS NULL OR v.year >= b.year) THEN v.acc
                 ELSE b.accumulated_wear END AS booked_acc,
-           v.annual,
-           -- the record's own books already stand at this year-end (entered or revalued)
-           coalesce({closed_book_year} >= %(year)s, false) AS books_current
+           v.annual
     FROM {table} t
     LEFT JOIN LATERAL (
         SELECT year, accumulated_wear FROM inventory_bookedwear
@@ -90,17 +89,17 @@ rec AS (
       AND NOT EXISTS (SELECT 1 FROM inventory_bookedwear x WHERE x.{ledger_col} = t.id AND x.year >= %(year)s)
 ),
 opening AS (
-    SELECT rec.id, rec.cost, rec.class_id, rec.damaged, rec.annual, rec.books_current,
+    SELECT rec.id, rec.cost, rec.class_id, rec.damaged, rec.annual,
            least(rec.cost, coalesce(rec.booked_acc, 0)
                  + coalesce(sum(coalesce(rec.annual, ceil(rec.cost * rate.applied_rate / 100)))
                             FILTER (WHERE rate.year IS NOT NULL), 0)) AS acc
     FROM rec
     LEFT JOIN rate ON rate.class_id = rec.class_id
         AND rate.year > coalesce(rec.booked_year, rec.in_use_year - 1) AND rate.year < %(year)s
-    GROUP BY rec.id, rec.cost, rec.class_id, rec.damaged, rec.booked_acc, rec.annual, rec.books_current
+    GROUP BY rec.id, rec.cost, rec.class_id, rec.damaged, rec.booked_acc, rec.annual
 ),
 this_year AS (
-    SELECT o.id, o.cost, rate.applied_rate AS rate, o.acc, o.books_current,
+    SELECT o.id, o.cost, rate.applied_rate AS rate, o.acc,
            CASE WHEN o.damaged THEN 0
                 ELSE least(coalesce(o.annual, ceil(o.cost * rate.applied_rate / 100)), o.cost - o.acc) END AS amount,
            CASE WHEN o.damaged THEN %(damaged_note)s ELSE '' END AS note
@@ -116,16 +115,18 @@ ins AS (
 upd AS (
     -- The check follows the ledger; the book values get the year's wear added to what the
     -- accounts stated (never below zero), or the ledger's figures where none were stated;
-    -- books already standing at this year-end are left as they are.
+    -- books already standing at this year-end (entered or revalued) are left as they are.
+    -- Only `ins` is joined, by primary key: a join of two CTEs, whose sizes the planner
+    -- cannot know, could be planned as a nested loop (n² rows).
     UPDATE {table} t SET remaining_value = ins.remaining_value, valuation_date = make_date(%(year)s, 12, 31),
-        book_accumulated_wear = CASE WHEN this_year.books_current THEN t.book_accumulated_wear
+        book_accumulated_wear = CASE WHEN {closed_book_year} >= %(year)s THEN t.book_accumulated_wear
             WHEN t.book_remaining_value IS NULL THEN ins.accumulated_wear
             ELSE t.original_cost - greatest(0, t.book_remaining_value - ins.amount) END,
-        book_remaining_value = CASE WHEN this_year.books_current THEN t.book_remaining_value
+        book_remaining_value = CASE WHEN {closed_book_year} >= %(year)s THEN t.book_remaining_value
             WHEN t.book_remaining_value IS NULL THEN ins.remaining_value
             ELSE greatest(0, t.book_remaining_value - ins.amount) END,
-        book_date = CASE WHEN this_year.books_current THEN t.book_date ELSE make_date(%(year)s, 12, 31) END
-    FROM ins JOIN this_year ON this_year.id = ins.id WHERE t.id = ins.id
+        book_date = CASE WHEN {closed_book_year} >= %(year)s THEN t.book_date ELSE make_date(%(year)s, 12, 31) END
+    FROM ins WHERE t.id = ins.id
     RETURNING ins.amount
 )
 SELECT count(*), coalesce(sum(amount), 0), count(*) FILTER (WHERE amount = 0) FROM upd
@@ -186,6 +187,7 @@ def book_wear(year: int, actor=None, today: dt.date | None = None) -> WearRunRes
     run = WearRun.objects.create(year=year, booked_by=actor)
     result = WearRunResult(year=year, run=run)
     first = _first_year(year)
+    fresh_plans()
     with connection.cursor() as cursor:
         for table, class_col, ledger_col, handled in TARGETS:
             sql = BOOK_SQL.format(
