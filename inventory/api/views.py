@@ -46,6 +46,7 @@ from inventory.models import (
     House,
     Need,
     Premises,
+    RequestDocument,
     SitePlan,
     User,
 )
@@ -496,7 +497,9 @@ class HandlingRequestViewSet(ListViewSet):
     ordering_fields = ["id", "filed_at", "updated_at"]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("lines", "documents__document")
+        # the document each attached file answers, joined: one query however many are attached
+        documents = Prefetch("documents", queryset=RequestDocument.objects.select_related("document"))
+        return super().get_queryset().prefetch_related("lines", documents)
 
     def _step(self, request, call, input_serializer=None):
         handling_request = self.get_object()
