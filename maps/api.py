@@ -171,7 +171,10 @@ class AccessReviewView(ApiView, APIView):
     )
     def get(self, request):
         try:
-            within_km = parse_within_km(request.query_params.get("within_km"))
+            given = request.query_params.get("within_km")
+            if given is not None and not given.strip():
+                raise ValueError(given)  # sent empty: not a number, as the schema says
+            within_km = parse_within_km(given)
         except ValueError as exc:
             raise ValidationError(
                 {
