@@ -20,7 +20,7 @@ from decimal import Decimal
 import pghistory
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,7 +169,7 @@ def clear_demo(progress=None) -> dict[str, int]:
         Attachment.objects.filter(premises__is_demo=True),
         DeclarationItem.objects.filter(declaration__agency__is_demo=True),
         Declaration.objects.filter(agency__is_demo=True),
-        User.objects.filter(username__in=DEMO_USERNAMES),
+        User.objects.filter(username__in=DEMO_USERNAMES),  # before their agencies
         Need.objects.filter(is_demo=True),
         Asset.objects.filter(is_demo=True),
         House.all_objects.filter(premises__is_demo=True, premises__deleted_at__isnull=True),
@@ -181,8 +181,30 @@ def clear_demo(progress=None) -> dict[str, int]:
         name = qs.model._meta.model_name
         # Asset lines can number millions: delete them in SQL, not through the collector
         # (the history triggers still record every row).
-        removed[name] = qs._raw_delete(qs.db) if qs.model is Asset else qs.delete()[0]
+        if qs.model is Asset:
+            removed[name] = qs._raw_delete(qs.db)
+        elif qs.model is User:
+            removed[name] = _remove_demo_users(qs)
+        else:
+            removed[name] = qs.delete()[0]
         say(f"removed {removed[name]} {qs.model._meta.verbose_name_plural}")
+    return removed
+
+
+def _remove_demo_users(users) -> int:
+    """The demo users go; one still named by a record that stays (a siting study or a
+    site plan a reviewer made while trying the demo) is deactivated instead — password
+    unusable, no unit or agency — so the record keeps who made it."""
+    removed = 0
+    for user in users:
+        try:
+            with transaction.atomic():
+                user.delete()
+            removed += 1
+        except ProtectedError:
+            user.is_active, user.agency, user.admin_unit = False, None, None
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password", "agency", "admin_unit"])
     return removed
 
 
@@ -855,14 +877,18 @@ class _Generator:
             ("demo-ministry", Role.FINANCE, None, {}, "Bộ Tài chính (demo)"),
         ]
         for username, role, admin_unit, flags, full_name in specs:
-            user = User(
-                username=username,
-                role=role,
-                admin_unit=admin_unit,
-                agency=self.committee.get(admin_unit.pk) if admin_unit else None,
-                first_name=full_name,
+            # a demo user kept (deactivated) by the last clear, for a record it made, returns
+            user = User.objects.filter(username=username).first() or User(username=username)
+            fields = {
+                "role": role,
+                "admin_unit": admin_unit,
+                "agency": self.committee.get(admin_unit.pk) if admin_unit else None,
+                "first_name": full_name,
+                "is_active": True,
                 **flags,
-            )
+            }
+            for name, value in fields.items():
+                setattr(user, name, value)
             user.set_password(password)
             user.save()
         self.summary.counts["users"] = len(specs)

@@ -66,6 +66,38 @@ def test_demo_users_exist_only_with_demo_data():
     assert not User.objects.filter(username__in=demo.DEMO_USERNAMES).exists()
 
 
+def test_clearing_the_demo_keeps_a_study_a_demo_user_made_and_shuts_that_user_out():
+    """A reviewer tried the siting study as demo-finance: clearing the demo keeps the study,
+    with its author deactivated (no login); the other demo users go; demo data made again
+    brings the user back."""
+    from django.contrib.gis.geos import Point
+
+    from maps.models import SitingStudy
+
+    finance = User.objects.get(username="demo-finance")
+    study = SitingStudy.objects.create(
+        name="Thử nghiệm",
+        shelf_metres=9000,
+        office_area=300,
+        processing_area=100,
+        centre=Point(105.68, 18.67, srid=4326),
+        seed=1,
+        random_sets=5,
+        created_by=finance,
+    )
+    demo.clear_demo()
+    assert SitingStudy.objects.filter(pk=study.pk, created_by=finance).exists()
+    assert list(User.objects.filter(username__in=demo.DEMO_USERNAMES).values_list("username", "is_active")) == [
+        ("demo-finance", False)
+    ]
+    assert not User.objects.get(username="demo-finance").check_password("nghean2025")
+    assert not Premises.objects.filter(is_demo=True).exists()
+    demo.generate(seed=1)
+    again = User.objects.get(username="demo-finance")
+    assert again.pk == finance.pk and again.is_active and again.check_password("nghean2025")
+    assert User.objects.filter(username__in=demo.DEMO_USERNAMES, is_active=True).count() == len(demo.DEMO_USERNAMES)
+
+
 def test_a_former_headquarters_near_each_legacy_commune_and_district():
     legacy = AdministrativeUnit.objects.filter(level=UnitLevel.LEGACY_COMMUNE)
     with connection.cursor() as cursor:
