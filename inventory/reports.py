@@ -112,6 +112,11 @@ def rows_before(model, cutoff: dt.datetime, province=None) -> QuerySet:
     return rows
 
 
+# A report page shows this many rows of a table (a national user's "by commune and asset
+# class" has 3,321 communes × 16 classes); the .xlsx and .csv carry every row.
+PAGE_ROWS = 500
+
+
 @dataclass
 class Table:
     """One table of a report: a title, column headings, rows and a total row."""
@@ -123,12 +128,23 @@ class Table:
     total: list | None = None
     chart_column: int | None = None  # column drawn as bars beside the table
 
+    @property
+    def shown(self) -> list[list]:
+        """The rows a page shows (the first `PAGE_ROWS`)."""
+        return self.rows[:PAGE_ROWS]
+
+    @property
+    def not_shown(self) -> int:
+        """How many rows the page leaves to the files."""
+        return max(0, len(self.rows) - PAGE_ROWS)
+
     def bars(self):
-        """(row, share of the largest value in the chart column) for the chart."""
+        """(row, share of the largest value in the chart column) for the chart of the
+        rows shown."""
         if self.chart_column is None:
             return []
         largest = max((row[self.chart_column] or 0 for row in self.rows), default=0) or 1
-        return [(row, float((row[self.chart_column] or 0) / largest)) for row in self.rows]
+        return [(row, float((row[self.chart_column] or 0) / largest)) for row in self.shown]
 
 
 @dataclass

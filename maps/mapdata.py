@@ -72,10 +72,11 @@ def _collection(features_sql: str, level: str) -> str:
     """
 
 
-def _of_province(province) -> tuple[str, tuple]:
-    """The condition (and parameter) limiting rollup or premises rows to one province;
-    none for every province."""
-    return (" AND province_id = %s", (province,)) if province else ("", ())
+def _of_province(province, alias: str = "") -> tuple[str, tuple]:
+    """The condition (and parameter) limiting rollup or premises rows (`alias` the
+    table's, if the query names it) to one province; none for every province."""
+    column = f"{alias}.province_id" if alias else "province_id"
+    return (f" AND {column} = %s", (province,)) if province else ("", ())
 
 
 def unit_features_sql(rows_sql: str | None, province: int | None = None) -> str:
@@ -162,10 +163,8 @@ def rows_sql(queryset, bbox=None, area: GEOSGeometry | None = None, province=Non
     compiled by the ORM into one flat query, so scope, filters and box reach the planner
     together."""
     if queryset is None:
-        where, params = ["p.deleted_at IS NULL"], []
-        if province:
-            where.append("p.province_id = %s")
-            params.append(province)
+        condition, params = _of_province(province, "p")
+        where, params = [f"p.deleted_at IS NULL{condition}"], list(params)
         if bbox is not None:
             where.append("p.location && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
             params += bbox
