@@ -193,8 +193,11 @@ def clear_demo(progress=None) -> dict[str, int]:
 
 def _remove_demo_users(users) -> int:
     """The demo users go; one still named by a record that stays (a siting study or a
-    site plan a reviewer made while trying the demo) is deactivated instead — password
-    unusable, no unit or agency — so the record keeps who made it."""
+    site plan a reviewer made while trying the demo) is shut out instead — inactive, no
+    password, API token or GIS password, no rights, unit or agency — so the record keeps
+    who made it."""
+    from inventory.services import tokens
+
     removed = 0
     for user in users:
         try:
@@ -202,9 +205,14 @@ def _remove_demo_users(users) -> int:
                 user.delete()
             removed += 1
         except ProtectedError:
-            user.is_active, user.agency, user.admin_unit = False, None, None
+            tokens.revoke_token(user)
+            tokens.revoke_gis_password(user)
+            user.is_active = user.is_staff = user.is_superuser = False
+            user.agency = user.admin_unit = None
             user.set_unusable_password()
-            user.save(update_fields=["is_active", "password", "agency", "admin_unit"])
+            user.save()
+            user.groups.clear()
+            user.user_permissions.clear()
     return removed
 
 
@@ -885,6 +893,9 @@ class _Generator:
                 "agency": self.committee.get(admin_unit.pk) if admin_unit else None,
                 "first_name": full_name,
                 "is_active": True,
+                "is_staff": False,
+                "is_superuser": False,
+                "province": None,
                 **flags,
             }
             for name, value in fields.items():

@@ -169,9 +169,10 @@ class AmountField(forms.DecimalField):
 
 
 class QuickSelect(forms.Select):
-    """A select whose options are written in Python, the HTML Django's templates write.
-    A province's reviewer picks among hundreds of agencies and former communes, and one
-    template render per option made a list page take 0.6 s to render."""
+    """A select whose options are written in Python: the elements, values, labels and
+    attributes Django's templates write (attributes in flatatt's order). A province's
+    reviewer picks among hundreds of agencies and former communes, and one template
+    render per option made a list page take 0.6 s to render."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

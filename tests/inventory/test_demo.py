@@ -71,7 +71,9 @@ def test_clearing_the_demo_keeps_a_study_a_demo_user_made_and_shuts_that_user_ou
     with its author deactivated (no login); the other demo users go; demo data made again
     brings the user back."""
     from django.contrib.gis.geos import Point
+    from rest_framework.authtoken.models import Token
 
+    from inventory.services import tokens
     from maps.models import SitingStudy
 
     finance = User.objects.get(username="demo-finance")
@@ -85,8 +87,11 @@ def test_clearing_the_demo_keeps_a_study_a_demo_user_made_and_shuts_that_user_ou
         random_sets=5,
         created_by=finance,
     )
+    tokens.issue_token(finance)
+    tokens.issue_gis_password(finance)
     demo.clear_demo()
     assert SitingStudy.objects.filter(pk=study.pk, created_by=finance).exists()
+    assert not Token.objects.filter(user=finance).exists() and tokens.gis_password_of(finance) is None
     assert list(User.objects.filter(username__in=demo.DEMO_USERNAMES).values_list("username", "is_active")) == [
         ("demo-finance", False)
     ]
